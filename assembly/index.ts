@@ -1,0 +1,3 @@
+// The engine's exports. Pure: no imports, no I/O; the host passes every fact in.
+export * from "./nodemask";
+export * from "./planner";

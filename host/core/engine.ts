@@ -1,0 +1,107 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { MASK_SLOT_BYTES } from "../../assembly/abi.ts";
+import { packageRoot } from "./package_root.ts";
+
+/** The engine's exports (assembly/index.ts), as the host calls them. */
+export interface EngineExports {
+  memory: WebAssembly.Memory;
+  mask_slot(k: number): number;
+  mask_popcount(words: number): number;
+  mask_is_empty(words: number): number;
+  mask_equals(words: number): number;
+  mask_union(words: number): void;
+  mask_intersect(words: number): void;
+  mask_difference(words: number): void;
+  plan_input(nRequests: number, nMasks: number, words: number): number;
+  plan_mask_table(): number;
+  plan_run(pageSize: number): number;
+  plan_ops(): number;
+  plan_op_count(): number;
+  plan_masks(): number;
+  plan_mask_count(): number;
+  plan_mask_words(): number;
+  plan_errnos(): number;
+  plan_err_index(): number;
+  plan_err_other(): number;
+  plan_coalesced(): number;
+  plan_splits(): number;
+  plan_estimated_vmas(): number;
+}
+
+let compiled: WebAssembly.Module | undefined;
+
+/** The compiled engine module, read from build/engine.wasm once per process. */
+export function engineModule(): WebAssembly.Module {
+  if (!compiled) {
+    const path = join(packageRoot(import.meta.url), "build", "engine.wasm");
+    let bytes: Uint8Array<ArrayBuffer>;
+    try {
+      bytes = readFileSync(path);
+    } catch (e) {
+      throw new Error(`Cannot load the numabind engine: ${path} is missing; run "npm run build"`, { cause: e });
+    }
+    compiled = new WebAssembly.Module(bytes);
+  }
+  return compiled;
+}
+
+/**
+ * One engine instance: its exports plus views of its linear memory, re-taken whenever the
+ * memory has grown (growth detaches the old ArrayBuffer).
+ * @example Count nodes in a mask
+ * ```ts
+ * const e = new Engine();
+ * e.u8().set(new Uint8Array([0b101]), e.x.mask_slot(0));
+ * expect(e.x.mask_popcount(1)).toBe(2);
+ * ```
+ */
+export class Engine {
+  readonly x: EngineExports;
+  #buffer: ArrayBuffer | undefined;
+  #u8 = new Uint8Array(0);
+  #u32 = new Uint32Array(0);
+
+  constructor(module: WebAssembly.Module = engineModule()) {
+    this.x = new WebAssembly.Instance(module, {}).exports as unknown as EngineExports;
+  }
+
+  #refresh(): void {
+    const buf = this.x.memory.buffer;
+    if (buf !== this.#buffer) {
+      this.#buffer = buf;
+      this.#u8 = new Uint8Array(buf);
+      this.#u32 = new Uint32Array(buf);
+    }
+  }
+
+  /** A byte view of all of linear memory (valid until the next engine call that grows it). */
+  u8(): Uint8Array { this.#refresh(); return this.#u8; }
+
+  /** A u32 view of all of linear memory (same validity as u8()). */
+  u32(): Uint32Array { this.#refresh(); return this.#u32; }
+
+  /** Copies `words32` (u32 halves of u64 mask words) into mask slot `k`, zeroing the rest. */
+  putMask(k: number, words32: Uint32Array, words64: number): void {
+    const at = this.x.mask_slot(k) >>> 2;
+    const u32 = this.u32();
+    u32.fill(0, at, at + words64 * 2);
+    u32.set(words32.subarray(0, Math.min(words32.length, words64 * 2)), at);
+  }
+
+  /** Copies `words64` u64 words out of mask slot `k`. */
+  getMask(k: number, words64: number): Uint32Array {
+    const at = this.x.mask_slot(k) >>> 2;
+    return this.u32().slice(at, at + words64 * 2);
+  }
+}
+
+/** Largest mask width in u64 words (32768 bits). */
+export const MAX_MASK_WORDS = MASK_SLOT_BYTES / 8;
+
+let shared: Engine | undefined;
+
+/** A process-wide engine for stateless helpers (Nodemask set operations). */
+export function sharedEngine(): Engine {
+  return (shared ??= new Engine());
+}

@@ -1,0 +1,27 @@
+import { execFileSync } from "node:child_process";
+import { join } from "node:path";
+import { expect, test } from "vitest";
+import { runDemo } from "../../host/cli/demo.ts";
+import { createNumabind } from "../../host/core/numabind.ts";
+import { unavailable } from "../../host/backends/unavailable.ts";
+
+const root = join(import.meta.dirname, "..", "..");
+
+test("the demo (npm start) binds 1,200 requests in 10 ops and every op matches numa_maps", () => {
+  const out = execFileSync(process.execPath, [join(root, "dist/host/cli/main.js"), "demo"], { encoding: "utf8" });
+  expect(out).toMatch(/1,200 single-page requests/);
+  expect(out).toMatch(/10 ops after coalescing \(1,190 requests merged\)/);
+  expect(out).toMatch(/10 mbind syscalls through 1 FFI call/);
+  expect(out).toMatch(/10\/10 ops match the kernel's view/);
+  expect(out).not.toMatch(/MISMATCH/);
+  expect(out).toMatch(/^ {2}0x[0-9a-f]+-0x[0-9a-f]+ +120 +bind:0 +bind:0 +120 +ok$/m);
+});
+
+test("the demo on the unavailable backend (no kernel access, no mock) says why and still plans", () => {
+  const lines: string[] = [];
+  const code = runDemo(createNumabind(unavailable("test: mbind is out of reach")), (s) => lines.push(s));
+  const out = lines.join("\n");
+  expect(code).toBe(0);
+  expect(out).toMatch(/cannot bind: test: mbind is out of reach/);
+  expect(out).toMatch(/bind {9}skipped/);
+});
