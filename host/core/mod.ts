@@ -15,3 +15,4 @@ export * from "./target.ts";
 export * from "./topology.ts";
 export * from "./compare_numa_maps.ts";
 export * from "./kernel_policy_text.ts";
+export * from "./context.ts";

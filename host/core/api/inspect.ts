@@ -1,0 +1,38 @@
+import type { Availability } from "../backend.ts";
+import type { Context } from "../context.ts";
+import { getPolicyAt, type PolicyInfo } from "../get_policy.ts";
+import { readNumaMaps, type NumaMapsEntry } from "../numa_maps.ts";
+import { bytesOf, type Target } from "../target.ts";
+import type { Topology } from "../topology.ts";
+
+/** Reading what the kernel says: policies, mappings, topology, availability. */
+export interface InspectApi {
+  getPolicy(target: Target | bigint): PolicyInfo;
+  numaMaps(pid?: number): NumaMapsEntry[];
+  topology(): Topology;
+  /** Re-reads the topology (after a cpuset change, say); later calls check against it. */
+  refreshTopology(): Topology;
+  available(): Availability;
+}
+
+export function inspectApi(ctx: Context): InspectApi {
+  return {
+    getPolicy(target) {
+      let addr: bigint;
+      if (typeof target === "bigint") addr = target;
+      else {
+        // The first page the target fully owns, or its first byte if it owns none.
+        const u8 = bytesOf(target, "target");
+        const page = BigInt(ctx.facts().pageSize);
+        const start = ctx.addressOf(u8);
+        const firstOwned = (start + page - 1n) / page * page;
+        addr = firstOwned + page <= start + BigInt(u8.byteLength) ? firstOwned : start;
+      }
+      return getPolicyAt(ctx.backend, addr, ctx.maskWords());
+    },
+    numaMaps: (pid) => readNumaMaps(pid ?? "self"),
+    topology: () => ctx.topology(),
+    refreshTopology: () => ctx.refreshTopology(),
+    available: () => ({ ...ctx.backend.probe(), backend: ctx.backend.name }),
+  };
+}

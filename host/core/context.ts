@@ -1,0 +1,60 @@
+import { Allocations } from "./alloc.ts";
+import type { Backend } from "./backend.ts";
+import { Engine } from "./engine.ts";
+import type { PlanFacts } from "./plan.ts";
+import { readTopology, type Topology } from "./topology.ts";
+
+/**
+ * What every API group shares: the backend, one engine instance, the allocation registry and
+ * the facts read from this process (cached; refreshTopology() re-reads them).
+ */
+export interface Context {
+  readonly backend: Backend;
+  readonly engine: Engine;
+  readonly allocations: Allocations;
+  /** Address of a view's first byte: one FFI call per buffer, then cached. */
+  addressOf(u8: Uint8Array): bigint;
+  topology(): Topology;
+  refreshTopology(): Topology;
+  /** Facts the planner checks requests against. */
+  facts(): PlanFacts;
+  /** u64 words of mask that cover every possible node (get_mempolicy needs nr_node_ids bits). */
+  maskWords(): number;
+}
+
+/**
+ * Builds the shared context over a backend.
+ * @example
+ * ```ts
+ * const ctx = createContext(openBackend());
+ * expect(ctx.facts().pageSize).toBeGreaterThan(0);
+ * ```
+ */
+export function createContext(backend: Backend): Context {
+  const engine = new Engine();
+  const allocations = new Allocations(backend);
+  // A buffer's backing store never moves, so one FFI call per buffer finds every view's address.
+  const bases = new WeakMap<ArrayBufferLike, bigint>();
+  let topo: Topology | undefined;
+  let facts: PlanFacts | undefined;
+
+  const addressOf = (u8: Uint8Array): bigint => {
+    let base = bases.get(u8.buffer);
+    if (base === undefined) {
+      base = backend.addressOf(new Uint8Array(u8.buffer));
+      bases.set(u8.buffer, base);
+    }
+    return base + BigInt(u8.byteOffset);
+  };
+  const refreshTopology = (): Topology => {
+    topo = readTopology();
+    facts = { pageSize: topo.pageSize, usable: topo.memsAllowed.intersect(topo.withMemory), addressOf };
+    return topo;
+  };
+  const topology = (): Topology => topo ?? refreshTopology();
+  return {
+    backend, engine, allocations, addressOf, topology, refreshTopology,
+    facts: () => { topology(); return facts!; },
+    maskWords: () => Math.floor((topology().possible.toArray().at(-1) ?? 0) / 64) + 1,
+  };
+}
