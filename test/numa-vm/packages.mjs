@@ -64,14 +64,21 @@ export function ensurePackages(opts = {}) {
   // host initrd the kernel package would otherwise build: the guest brings its own.
   const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive", INITRD: "No" };
   const lock = ["-o", "DPkg::Lock::Timeout=300"];
-  for (const args of [[...lock, "update", "-q"], [...lock, "install", "-y", "-q", "--no-install-recommends", ...missing]]) {
+  const apt = (/** @type {string[]} */ args) => {
     try {
-      execFileSync("apt-get", args, { env, stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 << 20 });
+      execFileSync("apt-get", [...lock, ...args], { env, stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 << 20 });
+      return undefined;
     } catch (e) {
       const err = /** @type {{ stderr?: Buffer, message: string }} */ (e);
-      const why = (err.stderr?.toString() ?? err.message).trim().split("\n").filter(Boolean).slice(-3).join(" / ");
-      throw new PackagesUnavailable(`apt-get ${args[2]} failed: ${why}`);
+      return (err.stderr?.toString() || err.message).trim().split("\n").filter(Boolean).slice(-3).join(" / ");
     }
+  };
+  // A failed update may still leave usable lists from an earlier one: only the install decides.
+  const updateFailed = apt(["update", "-q"]);
+  const installFailed = apt(["install", "-y", "-q", "--no-install-recommends", ...missing]);
+  if (installFailed) {
+    throw new PackagesUnavailable(`apt-get install ${missing.join(" ")} failed: ${installFailed}` +
+      (updateFailed ? ` (apt-get update had failed too: ${updateFailed})` : ""));
   }
   const still = PACKAGES.filter((p) => !p.present()).map((p) => p.name);
   if (still.length) throw new PackagesUnavailable(`installed, but still not usable: ${still.join(" ")}`);
