@@ -8,6 +8,7 @@ import { page, placementOf, region, touch } from "../placement.ts";
 
 const shape = guestShape();
 const bare = shape.nodes; // the first memory-less node
+if (shape.memorylessNodes < 1) throw new Error("These checks need a guest with a memory-less node: npm run test:numa -- --shape memoryless");
 
 /** The default backend, counting the mbind batches that reach it. */
 function counted(): { backend: Backend; calls: () => number } {
