@@ -99,7 +99,8 @@ export function qemuArgs(shape, files) {
   args.push(
     "-kernel", files.vmlinuz, "-initrd", files.initrd, "-append", cmdline.join(" "),
     "-virtfs", "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap",
-    "-virtfs", `local,path=${files.outDir},mount_tag=numavmout,security_model=none`,
+    // QEMU's option parser takes ",," for a comma inside a value.
+    "-virtfs", `local,path=${files.outDir.replaceAll(",", ",,")},mount_tag=numavmout,security_model=none`,
   );
   return args;
 }
@@ -148,36 +149,62 @@ export async function runInGuest(cmd, opts = {}) {
     PATH: process.env.PATH ?? "/usr/local/bin:/usr/bin:/bin", HOME: "/root", LANG: "C.UTF-8", TERM: "dumb",
     NUMA_VM_SHAPE: JSON.stringify(describeShape(opts)), NUMA_VM_OUT: "/numa-vm-out", ...opts.env,
   };
-  writeFileSync(join(outDir, "cmd.sh"), commandScript(cmd, opts.cwd ?? process.cwd(), env));
-  writeFileSync(join(outDir, "nonce"), nonce);
+  try {
+    writeFileSync(join(outDir, "cmd.sh"), commandScript(cmd, opts.cwd ?? process.cwd(), env));
+    writeFileSync(join(outDir, "nonce"), nonce);
+    const args = qemuArgs(opts, { vmlinuz: kernel.vmlinuz, initrd, outDir, debug: !!opts.debug });
+    const run = await boot(args, nonce, timeoutMs, opts.onOutput);
+    let status = null;
+    const statusFile = join(outDir, "status");
+    if (existsSync(statusFile)) status = Number(readFileSync(statusFile, "utf8").trim());
+    else if (run.endStatus !== undefined) status = run.endStatus;
+    /** @type {Record<string, string>} */
+    const files = {};
+    for (const f of readdirSync(outDir)) {
+      if (!["cmd.sh", "nonce", "status"].includes(f)) files[f] = readFileSync(join(outDir, f), "utf8");
+    }
+    let consoleText = run.console;
+    if (status === null && !run.timedOut && run.exit !== 0 && run.stderr) consoleText += `\n[qemu exited ${run.exit}] ${run.stderr.trim()}`;
+    return { status, output: run.output, console: consoleText, timedOut: run.timedOut, bootMs: run.bootMs, ms: run.ms, files };
+  } finally {
+    rmSync(outDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Runs QEMU to its exit (or kills it at timeoutMs) and cuts the command's output out of the
+ * console between the markers init.sh prints.
+ * @param {string[]} args
+ * @param {string} nonce
+ * @param {number} timeoutMs
+ * @param {((text: string) => void) | undefined} onOutput
+ */
+async function boot(args, nonce, timeoutMs, onOutput) {
   const begin = `@@numa-vm:begin:${nonce}@@`;
   const endRe = new RegExp(`@@numa-vm:end:${nonce}:(\\d+)@@`);
-
   const t0 = performance.now();
-  const qemu = spawn("qemu-system-x86_64", qemuArgs(opts, { vmlinuz: kernel.vmlinuz, initrd, outDir, debug: !!opts.debug }), {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let consoleText = "", stderr = "", bootMs = NaN, streamed = 0, timedOut = false;
+  const qemu = spawn("qemu-system-x86_64", args, { stdio: ["ignore", "pipe", "pipe"] });
+  let text = "", stderr = "", bootMs = NaN, streamed = 0, timedOut = false;
   /** Output between the markers, as far as it has arrived (a partial last line is held back). */
   const commandOutput = (final = false) => {
-    const s = consoleText.indexOf(begin);
+    const s = text.indexOf(begin);
     if (s < 0) return "";
-    const from = consoleText.indexOf("\n", s) + 1;
-    const e = consoleText.search(endRe);
-    const to = e >= 0 ? e : final ? consoleText.length : consoleText.lastIndexOf("\n") + 1;
-    return to > from ? consoleText.slice(from, to) : "";
+    const from = text.indexOf("\n", s) + 1;
+    const e = text.search(endRe);
+    const to = e >= 0 ? e : final ? text.length : text.lastIndexOf("\n") + 1;
+    return to > from ? text.slice(from, to) : "";
+  };
+  const stream = (/** @type {boolean} */ final) => {
+    if (!onOutput) return;
+    const out = commandOutput(final);
+    if (out.length > streamed) onOutput(out.slice(streamed));
+    streamed = Math.max(streamed, out.length);
   };
   qemu.stdout.setEncoding("utf8");
   qemu.stdout.on("data", (/** @type {string} */ chunk) => {
-    consoleText += chunk.replaceAll("\r", "");
-    if (Number.isNaN(bootMs) && consoleText.includes(begin)) bootMs = performance.now() - t0;
-    if (opts.onOutput) {
-      const out = commandOutput();
-      if (out.length > streamed) {
-        opts.onOutput(out.slice(streamed));
-        streamed = out.length;
-      }
-    }
+    text += chunk.replaceAll("\r", "");
+    if (Number.isNaN(bootMs) && text.includes(begin)) bootMs = performance.now() - t0;
+    stream(false);
   });
   qemu.stderr.setEncoding("utf8");
   qemu.stderr.on("data", (/** @type {string} */ chunk) => { stderr += chunk; });
@@ -187,23 +214,10 @@ export async function runInGuest(cmd, opts = {}) {
     qemu.on("error", reject);
     qemu.on("close", (code) => resolve(code));
   }).finally(() => clearTimeout(timer));
-  const ms = performance.now() - t0;
-
-  let status = null;
-  const statusFile = join(outDir, "status");
-  if (existsSync(statusFile)) status = Number(readFileSync(statusFile, "utf8").trim());
-  else {
-    const m = endRe.exec(consoleText);
-    if (m) status = Number(m[1]);
-  }
-  /** @type {Record<string, string>} */
-  const files = {};
-  for (const f of readdirSync(outDir)) {
-    if (!["cmd.sh", "nonce", "status"].includes(f)) files[f] = readFileSync(join(outDir, f), "utf8");
-  }
-  rmSync(outDir, { recursive: true, force: true });
-  const output = commandOutput(true);
-  if (opts.onOutput && output.length > streamed) opts.onOutput(output.slice(streamed));
-  if (status === null && !timedOut && exit !== 0 && stderr) consoleText += `\n[qemu exited ${exit}] ${stderr.trim()}`;
-  return { status, output, console: consoleText, timedOut, bootMs, ms, files };
+  stream(true);
+  const m = endRe.exec(text);
+  return {
+    exit, stderr, timedOut, bootMs, ms: performance.now() - t0, console: text, output: commandOutput(true),
+    endStatus: m ? Number(m[1]) : undefined,
+  };
 }
