@@ -43,6 +43,10 @@ import { ensureInitramfs, pickKernel } from "./initramfs.mjs";
  * neighbour on a ring, 22 further away, so a test can tell the matrix came from here and not
  * from a default (QEMU's own default is 20 everywhere).
  * @param {number} i @param {number} j @param {number} n nodes on the ring
+ * @example
+ * ```js
+ * [guestDistance(0, 0, 4), guestDistance(0, 3, 4), guestDistance(0, 2, 4)];   // [10, 16, 22]
+ * ```
  */
 export function guestDistance(i, j, n) {
   if (i === j) return 10;
@@ -50,7 +54,14 @@ export function guestDistance(i, j, n) {
   return Math.min(d, n - d) === 1 ? 16 : 22;
 }
 
-/** Resolved shape with its defaults. @param {GuestShape} s */
+/**
+ * Resolved shape with its defaults.
+ * @param {GuestShape} s
+ * @example
+ * ```js
+ * resolveShape({ memorylessNodes: 1 });   // { nodes: 4, memorylessNodes: 1, memPerNodeMiB: 512 }
+ * ```
+ */
 export function resolveShape(s = {}) {
   return { nodes: s.nodes ?? 4, memorylessNodes: s.memorylessNodes ?? 0, memPerNodeMiB: s.memPerNodeMiB ?? 512 };
 }
@@ -59,6 +70,10 @@ export function resolveShape(s = {}) {
  * The shape as the guest suite reads it from NUMA_VM_SHAPE: the resolved counts plus the
  * distance matrix QEMU is given.
  * @param {GuestShape} s
+ * @example
+ * ```js
+ * describeShape({ nodes: 2 }).distances;   // [[10, 16], [16, 10]]
+ * ```
  */
 export function describeShape(s = {}) {
   const r = resolveShape(s);
@@ -113,6 +128,11 @@ const shellQuote = (s) => `'${s.replaceAll("'", `'\\''`)}'`;
  * @param {string | string[]} cmd a shell command, or an argv to run as it is
  * @param {string} cwd
  * @param {Record<string, string>} env
+ * @example
+ * ```js
+ * commandScript(["node", "-e", "1"], "/src", { CI: "1" });
+ * // "set -e\nexport CI='1'\ncd '/src'\nset +e\nexec 'node' '-e' '1'\n"
+ * ```
  */
 export function commandScript(cmd, cwd, env) {
   const lines = ["set -e"];

@@ -20,7 +20,13 @@ export class PackagesUnavailable extends Error {
   name = "PackagesUnavailable";
 }
 
-/** Versions under /boot that have a full (non-cloud) kernel image and its modules. */
+/**
+ * Versions under /boot that have a full (non-cloud) kernel image and its modules.
+ * @example
+ * ```js
+ * fullKernels();   // ["6.1.0-56-amd64"]
+ * ```
+ */
 export function fullKernels() {
   let names = [];
   try { names = readdirSync("/boot"); } catch { return []; }
@@ -34,6 +40,11 @@ export function fullKernels() {
  * True when an ELF executable has no PT_INTERP header: it needs no loader or libc, so it runs
  * alone in the initramfs (Debian's plain `busybox` package is dynamic).
  * @param {string} path
+ * @example
+ * ```js
+ * isStatic("/bin/busybox");    // true with busybox-static
+ * isStatic(process.execPath);  // false
+ * ```
  */
 export function isStatic(path) {
   const b = readFileSync(path);
