@@ -1,0 +1,97 @@
+// @ts-check
+// The Debian packages the guest needs, installed by the project itself (a fresh machine has
+// none of them). apt is asked only when something is missing.
+import { execFileSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+
+/**
+ * Each package with a file that proves it is usable. `linux-image-amd64` and not the -cloud-
+ * flavour: only the full kernel has 9p (as a module) for sharing the host's root.
+ */
+export const PACKAGES = [
+  { name: "qemu-system-x86", present: () => existsSync("/usr/bin/qemu-system-x86_64") },
+  { name: "busybox-static", present: () => existsSync("/bin/busybox") && isStatic("/bin/busybox") },
+  { name: "cpio", present: () => existsSync("/usr/bin/cpio") || existsSync("/bin/cpio") },
+  { name: "linux-image-amd64", present: () => fullKernels().length > 0 },
+];
+
+/** Raised when apt cannot install the packages (no network, no root, no apt). */
+export class PackagesUnavailable extends Error {
+  name = "PackagesUnavailable";
+}
+
+/**
+ * Versions under /boot that have a full (non-cloud) kernel image and its modules.
+ * @example
+ * ```js
+ * fullKernels();   // ["6.1.0-56-amd64"]
+ * ```
+ */
+export function fullKernels() {
+  let names = [];
+  try { names = readdirSync("/boot"); } catch { return []; }
+  return names
+    .filter((n) => n.startsWith("vmlinuz-") && !n.includes("-cloud-"))
+    .map((n) => n.slice("vmlinuz-".length))
+    .filter((v) => existsSync(`/lib/modules/${v}/modules.dep`));
+}
+
+/**
+ * True when an ELF executable has no PT_INTERP header: it needs no loader or libc, so it runs
+ * alone in the initramfs (Debian's plain `busybox` package is dynamic).
+ * @param {string} path
+ * @example
+ * ```js
+ * isStatic("/bin/busybox");    // true with busybox-static
+ * isStatic(process.execPath);  // false
+ * ```
+ */
+export function isStatic(path) {
+  const b = readFileSync(path);
+  if (b.readUInt32BE(0) !== 0x7f454c46 || b[4] !== 2) return false; // ELF64 only (x86_64 guest)
+  const phoff = Number(b.readBigUInt64LE(0x20)), size = b.readUInt16LE(0x36), count = b.readUInt16LE(0x38);
+  for (let i = 0; i < count; i++) if (b.readUInt32LE(phoff + i * size) === 3) return false;
+  return true;
+}
+
+/**
+ * Installs whichever of PACKAGES is missing, with apt. Prints what it does on stderr.
+ * @param {{ log?: (s: string) => void }} [opts]
+ * @returns {{ installed: string[], ms: number }} what was installed (empty when nothing was missing)
+ * @throws {PackagesUnavailable} when apt is missing or the install fails
+ * @example
+ * ```js
+ * const { installed } = ensurePackages();   // [] on a machine that has them all
+ * ```
+ */
+export function ensurePackages(opts = {}) {
+  const log = opts.log ?? ((s) => process.stderr.write(s + "\n"));
+  const t0 = performance.now();
+  const missing = PACKAGES.filter((p) => !p.present()).map((p) => p.name);
+  if (missing.length === 0) return { installed: [], ms: performance.now() - t0 };
+  if (!existsSync("/usr/bin/apt-get")) throw new PackagesUnavailable(`apt-get is not on this machine (missing: ${missing.join(" ")})`);
+  log(`numa-vm: installing ${missing.join(" ")} with apt-get (once per machine)`);
+  // Other processes may hold the dpkg lock; wait for it rather than fail. INITRD=No skips the
+  // host initrd the kernel package would otherwise build: the guest brings its own.
+  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive", INITRD: "No" };
+  const lock = ["-o", "DPkg::Lock::Timeout=300"];
+  const apt = (/** @type {string[]} */ args) => {
+    try {
+      execFileSync("apt-get", [...lock, ...args], { env, stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 << 20 });
+      return undefined;
+    } catch (e) {
+      const err = /** @type {{ stderr?: Buffer, message: string }} */ (e);
+      return (err.stderr?.toString() || err.message).trim().split("\n").filter(Boolean).slice(-3).join(" / ");
+    }
+  };
+  // A failed update may still leave usable lists from an earlier one: only the install decides.
+  const updateFailed = apt(["update", "-q"]);
+  const installFailed = apt(["install", "-y", "-q", "--no-install-recommends", ...missing]);
+  if (installFailed) {
+    throw new PackagesUnavailable(`apt-get install ${missing.join(" ")} failed: ${installFailed}` +
+      (updateFailed ? ` (apt-get update had failed too: ${updateFailed})` : ""));
+  }
+  const still = PACKAGES.filter((p) => !p.present()).map((p) => p.name);
+  if (still.length) throw new PackagesUnavailable(`installed, but still not usable: ${still.join(" ")}`);
+  return { installed: missing, ms: performance.now() - t0 };
+}

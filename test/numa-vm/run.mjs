@@ -1,0 +1,107 @@
+#!/usr/bin/env node
+// @ts-check
+// `npm run test:numa`: the placement suite on a real multi-node kernel. Installs the guest's
+// Debian packages if missing, builds the project, then boots one QEMU guest per shape and runs
+// that shape's vitest files inside it, all in one vitest run per guest.
+//
+// Exit status: 0 all passed; 1 a test failed or a guest did not finish; 77 (the usual "skipped"
+// code) when the packages cannot be installed here, with one line saying why.
+//   --no-build      skip `npm run build` (CI has just built for the main suite)
+//   --shape NAME    run one shape only (four_nodes, memoryless)
+//   --exec CMD      run CMD (a shell command) in the guest instead of the suite, print its
+//                   output and exit with its status: for looking around in the guest
+//   NUMA_VM_TIMEOUT_S   per-guest limit in seconds (default 300)
+//   NUMA_VM_DEBUG=1     the guest kernel's full log on failure
+import { execSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { ensurePackages, PackagesUnavailable } from "./packages.mjs";
+import { runInGuest } from "./guest.mjs";
+
+const SKIPPED = 77;
+
+/** Guest shapes and the suite folder each runs (test/numa-vm/suite/<name>). */
+const SHAPES = {
+  four_nodes: { nodes: 4, memorylessNodes: 0 },
+  memoryless: { nodes: 4, memorylessNodes: 1 },
+};
+
+const root = join(import.meta.dirname, "..", "..");
+const args = process.argv.slice(2);
+const log = (/** @type {string} */ s) => process.stdout.write(s + "\n");
+const secs = (/** @type {number} */ ms) => `${(ms / 1000).toFixed(1)} s`;
+
+async function main() {
+  const t0 = performance.now();
+  try {
+    const { installed, ms } = ensurePackages({ log });
+    if (installed.length) log(`numa-vm: installed ${installed.join(" ")} in ${secs(ms)}`);
+  } catch (e) {
+    if (!(e instanceof PackagesUnavailable)) throw e;
+    log(`numa-vm: skipped, the guest's packages cannot be installed here: ${e.message}`);
+    return SKIPPED;
+  }
+  if (!args.includes("--no-build")) {
+    const tb = performance.now();
+    const run = (/** @type {string} */ cmd) => execSync(cmd, { cwd: root, stdio: "inherit" });
+    if (!existsSync(join(root, "node_modules", "vitest"))) run("npm ci");
+    else run("npm run --silent build");
+    log(`numa-vm: built the project in ${secs(performance.now() - tb)}`);
+  }
+  const only = args.includes("--shape") ? args[args.indexOf("--shape") + 1] : undefined;
+  const names = Object.keys(SHAPES).filter((n) => !only || n === only);
+  if (names.length === 0) throw new Error(`Cannot run: --shape must be one of ${Object.keys(SHAPES).join(", ")}, current value is ${only}`);
+
+  const timeoutMs = Number(process.env.NUMA_VM_TIMEOUT_S ?? 300) * 1000;
+  const debug = process.env.NUMA_VM_DEBUG === "1";
+  if (args.includes("--exec")) {
+    const cmd = args[args.indexOf("--exec") + 1];
+    if (!cmd) throw new Error("Cannot run: --exec needs a shell command, current value is nothing");
+    const r = await runInGuest(cmd, { ...SHAPES[/** @type {keyof typeof SHAPES} */ (names[0])], cwd: root, timeoutMs, debug, log, onOutput: (s) => process.stdout.write(s) });
+    if (r.status === null) log(r.console.split("\n").slice(-40).join("\n"));
+    return r.status ?? 1;
+  }
+  const totals = { passed: 0, failed: 0, skipped: 0, todo: 0 };
+  let ok = true;
+  for (const name of names) {
+    const shape = SHAPES[/** @type {keyof typeof SHAPES} */ (name)];
+    log(`\nnuma-vm: ${name}: booting a guest with ${shape.nodes} nodes with memory` +
+      (shape.memorylessNodes ? ` and ${shape.memorylessNodes} without` : "") + " (QEMU, software emulation)");
+    const r = await runInGuest(
+      [process.execPath, "node_modules/vitest/vitest.mjs", "run", "--config", "test/numa-vm/vitest.config.ts",
+        "--reporter=default", "--reporter=json", "--outputFile.json=/numa-vm-out/report.json", `test/numa-vm/suite/${name}/`],
+      { ...shape, cwd: root, timeoutMs, debug, log, onOutput: (s) => process.stdout.write(s) },
+    );
+    const counts = reportCounts(r.files["report.json"]);
+    if (counts) for (const k of /** @type {(keyof typeof totals)[]} */ (Object.keys(totals))) totals[k] += counts[k];
+    log(`numa-vm: ${name}: ${r.timedOut ? `timed out after ${secs(timeoutMs)}` : `exit ${r.status ?? "none"}`}; ` +
+      `boot to command ${Number.isNaN(r.bootMs) ? "never reached" : secs(r.bootMs)}, guest in all ${secs(r.ms)}`);
+    if (r.status !== 0 || !counts) {
+      ok = false;
+      if (r.status === null || !counts) {
+        log(`numa-vm: ${name}: the guest did not finish the suite; the end of its console:`);
+        log(r.console.split("\n").slice(-40).join("\n"));
+      }
+    }
+  }
+  log(`\nnuma-vm: all guests in ${secs(performance.now() - t0)}; ${totals.todo} cases wait for API (todo)`);
+  // The plain closing line: "N passed, N failed", counted over every guest.
+  log(`numa-vm: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+  return ok && totals.failed === 0 ? 0 : 1;
+}
+
+/**
+ * Test counts from vitest's JSON report, or undefined when there is none.
+ * @param {string | undefined} json
+ */
+function reportCounts(json) {
+  if (!json) return undefined;
+  try {
+    const r = JSON.parse(json);
+    return { passed: r.numPassedTests, failed: r.numFailedTests, skipped: r.numPendingTests, todo: r.numTodoTests };
+  } catch {
+    return undefined;
+  }
+}
+
+process.exitCode = await main();
