@@ -79,6 +79,7 @@ export function planInEngine(engine: Engine, requests: readonly BindRequest[], o
   const addrs = new Float64Array(n), lens = new Float64Array(n);
   const kps = new Array<KernelPolicy & { maskIndex: number }>(n);
   const raw: (ResolvedTarget | undefined)[] = []; // targets kept as bigints (raw ranges)
+  const isRaw = new Uint8Array(n);
   const bases = new Map<ArrayBufferLike, number>();
   for (let i = 0; i < n; i++) {
     const r = requests[i];
@@ -99,6 +100,7 @@ export function planInEngine(engine: Engine, requests: readonly BindRequest[], o
     } else {
       const t = raw[i] = resolveTarget(r.target, `requests[${i}].target`, facts.addressOf, !!opts.unsafeRawAddress);
       kinds[i] = t.kind;
+      isRaw[i] = 1;
     }
     flagBits[i] = r.flags === undefined ? 0 : toKernelFlags(r.flags, `requests[${i}].flags`);
   }
@@ -110,14 +112,15 @@ export function planInEngine(engine: Engine, requests: readonly BindRequest[], o
   const u32 = engine.u32();
   for (let i = 0; i < n; i++) {
     const r = (base + i * abi.REQ_SIZE) >>> 2;
-    const t = raw[i];
-    if (t === undefined) {
-      const a = addrs[i]!, l = lens[i]!;
-      u32[r] = a % TWO32;
-      u32[r + 1] = Math.floor(a / TWO32);
-      u32[r + 2] = l % TWO32;
-      u32[r + 3] = Math.floor(l / TWO32);
+    if (isRaw[i] === 0) {
+      // >>> 0 is the low 32 bits; what remains divides by 2^32 exactly (a < 2^53).
+      const a = addrs[i]!, l = lens[i]!, alo = a >>> 0, llo = l >>> 0;
+      u32[r] = alo;
+      u32[r + 1] = (a - alo) / TWO32;
+      u32[r + 2] = llo;
+      u32[r + 3] = (l - llo) / TWO32;
     } else {
+      const t = raw[i]!;
       u32[r] = Number(t.addr & 0xffffffffn);
       u32[r + 1] = Number(t.addr >> 32n);
       u32[r + 2] = Number(t.length & 0xffffffffn);
@@ -135,7 +138,7 @@ export function planInEngine(engine: Engine, requests: readonly BindRequest[], o
   const code = x.plan_run(pageSize);
   if (code !== abi.OK) {
     const resolvedAt = (i: number): Resolved | undefined => (i < n ? {
-      t: raw[i] ?? { addr: BigInt(addrs[i]!), length: BigInt(lens[i]!), kind: kinds[i]! }, kp: kps[i]!,
+      t: isRaw[i] ? raw[i]! : { addr: BigInt(addrs[i]!), length: BigInt(lens[i]!), kind: kinds[i]! }, kp: kps[i]!,
     } : undefined);
     throw planError(code, x.plan_err_index(), x.plan_err_other(), requests, resolvedAt, facts, pageSize);
   }
