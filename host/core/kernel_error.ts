@@ -99,7 +99,13 @@ function explainEnomem(): string {
   return `the kernel ran out of memory for the call (the process has ${count ?? "?"} mappings; vm.max_map_count is ${limit ?? "?"})`;
 }
 
-/** The explanation for one errno of one syscall, in words a user can act on. */
+/**
+ * The explanation for one errno of one syscall, in words a user can act on.
+ * @example
+ * ```ts
+ * expect(explainErrno({ syscall: "migrate_pages", errno: 3, action: "migrate", pid: 42 })).toBe("no process with pid 42 (it may have exited)");
+ * ```
+ */
 export function explainErrno(f: KernelFailure): string {
   const moveAll = f.flags !== undefined && (f.flags & MPOL_MF_MOVE_ALL) !== 0;
   switch (errnoName(f.errno)) {

@@ -89,7 +89,13 @@ export function kernelVersion(rel = release()): [number, number] {
   return [a, b];
 }
 
-/** Whether the running kernel is at least major.minor. */
+/**
+ * Whether the running kernel is at least major.minor.
+ * @example
+ * ```ts
+ * expect(kernelAtLeast(6, 9, "6.18.44-generic")).toBe(true);
+ * ```
+ */
 export function kernelAtLeast(major: number, minor: number, rel = release()): boolean {
   const [a, b] = kernelVersion(rel);
   return a > major || (a === major && b >= minor);

@@ -45,6 +45,14 @@ function nodeArg(n: unknown, arg: string): number {
   return n;
 }
 
+/**
+ * Builds the pages group over a context (createNumabind merges it into the API).
+ * @example
+ * ```ts
+ * const { locate } = pagesApi(createContext(openBackend()));
+ * expect(locate(new ArrayBuffer(4096))[0]).toBeLessThan(0); // untouched: -ENOENT
+ * ```
+ */
 export function pagesApi(ctx: Context): PagesApi {
   /** Refuses target nodes the kernel would refuse, with the kernel's own code for each. */
   const checkTargets = (nodes: Iterable<number>, arg: string): void => {

@@ -21,6 +21,14 @@ export interface ThreadApi {
   setThreadPolicy(policy: Policy): void;
 }
 
+/**
+ * Builds the thread-policy group over a context (createNumabind merges it into the API).
+ * @example
+ * ```ts
+ * const { getThreadPolicy } = threadApi(createContext(openBackend()));
+ * expect(getThreadPolicy().mode).toBe("default");
+ * ```
+ */
 export function threadApi(ctx: Context): ThreadApi {
   return {
     getThreadPolicy() {
