@@ -77,10 +77,11 @@ export function planInEngine(engine: Engine, requests: readonly BindRequest[], o
   // leave cost ~0.7 µs per request, 6x the engine itself (bench/bind.mjs, "batch").
   const kinds = new Uint32Array(n), flagBits = new Uint32Array(n);
   const addrs = new Float64Array(n), lens = new Float64Array(n);
-  const kps = new Array<KernelPolicy & { maskIndex: number }>(n);
+  const modes = new Uint32Array(n), maskIndexes = new Uint32Array(n);
   const raw: (ResolvedTarget | undefined)[] = []; // targets kept as bigints (raw ranges)
   const isRaw = new Uint8Array(n);
   const bases = new Map<ArrayBufferLike, number>();
+  let lastBuf: ArrayBufferLike | undefined, lastBase = 0;
   for (let i = 0; i < n; i++) {
     const r = requests[i];
     if (r === null || typeof r !== "object") throw new TypeError(`Cannot use requests[${i}]: a request must be { target, policy, flags? }, current value is ${String(r)}`);
@@ -90,16 +91,22 @@ export function planInEngine(engine: Engine, requests: readonly BindRequest[], o
       kp = { ...k, maskIndex: k.mask ? masks.push(k.mask) - 1 : abi.NO_MASK };
       policies.set(r.policy, kp);
     }
-    kps[i] = kp;
-    const base = bufferBase(r.target, bases, facts);
+    modes[i] = kp.mode >>> 0;
+    maskIndexes[i] = kp.maskIndex >>> 0;
+    const t = r.target;
+    let buf: ArrayBufferLike | undefined, off = 0, len = 0;
+    if (ArrayBuffer.isView(t)) { buf = t.buffer; off = t.byteOffset; len = t.byteLength; }
+    else if (t instanceof ArrayBuffer || (typeof SharedArrayBuffer !== "undefined" && t instanceof SharedArrayBuffer)) { buf = t; len = t.byteLength; }
+    // Batches are mostly views of one buffer: remember the last one.
+    const base = buf === undefined || len === 0 ? undefined : buf === lastBuf ? lastBase : bufferBase(buf, bases, facts);
     if (base !== undefined) {
-      const t = r.target as ArrayBufferView | ArrayBufferLike;
-      addrs[i] = base + (ArrayBuffer.isView(t) ? t.byteOffset : 0);
-      lens[i] = t.byteLength;
+      lastBuf = buf; lastBase = base;
+      addrs[i] = base + off;
+      lens[i] = len;
       kinds[i] = abi.KIND_BUFFER;
     } else {
-      const t = raw[i] = resolveTarget(r.target, `requests[${i}].target`, facts.addressOf, !!opts.unsafeRawAddress);
-      kinds[i] = t.kind;
+      const rt = raw[i] = resolveTarget(t, `requests[${i}].target`, facts.addressOf, !!opts.unsafeRawAddress);
+      kinds[i] = rt.kind;
       isRaw[i] = 1;
     }
     flagBits[i] = r.flags === undefined ? 0 : toKernelFlags(r.flags, `requests[${i}].flags`);
@@ -126,9 +133,9 @@ export function planInEngine(engine: Engine, requests: readonly BindRequest[], o
       u32[r + 2] = Number(t.length & 0xffffffffn);
       u32[r + 3] = Number(t.length >> 32n);
     }
-    u32[r + 4] = kps[i]!.mode >>> 0;
+    u32[r + 4] = modes[i]!;
     u32[r + 5] = flagBits[i]!;
-    u32[r + 6] = kps[i]!.maskIndex >>> 0;
+    u32[r + 6] = maskIndexes[i]!;
     u32[r + 7] = kinds[i]!;
   }
   const table = x.plan_mask_table() >>> 2;
@@ -138,7 +145,7 @@ export function planInEngine(engine: Engine, requests: readonly BindRequest[], o
   const code = x.plan_run(pageSize);
   if (code !== abi.OK) {
     const resolvedAt = (i: number): Resolved | undefined => (i < n ? {
-      t: isRaw[i] ? raw[i]! : { addr: BigInt(addrs[i]!), length: BigInt(lens[i]!), kind: kinds[i]! }, kp: kps[i]!,
+      t: isRaw[i] ? raw[i]! : { addr: BigInt(addrs[i]!), length: BigInt(lens[i]!), kind: kinds[i]! }, kp: policies.get(requests[i]!.policy)!,
     } : undefined);
     throw planError(code, x.plan_err_index(), x.plan_err_other(), requests, resolvedAt, facts, pageSize);
   }
@@ -156,18 +163,10 @@ export function planInEngine(engine: Engine, requests: readonly BindRequest[], o
 const TWO32 = 4294967296;
 
 /**
- * A buffer target's base address as a number (one FFI call per buffer per batch), or
- * undefined for anything resolveTarget must handle: raw ranges, empty or detached views.
+ * A buffer's base address as a number (one FFI call per buffer per batch), or undefined when
+ * the buffer reaches past 2^53 and resolveTarget must handle it with BigInt.
  */
-function bufferBase(t: Target, bases: Map<ArrayBufferLike, number>, facts: PlanFacts): number | undefined {
-  let buf: ArrayBufferLike;
-  if (ArrayBuffer.isView(t)) {
-    if (t.byteLength === 0) return undefined;
-    buf = t.buffer;
-  } else if (t instanceof ArrayBuffer || (typeof SharedArrayBuffer !== "undefined" && t instanceof SharedArrayBuffer)) {
-    if (t.byteLength === 0) return undefined;
-    buf = t;
-  } else return undefined;
+function bufferBase(buf: ArrayBufferLike, bases: Map<ArrayBufferLike, number>, facts: PlanFacts): number | undefined {
   let b = bases.get(buf);
   if (b === undefined) {
     const big = facts.addressOf(new Uint8Array(buf));
