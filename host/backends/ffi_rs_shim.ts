@@ -56,7 +56,8 @@ export function shimHooks(lib: FfiLib, shim: string): KernelHooks {
         const a = mbindBatch.args;
         a[0] = oneOp; a[1] = 1; a[2] = mask; a[3] = words; a[4] = oneErrno; a[5] = 0;
         mbindBatch.call();
-        return -new Int32Array(oneErrno.buffer)[0]!;
+        const e = new Int32Array(oneErrno.buffer)[0]!;
+        return e === 0 ? 0 : -e;
       }
       b32[CALL_ADDR] = addr % TWO32; b32[CALL_ADDR + 1] = Math.floor(addr / TWO32);
       b32[CALL_LEN] = len % TWO32; b32[CALL_LEN + 1] = Math.floor(len / TWO32);

@@ -45,3 +45,23 @@ describe("snapshotPolicies() (get_mempolicy over a list of addresses in one call
     expect(Array.from(s.modes)).toEqual([0, 0]);
   });
 });
+
+describe("masks wider than the shim's call block (16 words = 1024 nodes)", () => {
+  test("mbindOne, getMempolicy and setMempolicy take 17-word masks through the argument-passing entry points", () => {
+    const b = numabind.backend, words = 17;
+    const mask = new Uint8Array(words * 8);
+    mask[0] = 1; // node 0; bits up to 1087 are read, all below MAX_NUMNODES or zero
+    const ab = new ArrayBuffer(4 * page);
+    const base = addressOf(new Uint8Array(ab));
+    const first = Number((base + BigInt(page) - 1n) / BigInt(page) * BigInt(page));
+    expect(b.mbindOne!(first, page, 3, 0, mask, words)).toBe(0);
+    const mode = new Uint8Array(4), out = new Uint8Array(words * 8);
+    expect(b.getMempolicy!(mode, out, words * 64 + 1, BigInt(first), MPOL_F_ADDR)).toBe(0);
+    expect(new Int32Array(mode.buffer)[0]).toBe(3);
+    expect(out[0]).toBe(1);
+    expect(b.setMempolicy!(2, mask, words)).toBe(0);
+    expect(b.getMempolicy!(mode, out, words * 64 + 1, 0n, 0)).toBe(0);
+    expect(new Int32Array(mode.buffer)[0]).toBe(2);
+    expect(b.setMempolicy!(0, null, 0)).toBe(0);
+  });
+});
