@@ -50,6 +50,19 @@ function unchanged(p: object, e: Entry): boolean {
   return n === e.keys.length;
 }
 
+const FLAG_KEYS = new Set(["strict", "move", "moveAll"]);
+
+/** Flags in their plain shape (booleans under known keys); anything else takes the batch path. */
+function plainFlags(f: unknown): boolean {
+  if (f === undefined) return true;
+  if (typeof f !== "object" || f === null) return false;
+  for (const k in f) {
+    const v = (f as Record<string, unknown>)[k];
+    if (!FLAG_KEYS.has(k) || (v !== undefined && typeof v !== "boolean")) return false;
+  }
+  return true;
+}
+
 function hasOptions(opts: object | undefined): boolean {
   if (opts === undefined) return false;
   for (const k in opts) if ((opts as Record<string, unknown>)[k] !== undefined) return true;
@@ -96,7 +109,7 @@ export function leanBind(ctx: Context): (target: Target, policy: Policy, flags?:
   };
 
   return (target, policy, flags, opts) => {
-    if (!backend.mbindOne || hasOptions(opts) || typeof policy !== "object" || policy === null) return false;
+    if (!backend.mbindOne || hasOptions(opts) || typeof policy !== "object" || policy === null || !plainFlags(flags)) return false;
     let buf: ArrayBufferLike, off: number, len: number;
     if (ArrayBuffer.isView(target)) { buf = target.buffer; off = target.byteOffset; len = target.byteLength; }
     else if (target instanceof ArrayBuffer || (typeof SharedArrayBuffer !== "undefined" && target instanceof SharedArrayBuffer)) {
