@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -21,13 +21,12 @@ export interface ChildResult {
 }
 
 let dir: string | undefined;
-/** A temp directory for this test process (scripts, helpers, strace logs). */
+/**
+ * A temp directory for this test process (scripts, helpers, strace logs), inside the one the
+ * global setup made and removes at the end of the run (test workers are killed, not exited).
+ */
 export function tempDir(): string {
-  if (dir === undefined) {
-    const d = dir = mkdtempSync(join(tmpdir(), "numabind-test-"));
-    process.on("exit", () => rmSync(d, { recursive: true, force: true }));
-  }
-  return dir;
+  return (dir ??= mkdtempSync(join(process.env.NUMABIND_TEST_TMP ?? tmpdir(), "numabind-test-")));
 }
 
 /**

@@ -1,5 +1,6 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 const root = join(import.meta.dirname, "..", "..");
@@ -32,7 +33,7 @@ function ensureStrace(): void {
 // Tests import host/ from source, but the engine and the shim are build outputs, and child
 // processes (strace, seccomp, fuzz) run dist/: rebuild what is stale, so `npx vitest` works
 // without `npm test`'s full build.
-export default function setup(): void {
+export default function setup(): () => void {
   if (!existsSync(join(root, "build", "engine.wasm"))) {
     throw new Error("build/engine.wasm is missing: run `npm run build` (npm install runs it)");
   }
@@ -44,4 +45,7 @@ export default function setup(): void {
     execFileSync(process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json"], { cwd: root, stdio: "inherit" });
   }
   ensureStrace();
+  // One scratch directory for the whole run; test files make theirs inside it.
+  const tmp = process.env.NUMABIND_TEST_TMP = mkdtempSync(join(tmpdir(), "numabind-run-"));
+  return () => rmSync(tmp, { recursive: true, force: true });
 }
