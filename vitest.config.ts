@@ -2,11 +2,17 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
     globalSetup: ["test/setup/global.ts"],
     // Kernel tests change this process's mappings; files run in separate forks.
     pool: "forks",
     testTimeout: 60_000,
     reporters: ["default"],
+    projects: [
+      // Everything, through the C batch shim (build/libnumabind.so).
+      { extends: true, test: { name: "shim", include: ["test/**/*.test.ts"] } },
+      // The kernel tests again on the fallback: one libc syscall() per op through ffi-rs.
+      // Child processes inherit the variable, so they take the same path.
+      { extends: true, test: { name: "fallback", include: ["test/kernel/**/*.test.ts"], env: { NUMABIND_NO_SHIM: "1" } } },
+    ],
   },
 });

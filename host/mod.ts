@@ -3,11 +3,13 @@ import { openBackend } from "./backends/open_backend.ts";
 import { createNumabind, type Numabind } from "./core/numabind.ts";
 
 export { createNumabind, Nodemask, NumaError, errnoName, parseNumaMaps, readTopology } from "./core/mod.ts";
+export { countPageStatuses, describePageStatus } from "./core/mod.ts";
 export type {
   Availability, Backend, BatchFailure, BatchOptions, BatchResult, BindFlags, BindOptions, BindRequest,
   Mode, NodeInfo, NumaMapsEntry, Plan, PlannedOp, PlanOptions, PlanStats, Policy, PolicyInfo, RawRange,
   Target, Topology,
 } from "./core/mod.ts";
+export type { MoveOptions } from "./core/mod.ts";
 export { openBackend } from "./backends/open_backend.ts";
 
 /** The default instance, over the backend for this runtime. */
@@ -16,3 +18,5 @@ export const numabind: Numabind = createNumabind(openBackend());
 export const {
   plan, bind, bindBatch, getPolicy, numaMaps, alloc, free, isFreed, topology, refreshTopology, available,
 } = numabind;
+export const { locate, movePages, migratePages } = numabind;
+export const { getThreadPolicy, setThreadPolicy } = numabind;

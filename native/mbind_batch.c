@@ -1,21 +1,12 @@
 /* mbind over a packed op list: the engine's plan goes to the kernel in one FFI crossing. */
-#include <errno.h>
-#include <sys/syscall.h>
-#include <unistd.h>
+#include "nb_sys.h"
 #include "numabind.h"
 
-/* The kernel reads maxnode - 1 bits (get_nodes() decrements it), so a table of
- * mask_words words needs mask_words * 64 + 1 to include its top bit. */
-#define MAXNODE(words) ((unsigned long)(words) * 64 + 1)
-
-static long sys_mbind(const struct nb_op *op, const uint64_t *masks, size_t mask_words) {
+static long one_mbind(const struct nb_op *op, const uint64_t *masks, size_t mask_words) {
 #ifdef SYS_mbind
   const uint64_t *mask = op->mask == NB_NO_MASK ? NULL : masks + (size_t)op->mask * mask_words;
-  unsigned long maxnode = mask ? MAXNODE(mask_words) : 0;
-  long r;
-  do r = syscall(SYS_mbind, op->addr, op->len, op->mode, mask, maxnode, op->flags);
-  while (r == -1 && errno == EINTR);
-  return r == -1 ? -errno : 0;
+  return NB_SYSCALL(SYS_mbind, op->addr, op->len, op->mode, mask,
+                    mask ? NB_MAXNODE(mask_words) : 0, op->flags);
 #else
   (void)op; (void)masks; (void)mask_words;
   return -ENOSYS;
@@ -28,7 +19,7 @@ long numabind_mbind_batch(const struct nb_op *ops, size_t n, const uint64_t *mas
                           size_t mask_words, int32_t *errnos, uint32_t options) {
   size_t i;
   for (i = 0; i < n; i++) {
-    long r = sys_mbind(&ops[i], masks, mask_words);
+    long r = one_mbind(&ops[i], masks, mask_words);
     errnos[i] = (int32_t)-r;
     if (r != 0 && !(options & NB_CONTINUE_ON_ERROR)) return (long)i + 1;
   }

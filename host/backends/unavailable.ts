@@ -11,7 +11,7 @@ import type { Backend } from "../core/backend.ts";
 export function unavailable(reason: string): Backend {
   return {
     name: "unavailable",
-    probe: () => ({ ok: false, backend: "unavailable", reason }),
+    probe: () => ({ ok: false, backend: "unavailable", path: "none", reason }),
     addressOf: () => { throw new Error(`Cannot take buffer addresses: ${reason}`); },
   };
 }

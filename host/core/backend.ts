@@ -2,32 +2,22 @@
  * One way of reaching the kernel. Core code calls only these hooks; a hook a backend lacks is
  * an ENOSYS-style "unsupported" for the operation (see supports()). Pointers are always passed
  * as Uint8Array views (ffi-rs aborts the process when handed an ArrayBuffer), and every hook
- * returns 0 or a negative errno instead of throwing for kernel failures.
+ * returns 0 (or a count) or a negative errno instead of throwing for kernel failures. Every
+ * mask is `maskWords` u64 words, and the kernel always gets maxnode = maskWords * 64 + 1
+ * (it reads maxnode - 1 bits); a NULL mask is passed as `null` (maxnode 0).
  */
-export interface Backend {
+export interface Backend extends KernelHooks {
   /** "ffi-rs+shim", "ffi-rs", "dry-run", ... */
   readonly name: string;
+
+  /** How ops reach the kernel: one C batch call ("shim"), one libc syscall per op ("syscall"). */
+  readonly path?: "shim" | "syscall";
 
   /** Whether the kernel's memory-policy syscalls exist and are permitted here, and why not. */
   probe(): Availability;
 
   /** The address of a view's first byte. The view must be non-empty. */
   addressOf(bytes: Uint8Array): bigint;
-
-  /**
-   * mbind over `count` packed ops (abi.ts OP_*), masks of `maskWords` u64 each; writes one
-   * errno per op into `errnos` (i32 each). Stops at the first failure unless continueOnError.
-   * @returns the number of ops attempted, which is the number of mbind syscalls issued
-   */
-  mbindBatch?(ops: Uint8Array, count: number, masks: Uint8Array, maskWords: number,
-    errnos: Uint8Array, continueOnError: boolean): number;
-
-  /**
-   * get_mempolicy(mode, mask, maxnode, addr, flags). `mode` is a 4-byte out view, `mask` has
-   * room for maxnode - 1 bits rounded up to u64 words.
-   * @returns 0 or -errno
-   */
-  getMempolicy?(mode: Uint8Array, mask: Uint8Array, maxnode: number, addr: bigint, flags: number): number;
 
   /**
    * Anonymous private read-write mapping of `length` bytes (a page multiple), with an
@@ -48,6 +38,55 @@ export interface Backend {
   discard?(addr: bigint, length: bigint): number;
 }
 
+/** The memory-policy syscalls a backend can issue (native/numabind.h has the C side). */
+export interface KernelHooks {
+  /**
+   * One mbind(addr, len, mode, mask, maskWords * 64 + 1, flags): the lean path for a single
+   * bind. Addresses are numbers (user space lies below 2^53). With the shim this is a
+   * zero-argument FFI call over a per-thread call block.
+   * @returns 0 or -errno
+   */
+  mbindOne?(addr: number, len: number, mode: number, flags: number, mask: Uint8Array | null, maskWords: number): number;
+
+  /**
+   * mbind over `count` packed ops (abi.ts OP_*), masks of `maskWords` u64 each; writes one
+   * errno per op into `errnos` (i32 each). Stops at the first failure unless continueOnError.
+   * @returns the number of ops attempted, which is the number of mbind syscalls issued
+   */
+  mbindBatch?(ops: Uint8Array, count: number, masks: Uint8Array, maskWords: number,
+    errnos: Uint8Array, continueOnError: boolean): number;
+
+  /**
+   * get_mempolicy(mode, mask, maxnode, addr, flags). `mode` is a 4-byte out view, `mask` has
+   * room for maxnode - 1 bits in u64 words; maxnode must be mask.byteLength * 8 + 1 (or the
+   * mask empty for a NULL mask).
+   * @returns 0 (or, with MPOL_F_NODE, what the kernel returns) or -errno
+   */
+  getMempolicy?(mode: Uint8Array, mask: Uint8Array, maxnode: number, addr: bigint, flags: number): number;
+
+  /**
+   * get_mempolicy(modes + i, masks + i * maskWords, .., addrs[i], flags) for each of `count`
+   * u64 addresses (MPOL_F_ADDR, optionally | MPOL_F_NODE); one errno per address.
+   * @returns the number of addresses that failed
+   */
+  getMempolicyBatch?(addrs: Uint8Array, count: number, modes: Uint8Array, masks: Uint8Array,
+    maskWords: number, flags: number, errnos: Uint8Array): number;
+
+  /** set_mempolicy(mode, mask, maskWords * 64 + 1) for the calling thread. @returns 0 or -errno */
+  setMempolicy?(mode: number, mask: Uint8Array | null, maskWords: number): number;
+
+  /**
+   * move_pages(pid, ..) over `count` u64 page addresses in calls of at most `chunk` pages
+   * (0: one call); `nodes` (i32 each) null queries. Writes one status per page.
+   * @returns result: pages not migrated or -errno; done: pages handled before the failing call
+   */
+  movePages?(pid: number, count: number, pages: Uint8Array, nodes: Uint8Array | null,
+    status: Uint8Array, flags: number, chunk: number): { result: number; done: number };
+
+  /** migrate_pages(pid, maskWords * 64 + 1, from, to). @returns pages not moved, or -errno */
+  migratePages?(pid: number, maskWords: number, from: Uint8Array, to: Uint8Array): number;
+}
+
 /** A new mapping and an ArrayBuffer aliasing it. */
 export interface MappedRegion { addr: bigint; buffer: ArrayBuffer }
 
@@ -56,11 +95,20 @@ export interface Availability {
   ok: boolean;
   /** The backend in use; for ffi-rs, "ffi-rs+shim" (batch shim) or "ffi-rs" (one syscall per op). */
   backend: string;
+  /** How ops reach the kernel: "shim" (C batch calls), "syscall" (one per op), "none". */
+  path?: "shim" | "syscall" | "none";
   /** Why binding cannot work here, in words a user can act on. */
   reason?: string;
+  /** What each probed syscall answered: "ok" or an errno name ("EPERM", "ENOSYS"). */
+  syscalls?: Record<string, string>;
+  /** Nodes this process may place memory on (Mems_allowed ∩ nodes with memory). */
+  nodes?: number;
 }
 
 /** Which operations a backend supports, from which hooks it has. */
-export function supports(b: Backend): Record<"mbind" | "getMempolicy" | "alloc", boolean> {
-  return { mbind: !!b.mbindBatch, getMempolicy: !!b.getMempolicy, alloc: !!b.mmap && !!b.munmap };
+export function supports(b: Backend): Record<"mbind" | "getMempolicy" | "alloc" | "movePages" | "migratePages" | "threadPolicy", boolean> {
+  return {
+    mbind: !!b.mbindBatch, getMempolicy: !!b.getMempolicy, alloc: !!b.mmap && !!b.munmap,
+    movePages: !!b.movePages, migratePages: !!b.migratePages, threadPolicy: !!b.setMempolicy && !!b.getMempolicy,
+  };
 }

@@ -1,7 +1,8 @@
 import type { Backend } from "./backend.ts";
 import { errnoName, NumaError } from "./errors.ts";
 import { readOp, type EnginePlan, type PlannedOp, type PlanStats } from "./plan.ts";
-import { OP_SIZE } from "../../assembly/abi.ts";
+import { NO_MASK, OP_SIZE } from "../../assembly/abi.ts";
+import { explainErrno } from "./kernel_error.ts";
 
 /** Options for bindBatch beyond planning. */
 export interface BatchOptions {
@@ -42,15 +43,7 @@ export interface BatchResult {
  * ```
  */
 export function explainMbind(errno: number): string {
-  switch (errno) {
-    case 1: return "not permitted: moving pages of other processes needs CAP_SYS_NICE, and container seccomp profiles deny mbind without it";
-    case 5: return "strict: some pages already sit on a node outside the policy and were not moved";
-    case 12: return "out of memory for new mappings: the process may be at vm.max_map_count";
-    case 14: return "part of the range is not mapped";
-    case 22: return "the kernel refused the policy or range";
-    case 38: return "mbind is not available in this kernel";
-    default: return "the kernel refused the call";
-  }
+  return explainErrno({ syscall: "mbind", errno, action: "bind" });
 }
 
 /** Sends a planned batch to the kernel through the backend's batch hook. */
@@ -65,24 +58,38 @@ export function applyPlan(backend: Backend, p: EnginePlan, continueOnError: bool
   const masks = u8.subarray(p.masksAt, p.masksAt + Math.max(1, p.engine.x.plan_mask_count()) * p.maskWords * 8);
   const errnos = u8.subarray(p.errnosAt, p.errnosAt + p.count * 4);
   const syscalls = backend.mbindBatch(ops, p.count, masks, p.maskWords, errnos, continueOnError);
-  const e32 = new Int32Array(errnos.buffer, errnos.byteOffset, p.count);
+  // Views again: nothing above grows the engine's memory, but a backend may have run JS.
+  const mem = p.engine.u8();
+  const e32 = new Int32Array(mem.buffer, mem.byteOffset + p.errnosAt, p.count);
+  const o32 = new Uint32Array(mem.buffer, mem.byteOffset + p.opsAt, p.count * (OP_SIZE >>> 2));
+  // One explanation per (errno, mode, mask, flags): explaining reads /proc, and a batch run
+  // with continueOnError can fail thousands of times for one reason.
+  const explained = new Map<string, string>();
   let applied = 0;
   for (let i = 0; i < syscalls; i++) {
     const errno = e32[i]!;
     if (errno === 0) { applied++; continue; }
     const op = readOp(p, i);
+    const o = i * (OP_SIZE >>> 2);
+    const mode = o32[o + 4]! | 0, flags = o32[o + 5]!;
+    const key = `${errno}/${mode}/${o32[o + 6]}/${flags}`;
+    let why = explained.get(key);
+    if (why === undefined) {
+      why = explainErrno({ syscall: "mbind", errno, action: "bind", mode, flags, mask: o32[o + 6] === NO_MASK ? null : op.policy.nodes });
+      explained.set(key, why);
+    }
     failed.push({
       index: op.request, op, errno, code: errnoName(errno),
-      message: `mbind of 0x${op.addr.toString(16)}+${op.length} (requests[${op.request}]) failed with ${errnoName(errno)}: ${explainMbind(errno)}`,
+      message: `Cannot bind requests[${op.request}]: mbind 0x${op.addr.toString(16)}+${op.length} failed with ${errnoName(errno)}: ${why}`,
     });
   }
   return { ok: failed.length === 0, applied, syscalls, ops: p.count, failed, rolledBack: false, stats: p.stats };
 }
 
-/** The NumaError for the first failure of a batch. */
+/** The NumaError for a failure of a batch. */
 export function failureError(f: BatchFailure): NumaError {
   return new NumaError(f.message, {
-    code: f.code, errno: f.errno, syscall: "mbind", index: f.index,
+    code: f.code, errno: f.errno, syscall: "mbind", index: f.index, arg: `requests[${f.index}].target`,
     range: { addr: f.op.addr, length: f.op.length },
   });
 }

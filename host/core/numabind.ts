@@ -2,12 +2,16 @@ import type { Backend } from "./backend.ts";
 import { bindingApi, type BindingApi } from "./api/binding.ts";
 import { inspectApi, type InspectApi } from "./api/inspect.ts";
 import { memoryApi, type MemoryApi } from "./api/memory.ts";
+import { pagesApi, type PagesApi } from "./api/pages.ts";
+import { threadApi, type ThreadApi } from "./api/thread.ts";
 import { createContext } from "./context.ts";
 
 export type { BindOptions } from "./api/binding.ts";
 
 /** The public API over one backend: one group per concern (host/core/api/). */
-export type Numabind = { readonly backend: Backend } & BindingApi & MemoryApi & InspectApi;
+export type Numabind = { readonly backend: Backend } & BindingApi & MemoryApi & InspectApi
+  & PagesApi
+  & ThreadApi;
 
 /**
  * Builds the API over a backend. The package entry calls this once with the backend chosen
@@ -20,5 +24,9 @@ export type Numabind = { readonly backend: Backend } & BindingApi & MemoryApi & 
  */
 export function createNumabind(backend: Backend): Numabind {
   const ctx = createContext(backend);
-  return { backend, ...bindingApi(ctx), ...memoryApi(ctx), ...inspectApi(ctx) };
+  return {
+    backend, ...bindingApi(ctx), ...memoryApi(ctx), ...inspectApi(ctx),
+    ...pagesApi(ctx),
+    ...threadApi(ctx),
+  };
 }

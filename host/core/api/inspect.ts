@@ -12,6 +12,12 @@ export interface InspectApi {
   topology(): Topology;
   /** Re-reads the topology (after a cpuset change, say); later calls check against it. */
   refreshTopology(): Topology;
+  /**
+   * Whether binding works here: ok, the backend and its path ("shim": C batch calls,
+   * "syscall": one libc syscall per op), what each probed syscall answered, how many nodes
+   * this process may use, and a reason to act on when not ok (ENOSYS: no NUMA in this
+   * kernel; EPERM: a seccomp profile, as Docker's default without CAP_SYS_NICE).
+   */
   available(): Availability;
 }
 
@@ -33,6 +39,10 @@ export function inspectApi(ctx: Context): InspectApi {
     numaMaps: (pid) => readNumaMaps(pid ?? "self"),
     topology: () => ctx.topology(),
     refreshTopology: () => ctx.refreshTopology(),
-    available: () => ({ ...ctx.backend.probe(), backend: ctx.backend.name }),
+    available() {
+      const a = ctx.backend.probe();
+      const t = ctx.topology();
+      return { ...a, backend: ctx.backend.name, nodes: t.memsAllowed.intersect(t.withMemory).size };
+    },
   };
 }

@@ -1,0 +1,180 @@
+// Benchmark: bind() of one page and bindBatch() of 20,000 alternating pages against a C loop
+// issuing the same mbind calls in the same process, on both paths (C shim, libc syscall per
+// op). Ratios come from one run; run it a few times on a loaded machine and compare spreads.
+// Usage: npm run bench:bind [-- --rounds 5 --single 20000 --pages 20000 --json]
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createNumabind, openBackend } from "../dist/host/mod.js";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const args = process.argv.slice(2);
+const opt = (name, dflt) => { const i = args.indexOf(`--${name}`); return i >= 0 ? Number(args[i + 1]) : dflt; };
+const ROUNDS = opt("rounds", 7), SINGLE = opt("single", 20000), PAGES = opt("pages", 20000);
+const JSON_OUT = args.includes("--json");
+
+// --- build the baseline (and, where Node's headers exist, the Node-API probe) ---
+const out = join(root, "build", "bench");
+mkdirSync(out, { recursive: true });
+const cc = process.env.CC ?? "cc";
+const loopLib = join(out, "libbind_loop.so");
+execFileSync(cc, ["-O2", "-shared", "-fPIC", "-o", loopLib, join(root, "bench", "bind_loop.c")], { stdio: "inherit" });
+const nodeInclude = join(dirname(process.execPath), "..", "include", "node");
+let napi;
+if (existsSync(join(nodeInclude, "node_api.h"))) {
+  const addon = join(out, "napi_mbind.node");
+  const r = spawnSync(cc, ["-O2", "-shared", "-fPIC", `-I${nodeInclude}`, "-o", addon, join(root, "bench", "napi_mbind.c")], { stdio: "inherit" });
+  if (r.status === 0) napi = createRequire(import.meta.url)(addon);
+}
+
+// --- both paths in one process ---
+const shim = createNumabind(openBackend());
+process.env.NUMABIND_NO_SHIM = "1";
+const fallback = createNumabind(openBackend());
+delete process.env.NUMABIND_NO_SHIM;
+if (shim.backend.name !== "ffi-rs+shim") console.warn(`note: the shim did not load (${shim.backend.name}); both columns use the fallback`);
+const page = shim.topology().pageSize;
+
+const ffi = createRequire(import.meta.url)("ffi-rs");
+const T = ffi.DataType;
+ffi.open({ library: "bench_loop", path: loopLib });
+const native = (() => {
+  try {
+    const n = createRequire(createRequire(import.meta.url).resolve("ffi-rs"))(`@yuuang/ffi-rs-${process.platform}-${process.arch}-gnu`);
+    return n.createExternalBuffer === ffi.createExternalBuffer ? n : undefined;
+  } catch { return undefined; }
+})();
+const prepared = (funcName, paramsType, paramsValue, errno = false) => {
+  const p = { library: "bench_loop", funcName, retType: T.I64, paramsType, paramsValue, errno, freeResultMemory: false };
+  return () => (native ?? ffi).load(p);
+};
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+const perCall = (fn, n) => { const t = process.hrtime.bigint(); for (let i = 0; i < n; i++) fn(i); return Number(process.hrtime.bigint() - t) / n; };
+const results = {};
+const record = (name, ns) => { (results[name] ??= []).push(ns); };
+
+// --- 1. What one ffi-rs call costs (no-op C functions) ---
+const u8 = new Uint8Array(64);
+const defined = ffi.define({ bench_noop0: { library: "bench_loop", retType: T.I64, paramsType: [] } });
+const costs = {
+  "define() wrapper, 0 args": () => defined.bench_noop0([]),
+  "prepared load, 0 args": prepared("bench_noop0", [], []),
+  "prepared load, 1 number": prepared("bench_noop1", [T.I64], [1]),
+  "prepared load, 6 numbers": prepared("bench_noop6", Array(6).fill(T.I64), [1, 2, 3, 4, 5, 6]),
+  "prepared load, 1 Uint8Array": prepared("bench_noop_buf", [{ ffiTypeTag: ffi.FFITypeTag.Array, type: T.U8Array, length: 0 }], [u8]),
+  "prepared load, 0 args + errno": prepared("bench_errno0", [], [], true),
+};
+for (let r = 0; r < ROUNDS; r++) for (const [k, fn] of Object.entries(costs)) { perCall(fn, 2000); record(`ffi: ${k}`, perCall(fn, 50000)); }
+
+// --- 2. Single bind of one page, alternating two policies ---
+const A = { mode: "bind", nodes: [0] }, B = { mode: "preferred", nodes: [0] };
+const MPOL_BIND = 2, MPOL_PREFERRED = 1;
+const region = shim.alloc((PAGES + 2) * page, { mode: "default" });
+const regionAddr = BigInt.asUintN(64, shim.backend.addressOf(new Uint8Array(region)));
+const mask = new Uint8Array(8); mask[0] = 1;
+const single = new Uint8Array(region, 8 * page, page);
+const cSingle = prepared("bench_single", [T.I64, T.I64, T.I64, T.I32, T.I32, { ffiTypeTag: ffi.FFITypeTag.Array, type: T.U8Array, length: 0 }, T.I64],
+  [Number(regionAddr) + 8 * page, page, SINGLE, MPOL_BIND, MPOL_PREFERRED, mask, 1]);
+const cAlt = prepared("bench_alternating", [T.I64, T.I64, T.I64, T.I32, T.I32, { ffiTypeTag: ffi.FFITypeTag.Array, type: T.U8Array, length: 0 }, T.I64],
+  [Number(regionAddr), page, PAGES, MPOL_BIND, MPOL_PREFERRED, mask, 1]);
+const reset = () => shim.bind(region, { mode: "default" });
+const check = (ns) => { if (ns < 0) throw new Error(`C loop failed with errno ${-ns}`); return ns; };
+
+for (let r = 0; r < ROUNDS; r++) {
+  reset();
+  record("single: C loop", check(Number(cSingle())) / SINGLE);
+  for (const [name, nb] of [["shim", shim], ["fallback", fallback]]) {
+    const n = name === "shim" ? SINGLE : SINGLE / 4;
+    perCall((i) => nb.bind(single, i & 1 ? B : A), 500);
+    record(`single: bind() ${name}`, perCall((i) => nb.bind(single, i & 1 ? B : A), n));
+  }
+  {
+    // The backend's lean hook alone: one zero-argument FFI call and the syscall, no bind() work.
+    const addr = Number(regionAddr) + 8 * page;
+    perCall((i) => shim.backend.mbindOne(addr, page, i & 1 ? MPOL_PREFERRED : MPOL_BIND, 0, mask, 1), 500);
+    record("single: shim mbindOne() alone", perCall((i) => shim.backend.mbindOne(addr, page, i & 1 ? MPOL_PREFERRED : MPOL_BIND, 0, mask, 1), SINGLE));
+  }
+  if (napi) {
+    const addr = Number(regionAddr) + 8 * page;
+    perCall((i) => napi.mbindPage(addr, page, i & 1 ? MPOL_PREFERRED : MPOL_BIND), 500);
+    record("single: Node-API mbind (probe)", perCall((i) => napi.mbindPage(addr, page, i & 1 ? MPOL_PREFERRED : MPOL_BIND), SINGLE));
+  }
+}
+
+// --- 3. bindBatch of PAGES alternating single-page requests ---
+const requests = Array.from({ length: PAGES }, (_, i) => ({ target: new Uint8Array(region, i * page, page), policy: i & 1 ? B : A }));
+const packed = (() => {
+  const ops = new Uint8Array(PAGES * 32), dv = new DataView(ops.buffer);
+  for (let i = 0; i < PAGES; i++) {
+    dv.setBigUint64(i * 32, regionAddr + BigInt(i * page), true);
+    dv.setBigUint64(i * 32 + 8, BigInt(page), true);
+    dv.setInt32(i * 32 + 16, i & 1 ? MPOL_PREFERRED : MPOL_BIND, true);
+    dv.setUint32(i * 32 + 20, 0, true); dv.setUint32(i * 32 + 24, 0, true); dv.setUint32(i * 32 + 28, i, true);
+  }
+  return { ops, masks: mask, errnos: new Uint8Array(PAGES * 4) };
+})();
+// Warm-up, not recorded: the first batches run the planner's host code unoptimised.
+for (let r = 0; r < 3; r++) for (const nb of [shim, fallback]) { reset(); nb.bindBatch(requests); }
+for (let r = 0; r < ROUNDS; r++) {
+  reset();
+  record("batch: C loop", check(Number(cAlt())) / 1e6);
+  for (const [name, nb] of [["shim", shim], ["fallback", fallback]]) {
+    reset();
+    const t = process.hrtime.bigint();
+    const res = nb.bindBatch(requests);
+    const ms = Number(process.hrtime.bigint() - t) / 1e6;
+    if (!res.ok || res.syscalls !== PAGES) throw new Error(`bindBatch ${name}: ${JSON.stringify(res.failed[0] ?? res.syscalls)}`);
+    record(`batch: bindBatch ${name}`, ms);
+  }
+  // The backend hook alone, on ops packed here: what the FFI crossing adds to the C loop.
+  reset();
+  const t0 = process.hrtime.bigint();
+  shim.backend.mbindBatch(packed.ops, PAGES, packed.masks, 1, packed.errnos, false);
+  record("batch: shim mbindBatch() alone (ops packed beforehand)", Number(process.hrtime.bigint() - t0) / 1e6);
+  if (new Int32Array(packed.errnos.buffer).some((e) => e !== 0)) throw new Error("mbindBatch failed");
+  reset();
+  const t = process.hrtime.bigint();
+  shim.plan(requests);
+  record("batch: plan() only (builds PlannedOp objects)", Number(process.hrtime.bigint() - t) / 1e6);
+}
+reset();
+shim.free(region);
+
+// --- report ---
+const m = Object.fromEntries(Object.entries(results).map(([k, v]) => [k, { median: median(v), min: Math.min(...v), max: Math.max(...v) }]));
+const ratio = (a, b) => m[a].median / m[b].median;
+// Under load the minimum is the better estimate of what a call costs; both are reported.
+const minRatio = (a, b) => m[a].min / m[b].min;
+const summary = {
+  page, rounds: ROUNDS, singleCalls: SINGLE, batchPages: PAGES, loadavg: (await import("node:os")).loadavg().map((x) => +x.toFixed(2)),
+  single: {
+    cLoopNs: m["single: C loop"].median,
+    shimNs: m["single: bind() shim"].median, shimRatio: ratio("single: bind() shim", "single: C loop"),
+    fallbackNs: m["single: bind() fallback"].median, fallbackRatio: ratio("single: bind() fallback", "single: C loop"),
+    shimMinRatio: minRatio("single: bind() shim", "single: C loop"), fallbackMinRatio: minRatio("single: bind() fallback", "single: C loop"),
+    ...(napi ? { napiNs: m["single: Node-API mbind (probe)"].median, napiRatio: ratio("single: Node-API mbind (probe)", "single: C loop") } : {}),
+  },
+  batch: {
+    cLoopMs: m["batch: C loop"].median,
+    shimMs: m["batch: bindBatch shim"].median, shimRatio: ratio("batch: bindBatch shim", "batch: C loop"),
+    fallbackMs: m["batch: bindBatch fallback"].median, fallbackRatio: ratio("batch: bindBatch fallback", "batch: C loop"),
+    shimMinRatio: minRatio("batch: bindBatch shim", "batch: C loop"), fallbackMinRatio: minRatio("batch: bindBatch fallback", "batch: C loop"),
+  },
+};
+if (JSON_OUT) console.log(JSON.stringify({ summary, results: m }));
+else {
+  console.log(`numabind bind benchmark: ${ROUNDS} rounds, median [min..max]; load average ${summary.loadavg.join(" ")}`);
+  for (const [k, v] of Object.entries(m)) {
+    const unit = k.startsWith("batch") ? "ms" : "ns";
+    const f = (x) => (unit === "ms" ? x.toFixed(2) : x.toFixed(0));
+    console.log(`  ${k.padEnd(52)} ${f(v.median).padStart(8)} ${unit}  [${f(v.min)}..${f(v.max)}]`);
+  }
+  const s = summary.single, b = summary.batch;
+  const x = (v) => `${v.toFixed(2)}x`;
+  console.log("Ratios to the C loop, median/median (min/min); targets: single ≤ 1.75, batch ≤ 1.05");
+  console.log(`  single bind()   shim ${x(s.shimRatio)} (${x(s.shimMinRatio)})   fallback ${x(s.fallbackRatio)} (${x(s.fallbackMinRatio)})${s.napiRatio ? `   Node-API probe ${x(s.napiRatio)}` : ""}`);
+  console.log(`  bindBatch       shim ${x(b.shimRatio)} (${x(b.shimMinRatio)})   fallback ${x(b.fallbackRatio)} (${x(b.fallbackMinRatio)})`);
+}

@@ -1,0 +1,48 @@
+import type { Context } from "../context.ts";
+import { NumaError } from "../errors.ts";
+import { getMempolicy, type PolicyInfo } from "../get_policy.ts";
+import { kernelError } from "../kernel_error.ts";
+import { fromKernelPolicy, type Policy } from "../policy.ts";
+import { checkPolicy } from "../validate_policy.ts";
+
+/**
+ * The calling thread's policy (set_mempolicy / get_mempolicy without an address). Linux keeps
+ * this policy per thread: it governs pages first touched by the thread that set it, in
+ * mappings that have no policy of their own (mbind). See README "Thread policy".
+ */
+export interface ThreadApi {
+  /** This OS thread's policy: the JS main thread's, or the calling worker's. */
+  getThreadPolicy(): PolicyInfo;
+  /**
+   * Sets this OS thread's policy (the main thread, or the calling worker's own thread). V8
+   * and libuv threads that already exist keep theirs; threads and child processes started
+   * afterwards by this thread inherit it (across fork and exec).
+   */
+  setThreadPolicy(policy: Policy): void;
+}
+
+/**
+ * Builds the thread-policy group over a context (createNumabind merges it into the API).
+ * @example
+ * ```ts
+ * const { getThreadPolicy } = threadApi(createContext(openBackend()));
+ * expect(getThreadPolicy().mode).toBe("default");
+ * ```
+ */
+export function threadApi(ctx: Context): ThreadApi {
+  return {
+    getThreadPolicy() {
+      const { mode, mask } = getMempolicy(ctx.backend, 0n, 0, ctx.maskWords());
+      return fromKernelPolicy(mode, mask);
+    },
+    setThreadPolicy(policy) {
+      const k = checkPolicy(ctx, policy, "policy");
+      const b = ctx.backend;
+      if (!b.setMempolicy) throw new NumaError(`Cannot set the thread policy: the ${b.name} backend has no set_mempolicy`, { code: "ENOSYS", syscall: "set_mempolicy" });
+      const r = b.setMempolicy(k.mode, k.mask, k.words);
+      if (r < 0) {
+        throw kernelError({ syscall: "set_mempolicy", errno: -r, action: "set the thread policy", arg: "policy", mode: k.mode, mask: k.nodes, topology: ctx.topology() });
+      }
+    },
+  };
+}

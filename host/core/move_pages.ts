@@ -1,0 +1,129 @@
+import { MPOL_MF_MOVE, MPOL_MF_MOVE_ALL } from "../../assembly/abi.ts";
+import type { Context } from "./context.ts";
+import { invalid, NumaError } from "./errors.ts";
+import { kernelError } from "./kernel_error.ts";
+import { resolveTarget, type Target } from "./target.ts";
+
+const TWO32 = 4294967296;
+/** Most pages one call of locate()/movePages() takes: its Int32Array result is then 1 GiB. */
+export const MAX_PAGES = 2 ** 28;
+/** Pages per host block: one FFI call (and one page-address scratch of 512 KiB). */
+const BLOCK_PAGES = 65536;
+/**
+ * Pages per move_pages syscall unless the caller says otherwise: the kernel migrates a call's
+ * pages synchronously while the caller waits, so this bounds a single stall (16 MiB of 4 KiB
+ * pages) without making the per-call cost visible.
+ */
+export const DEFAULT_CHUNK_PAGES = 4096;
+
+/** Pages of a target: the first page's address and how many. */
+export interface PageSpan { first: bigint; count: number; pageSize: number }
+
+/**
+ * The pages a target covers: every page it touches (`owned` false, for queries) or only the
+ * pages it fully owns (`owned` true, for anything that changes pages).
+ * @example
+ * ```ts
+ * expect(pageSpan(ctx, new ArrayBuffer(3 * 4096), "target", false, false).count).toBeGreaterThanOrEqual(3);
+ * ```
+ */
+export function pageSpan(ctx: Context, target: Target, arg: string, owned: boolean, unsafeRawAddress: boolean): PageSpan {
+  const t = resolveTarget(target, arg, ctx.addressOf, unsafeRawAddress);
+  if (t.kind !== 0 && ctx.allocations.isFreed((ArrayBuffer.isView(target) ? target.buffer : target) as ArrayBuffer)) {
+    throw invalid(arg, `Cannot use ${arg}: the buffer was released by free(); its address range holds no memory of yours any more`);
+  }
+  const pageSize = ctx.facts().pageSize, page = BigInt(pageSize);
+  const start = t.addr, end = t.addr + t.length;
+  const first = owned ? (start + page - 1n) / page * page : start / page * page;
+  const last = owned ? end / page * page : (end + page - 1n) / page * page;
+  const pages = last > first ? (last - first) / page : 0n;
+  if (pages === 0n) {
+    throw invalid(arg, owned
+      ? `Cannot use ${arg}: it owns no whole ${pageSize}-byte page (0x${start.toString(16)}+${t.length}), and numabind moves only pages a buffer fully owns`
+      : `Cannot use ${arg}: it is empty`);
+  }
+  if (pages > BigInt(MAX_PAGES)) {
+    throw invalid(arg, `Cannot use ${arg}: it spans ${pages} pages, and one call takes at most ${MAX_PAGES}; split the range`);
+  }
+  return { first, count: Number(pages), pageSize };
+}
+
+/** How movePages() runs. */
+export interface MoveOptions {
+  /** Move pages shared with other processes too (MPOL_MF_MOVE_ALL; needs CAP_SYS_NICE). */
+  moveAll?: boolean;
+  /** Pages per move_pages syscall (default 4096). */
+  chunkPages?: number;
+  /**
+   * Aim for syscalls of about this many milliseconds: numabind then issues one chunk per FFI
+   * call and resizes chunks from the time each took (starting at chunkPages).
+   */
+  targetChunkMs?: number;
+  /** Called after each FFI call with pages done and the total. */
+  onProgress?: (done: number, total: number) => void;
+  /** Allow { addr, length } targets. */
+  unsafeRawAddress?: boolean;
+}
+
+function checkOptions(o: MoveOptions): void {
+  if (o === null || typeof o !== "object") throw new TypeError(`Cannot use opts: it must be an object, current value is ${String(o)}`);
+  if (o.chunkPages !== undefined && (!Number.isSafeInteger(o.chunkPages) || o.chunkPages < 1)) {
+    throw new RangeError(`Cannot use opts.chunkPages: it must be a positive integer, current value is ${String(o.chunkPages)}`);
+  }
+  if (o.targetChunkMs !== undefined && !(typeof o.targetChunkMs === "number" && o.targetChunkMs > 0 && Number.isFinite(o.targetChunkMs))) {
+    throw new RangeError(`Cannot use opts.targetChunkMs: it must be a positive number of milliseconds, current value is ${String(o.targetChunkMs)}`);
+  }
+  if (o.onProgress !== undefined && typeof o.onProgress !== "function") {
+    throw new TypeError(`Cannot use opts.onProgress: it must be a function, current value is ${typeof o.onProgress}`);
+  }
+}
+
+/**
+ * move_pages over a span in blocks: queries when `nodes` is null, moves otherwise. Fills and
+ * returns one status per page (node id, or -errno per page); throws a NumaError when the
+ * kernel refuses a whole call.
+ * @example
+ * ```ts
+ * const status = runMovePages(ctx, span, null, {}, "locate");
+ * ```
+ */
+export function runMovePages(ctx: Context, span: PageSpan, nodes: Int32Array | null, o: MoveOptions,
+  action: string, pid = 0): Int32Array {
+  checkOptions(o);
+  const b = ctx.backend;
+  if (!b.movePages) throw new NumaError(`Cannot ${action}: the ${b.name} backend has no move_pages`, { code: "ENOSYS", syscall: "move_pages" });
+  const flags = nodes ? (o.moveAll ? MPOL_MF_MOVE_ALL : MPOL_MF_MOVE) : 0;
+  const status = new Int32Array(span.count);
+  const scratch = new Uint32Array(2 * Math.min(span.count, BLOCK_PAGES));
+  const base = Number(span.first);
+  let chunk = o.chunkPages ?? DEFAULT_CHUNK_PAGES;
+  for (let done = 0; done < span.count;) {
+    // With a latency target, one chunk per call, so each call can be timed and resized.
+    const n = Math.min(span.count - done, o.targetChunkMs ? chunk : BLOCK_PAGES, BLOCK_PAGES);
+    for (let i = 0; i < n; i++) {
+      const a = base + (done + i) * span.pageSize;
+      scratch[2 * i] = a % TWO32;
+      scratch[2 * i + 1] = Math.floor(a / TWO32);
+    }
+    const st = new Uint8Array(status.buffer, done * 4, n * 4);
+    const nd = nodes ? new Uint8Array(nodes.buffer, nodes.byteOffset + done * 4, n * 4) : null;
+    const t0 = o.targetChunkMs ? performance.now() : 0;
+    const r = b.movePages(pid, n, new Uint8Array(scratch.buffer, 0, n * 8), nd, st, flags, Math.min(chunk, n));
+    if (r.result < 0) {
+      const at = done + r.done;
+      const failing = nodes ? [...new Set(nodes.subarray(at, Math.min(at + chunk, span.count)))] : undefined;
+      throw kernelError({
+        syscall: "move_pages", errno: -r.result, action, arg: "target", pid, flags,
+        range: { addr: span.first + BigInt(at) * BigInt(span.pageSize), length: BigInt(Math.min(chunk, span.count - at) * span.pageSize) },
+        ...(failing ? { nodes: failing } : {}),
+      });
+    }
+    done += n;
+    if (o.targetChunkMs) {
+      const ms = performance.now() - t0;
+      chunk = Math.max(1, Math.min(BLOCK_PAGES, Math.round(chunk * Math.min(4, Math.max(0.25, o.targetChunkMs / Math.max(ms, 1e-3))))));
+    }
+    o.onProgress?.(done, span.count);
+  }
+  return status;
+}

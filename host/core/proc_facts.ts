@@ -1,0 +1,102 @@
+import { closeSync, openSync, readFileSync, readSync } from "node:fs";
+import { release } from "node:os";
+
+// Facts about this process that explain kernel errors. Read when an error is being explained,
+// never cached: the point is to say what holds now.
+
+function read(path: string): string | undefined {
+  try { return readFileSync(path, "utf8"); } catch { return undefined; }
+}
+
+/**
+ * Mappings the process has now: lines of /proc/PID/maps, without [vsyscall], which the
+ * kernel's map_count leaves out.
+ * @returns the count, or undefined when /proc cannot be read
+ * @example
+ * ```ts
+ * expect(mapCount()).toBeGreaterThan(10);
+ * ```
+ */
+export function mapCount(pid: number | "self" = "self"): number | undefined {
+  // Streamed through one small buffer: this runs when the process is at the mapping limit,
+  // where a multi-megabyte string could need a new mapping and make V8 abort the process.
+  let fd: number;
+  try { fd = openSync(`/proc/${pid}/maps`, "r"); } catch { return undefined; }
+  try {
+    const buf = Buffer.allocUnsafeSlow(16384);
+    let lines = 0, vsyscall = false, got: number;
+    while ((got = readSync(fd, buf, 0, buf.length, null)) > 0) {
+      for (let i = buf.indexOf(10); i !== -1 && i < got; i = buf.indexOf(10, i + 1)) lines++;
+      if (!vsyscall && buf.subarray(0, got).includes("[vsyscall]")) vsyscall = true;
+    }
+    return vsyscall ? lines - 1 : lines;
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * vm.max_map_count, the most mappings a process may have (65530 by default).
+ * @example
+ * ```ts
+ * expect(maxMapCount()).toBeGreaterThan(0);
+ * ```
+ */
+export function maxMapCount(): number | undefined {
+  const t = read("/proc/sys/vm/max_map_count");
+  return t === undefined ? undefined : Number(t.trim());
+}
+
+/** CAP_SYS_NICE, from the capability sets' bit numbers (linux/capability.h). */
+const CAP_SYS_NICE = 23n;
+
+/**
+ * Whether this process has CAP_SYS_NICE in its effective set (MPOL_MF_MOVE_ALL and moving
+ * other processes' pages need it).
+ * @example
+ * ```ts
+ * expect(typeof hasCapSysNice()).toBe("boolean");
+ * ```
+ */
+export function hasCapSysNice(): boolean | undefined {
+  const m = /^CapEff:\s*([0-9a-f]+)$/m.exec(read("/proc/self/status") ?? "");
+  return m ? ((BigInt(`0x${m[1]}`) >> CAP_SYS_NICE) & 1n) === 1n : undefined;
+}
+
+/**
+ * The seccomp mode of this process: 0 none, 1 strict, 2 filter (containers run under 2).
+ * @example
+ * ```ts
+ * expect([0, 1, 2]).toContain(seccompMode());
+ * ```
+ */
+export function seccompMode(): number | undefined {
+  const m = /^Seccomp:\s*(\d+)$/m.exec(read("/proc/self/status") ?? "");
+  return m ? Number(m[1]) : undefined;
+}
+
+/**
+ * The running kernel's version as [major, minor] (from uname's release).
+ * @example
+ * ```ts
+ * expect(kernelVersion()[0]).toBeGreaterThanOrEqual(3);
+ * ```
+ */
+export function kernelVersion(rel = release()): [number, number] {
+  const [a = 0, b = 0] = rel.split(/[.-]/).map(Number);
+  return [a, b];
+}
+
+/**
+ * Whether the running kernel is at least major.minor.
+ * @example
+ * ```ts
+ * expect(kernelAtLeast(6, 9, "6.18.44-generic")).toBe(true);
+ * ```
+ */
+export function kernelAtLeast(major: number, minor: number, rel = release()): boolean {
+  const [a, b] = kernelVersion(rel);
+  return a > major || (a === major && b >= minor);
+}

@@ -1,0 +1,67 @@
+import { NO_MASK, OP_FLAGS, OP_MASK, OP_MODE, OP_SIZE } from "../../assembly/abi.ts";
+import type { Context } from "./context.ts";
+import { NumaError } from "./errors.ts";
+import { Nodemask } from "./nodemask.ts";
+import { planInEngine, type EnginePlan } from "./plan.ts";
+import type { Policy } from "./policy.ts";
+
+/** A policy the engine accepted, in the form the kernel takes. */
+export interface CheckedPolicy {
+  /** mode | MPOL_F_* mode flags. */
+  mode: number;
+  /** `words` u64 words, or null for a NULL mask. */
+  mask: Uint8Array | null;
+  words: number;
+  nodes: Nodemask | null;
+}
+
+/**
+ * Checks a policy with the engine's rules (the same checks bind() applies, so set_mempolicy
+ * refuses what mbind would) and returns it in kernel form. It plans the policy over one
+ * page-aligned dummy range, which the engine validates without any syscall.
+ * @param arg the argument name errors should blame ("policy")
+ * @example
+ * ```ts
+ * expect(checkPolicy(ctx, { mode: "bind", nodes: [0] }, "policy").mode).toBe(2);
+ * ```
+ */
+export function checkPolicy(ctx: Context, policy: Policy, arg: string): CheckedPolicy {
+  const facts = ctx.facts();
+  const page = BigInt(facts.pageSize);
+  let p;
+  try {
+    p = planInEngine(ctx.engine, [{ target: { addr: page, length: page }, policy }], { unsafeRawAddress: true }, facts);
+  } catch (e) {
+    // Name the caller's argument, not the engine's request list.
+    if (e instanceof NumaError) {
+      const renamed = e.message.replace(/Cannot (bind|plan|use) requests\[0\]/g, `Cannot use ${arg}`)
+        .replaceAll("requests[0].policy", arg).replaceAll("requests[0]", arg);
+      throw new NumaError(renamed, {
+        code: e.code, errno: e.errno, syscall: e.syscall, cause: e,
+        ...(e.arg !== undefined ? { arg: e.arg.replace("requests[0].policy", arg) } : {}),
+      });
+    }
+    if (e instanceof Error) e.message = e.message.replaceAll("requests[0].policy", arg);
+    throw e;
+  }
+  const k = kernelForm(p, 0);
+  return { mode: k.mode, mask: k.mask, words: k.words, nodes: k.mask ? Nodemask.fromWords(new Uint32Array(k.mask.buffer)) : null };
+}
+
+/**
+ * Op `i` of an engine plan as the kernel takes it: mode, mbind flags, and a copy of its mask.
+ * @example
+ * ```ts
+ * expect(kernelForm(plan, 0).words).toBe(plan.maskWords);
+ * ```
+ */
+export function kernelForm(p: EnginePlan, i: number): { mode: number; flags: number; mask: Uint8Array | null; words: number } {
+  const u8 = p.engine.u8();
+  const dv = new DataView(u8.buffer, u8.byteOffset + p.opsAt + i * OP_SIZE, OP_SIZE);
+  const maskIndex = dv.getUint32(OP_MASK, true);
+  const bytes = p.maskWords * 8;
+  return {
+    mode: dv.getInt32(OP_MODE, true), flags: dv.getUint32(OP_FLAGS, true), words: p.maskWords,
+    mask: maskIndex === NO_MASK ? null : u8.slice(p.masksAt + maskIndex * bytes, p.masksAt + (maskIndex + 1) * bytes),
+  };
+}

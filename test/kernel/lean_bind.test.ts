@@ -1,0 +1,88 @@
+import fc from "fast-check";
+import { describe, expect, test } from "vitest";
+import { alloc, bind, free, getPolicy, NumaError, plan, topology } from "../../host/mod.ts";
+import type { Policy } from "../../host/mod.ts";
+import { addressOf } from "../helpers/maps.ts";
+
+// bind() takes a lean path (bind_one.ts): the engine plans a (policy, flags) pair once and the
+// op is replayed on later buffers. It must bind exactly what the engine's plan says, and it
+// must notice when a policy object changes.
+
+const page = topology().pageSize;
+
+/** The policy of every page of a buffer, from the kernel. */
+const pagePolicies = (ab: ArrayBuffer): string[] => {
+  const base = addressOf(new Uint8Array(ab));
+  return Array.from({ length: ab.byteLength / page }, (_, i) => getPolicy(base + BigInt(i * page)).mode);
+};
+
+describe("bind()'s lean path", () => {
+  test("binds exactly the pages the engine plans for any view (fast-check, 150 views)", () => {
+    const P: Policy = { mode: "interleave", nodes: [0] };
+    fc.assert(fc.property(fc.integer({ min: 0, max: 8 * page }), fc.integer({ min: 1, max: 8 * page }), (off, len) => {
+      const ab = alloc(16 * page, { mode: "default" });
+      const view = new Uint8Array(ab, off, len);
+      const base = addressOf(new Uint8Array(ab));
+      const owned = Math.floor((off + len) / page) - Math.ceil(off / page);
+      if (owned <= 0) {
+        expect(() => bind(view, P)).toThrow(NumaError);
+        expect(pagePolicies(ab).every((m) => m === "default")).toBe(true);
+      } else {
+        const [op] = plan([{ target: view, policy: P }]).ops;
+        bind(view, P);
+        const first = Number(op!.addr - base) / page, n = Number(op!.length) / page;
+        expect(n).toBe(owned);
+        expect(pagePolicies(ab)).toEqual(Array.from({ length: 16 }, (_, i) => (i >= first && i < first + n ? "interleave" : "default")));
+      }
+      free(ab);
+    }), { numRuns: 150 });
+  });
+
+  test("a policy object changed between binds is planned again, never replayed stale", () => {
+    const p: { mode: Policy["mode"]; nodes: number[] } = { mode: "bind", nodes: [0] };
+    const a = new ArrayBuffer(4 * page), b = new ArrayBuffer(4 * page), c = new ArrayBuffer(4 * page);
+    bind(a, p);
+    p.mode = "interleave";
+    bind(b, p);
+    expect([getPolicy(a).mode, getPolicy(b).mode]).toEqual(["bind", "interleave"]);
+    p.nodes[0] = topology().possible.toArray().at(-1)! + 1; // now unusable: must be refused
+    expect(() => bind(c, p)).toThrow(expect.objectContaining({ code: "EINVAL", syscall: "validate" }));
+    expect(getPolicy(c).mode).toBe("default");
+    (p as Policy).static = true;
+    p.nodes[0] = 0;
+    bind(c, p);
+    expect(getPolicy(c)).toMatchObject({ mode: "interleave", static: true });
+  });
+
+  test("policies it cannot snapshot, options and flags still bind correctly (the batch path)", () => {
+    const a = new ArrayBuffer(4 * page);
+    bind(a, { mode: "preferred", nodes: [0], extra: { nested: true } } as Policy);
+    expect(getPolicy(a).mode).toBe("preferred");
+    bind(a, { mode: "bind", nodes: [0] }, { move: true }, { pageSize: page });
+    expect(getPolicy(a).mode).toBe("bind");
+  });
+
+  test("binds the owned interior of ArrayBuffer, SharedArrayBuffer, Buffer, DataView, typed arrays and Wasm memory", () => {
+    const targets: [string, ArrayBufferView | ArrayBufferLike][] = [
+      ["ArrayBuffer", new ArrayBuffer(6 * page)],
+      ["SharedArrayBuffer", new SharedArrayBuffer(6 * page)],
+      ["Buffer", Buffer.alloc(6 * page)],
+      ["DataView", new DataView(new ArrayBuffer(8 * page), 100, 6 * page)],
+      ["Float64Array", new Float64Array(new ArrayBuffer(8 * page), 8, 6 * page / 8)],
+      ["WebAssembly.Memory", new WebAssembly.Memory({ initial: 2 }).buffer],
+    ];
+    for (const [name, t] of targets) {
+      const u8 = ArrayBuffer.isView(t) ? new Uint8Array(t.buffer, t.byteOffset, t.byteLength) : new Uint8Array(t);
+      const start = addressOf(u8), end = start + BigInt(u8.byteLength);
+      const first = (start + BigInt(page) - 1n) / BigInt(page) * BigInt(page), last = end / BigInt(page) * BigInt(page);
+      bind(t, { mode: "interleave", nodes: [0] });
+      expect([name, getPolicy(first).mode, getPolicy(last - BigInt(page)).mode]).toEqual([name, "interleave", "interleave"]);
+    }
+  });
+
+  test("bind() refuses a buffer released by free(), naming it", () => {
+    const ab = alloc(2 * page, { mode: "default" });
+    free(ab);
+    expect(() => bind(ab, { mode: "bind", nodes: [0] })).toThrow(/released by free\(\)/);
+  });
+});
