@@ -77,6 +77,7 @@ export const E_VMA_BUDGET = 11; //    map count + estimated VMAs > max_map_count
 export const E_TOO_MANY_OPS = 12; //  the plan would need more ops than the engine holds (err_other)
 export const E_OPTIONS = 13; //       a control block value is out of range (err_other = CTL_* offset)
 export const E_WEIGHT = 14; //        an interleave request's nodes all have weight 0 (err_index)
+export const E_MEMORY = 15; //        the batch's scratch does not fit in the engine's 4 GiB memory
 
 /**
  * Kernel-rule verdicts (validate_mbind, err_rule), in the order mbind(2) checks them

@@ -77,13 +77,31 @@ export function emitFailRule(): i32 { return failRule; }
   return at;
 }
 
-/** Op mask index of canonical input mask c (copied to the op table on first use). */
+/**
+ * Op mask index of canonical input mask c (copied to the op table on first use). When blocks
+ * are in play a one-node mask shares the index of that node's block mask, so a block and a
+ * neighbour bound to the same node coalesce.
+ */
 function outOfCanon(c: u32): u32 {
   let slot = canonOut + (<usize>c << 2);
   let at = load<u32>(slot);
   if (at != NO_MASK) return at;
-  if (nOut >= outCap) { fail(E_TOO_MANY_OPS, curReq, 0); return NO_MASK; }
   let bytes = words << 3;
+  if (singleOut != 0) {
+    let src = inMasks + <usize>c * bytes, node: i32 = -1, count: u32 = 0;
+    for (let i: usize = 0; i < words; ++i) {
+      let w = load<u64>(src + (i << 3));
+      if (w == 0) continue;
+      count += <u32>popcnt(w);
+      node = <i32>((i << 6) + <usize>ctz(w));
+    }
+    if (count == 1) {
+      at = outOfNode(<u32>node);
+      store<u32>(slot, at);
+      return at;
+    }
+  }
+  if (nOut >= outCap) { fail(E_TOO_MANY_OPS, curReq, 0); return NO_MASK; }
   let dst = outMasks + <usize>nOut * bytes;
   memory.copy(dst, inMasks + <usize>c * bytes, bytes);
   at = newOut(MASK_SUMMARY(dst, words));

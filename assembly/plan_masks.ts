@@ -57,7 +57,6 @@ export function INTERN_MASKS(masks: usize, n: usize, words: usize, canon: usize,
 let seqIndex: usize = 0; // u32 per (mask, relative): sequence number, NO_MASK if unused
 let nSeq: u32 = 0;
 let seqAt: usize = 0, seqLen: usize = 0, seqNode: usize = 0, seqCum: usize = 0;
-let seqWeightless: u32 = NO_MASK; // a sequence whose nodes all weigh 0
 
 export function seqIndexTable(): usize { return seqIndex; }
 export function seqAtTable(): usize { return seqAt; }
@@ -69,8 +68,6 @@ export function seqCount(): u32 { return nSeq; }
 export function seqEntries(): u32 {
   return nSeq == 0 ? 0 : load<u32>(seqAt + (<usize>(nSeq - 1) << 2)) + load<u32>(seqLen + (<usize>(nSeq - 1) << 2));
 }
-/** Sequence number whose weights sum to 0, or NO_MASK. */
-export function seqWeightlessIndex(): u32 { return seqWeightless; }
 
 /** The sequence key of an interleave request with canonical mask c. */
 // @ts-ignore: decorator
@@ -90,12 +87,12 @@ export function seqWeightlessIndex(): u32 { return seqWeightless; }
  * Builds the node sequence of every (canonical mask, relative, weighted) key that an
  * interleave request uses: the mask's nodes in ascending order, intersected with the usable
  * nodes unless relative (the kernel folds relative masks itself), each with its cumulative
- * weight (1 each unless weighted). Nodes weighing 0 are left out. Returns 0, or -1 when memory
+ * weight (1 each unless weighted). Nodes weighing 0 are left out (a sequence may end up empty: the planner refuses it). Returns 0, or -1 when memory
  * runs out.
  */
 export function BUILD_SEQUENCES(reqs: usize, n: usize, masks: usize, nMask: usize, words: usize,
   canon: usize, weights: usize, nWeights: u32, weightModes: u32): i32 {
-  nSeq = 0; seqWeightless = NO_MASK;
+  nSeq = 0;
   seqIndex = TAKE(<u64>nMask << 4);
   if (seqIndex == 0) return -1;
   memory.fill(seqIndex, 0xff, nMask << 4);
@@ -146,7 +143,6 @@ export function BUILD_SEQUENCES(reqs: usize, n: usize, masks: usize, nMask: usiz
     }
     store<u32>(seqAt + (<usize>q << 2), start);
     store<u32>(seqLen + (<usize>q << 2), at - start);
-    if (at == start && seqWeightless == NO_MASK) seqWeightless = q;
   }
   return 0;
 }

@@ -5,7 +5,7 @@
 // check the VMA budget. Every buffer comes from the arena, taken before the loops that use it.
 import {
   E_MASK_INDEX, E_MASK_WORDS, E_NO_FULL_PAGE, E_OPTIONS, E_OVERLAP, E_PAGE_SIZE, E_RULE,
-  E_TOO_MANY_OPS, E_UNALIGNED, E_EMPTY_RANGE, E_VMA_BUDGET, E_WEIGHT, E_WRAP, KIND_BUFFER,
+  E_MEMORY, E_TOO_MANY_OPS, E_UNALIGNED, E_EMPTY_RANGE, E_VMA_BUDGET, E_WEIGHT, E_WRAP, KIND_BUFFER,
   MASK_SLOT_BYTES, MPOL_BIND, MPOL_PREFERRED, NO_MASK, OK,
   OVERLAP_ERROR, REQ_ADDR, REQ_FLAGS, REQ_KIND, REQ_LEN, REQ_MASK, REQ_MODE, REQ_SIZE,
   V_NOOP, V_OK, CTL_BLOCK_MODE, CTL_OVERLAP, CTL_HUGE, CTL_BLOCK, CTL_CHUNK,
@@ -20,7 +20,7 @@ import {
 } from "./plan_emit";
 import {
   BUILD_SEQUENCES, INTERN_MASKS, IS_INTERLEAVE, SEQ_KEY, seqAtTable, seqCount, seqCumTable, seqEntries,
-  seqIndexTable, seqLenTable, seqNodeTable, seqWeightlessIndex,
+  seqIndexTable, seqLenTable, seqNodeTable,
 } from "./plan_masks";
 import { PAINT } from "./plan_paint";
 import { ARENA_RESET, ARENA_REWIND, ARENA_TOP, TAKE } from "./util/arena";
@@ -136,11 +136,11 @@ export function plan_run(): i32 {
   // 1. Masks: canonical index by content, summaries, block sequences.
   let canon = TAKE(<u64>m << 2), summary = TAKE(<u64>m << 2);
   if ((m > 0 && (canon == 0 || summary == 0)) || INTERN_MASKS(maskPtr, m, words, canon, summary) != 0) {
-    return refuse(E_TOO_MANY_OPS, 0, 0);
+    return refuse(E_MEMORY, 0, 0);
   }
   let weightModes = ctlWeightModes();
   if (block != 0 && BUILD_SEQUENCES(reqPtr, n, maskPtr, m, words, canon, weightPtr, nWeight, weightModes) != 0) {
-    return refuse(E_TOO_MANY_OPS, 0, 0);
+    return refuse(E_MEMORY, 0, 0);
   }
   let nSeq = block != 0 ? seqCount() : 0;
 
@@ -153,7 +153,7 @@ export function plan_run(): i32 {
   let polMode = TAKE(<u64>n << 2), polFlags = TAKE(<u64>n << 2), polCanon = TAKE(<u64>n << 2);
   let polSeq = TAKE(<u64>n << 2);
   if (starts == 0 || ends == 0 || reqPol == 0 || visible == 0 || polTable == 0 || polMode == 0
-    || polFlags == 0 || polCanon == 0 || polSeq == 0) return refuse(E_TOO_MANY_OPS, 0, 0);
+    || polFlags == 0 || polCanon == 0 || polSeq == 0) return refuse(E_MEMORY, 0, 0);
   memory.fill(polTable, 0, cap << 2);
   memory.fill(visible, 0, n);
   let shift = <u64>ctz(page), pm = page - 1;
@@ -207,7 +207,7 @@ export function plan_run(): i32 {
           let q = NO_MASK;
           if (block != 0 && has && IS_INTERLEAVE(mode)) {
             q = load<u32>(seqIdx + (SEQ_KEY(c, mode, weightModes) << 2));
-            if (q == seqWeightlessIndex()) return refuse(E_WEIGHT, <u32>i, 0);
+            if (q == NO_MASK || load<u32>(seqLenTable() + (<usize>q << 2)) == 0) return refuse(E_WEIGHT, <u32>i, 0);
           }
           store<u32>(polSeq + pp, q);
           break;
@@ -241,7 +241,7 @@ export function plan_run(): i32 {
   let outSummary = TAKE(outCap << 2), canonOut = TAKE(<u64>m << 2);
   let singleOut = nSeq > 0 ? TAKE(32768 << 2) : 0;
   if (opsPtr == 0 || (outCap > 0 && (outMaskPtr == 0 || outSummary == 0)) || (m > 0 && canonOut == 0)
-    || (nSeq > 0 && singleOut == 0)) return refuse(E_TOO_MANY_OPS, 0, bound);
+    || (nSeq > 0 && singleOut == 0)) return refuse(E_MEMORY, 0, bound);
   memory.fill(canonOut, 0xff, m << 2);
   if (singleOut != 0) memory.fill(singleOut, 0xff, 32768 << 2);
   emitSetup(reqPol, visible, polMode, polFlags, polCanon, polSeq,
@@ -257,7 +257,7 @@ export function plan_run(): i32 {
   } else if (ctlOverlap() == <u32>OVERLAP_ERROR) {
     let keys = TAKE(<u64>n << 3), order = TAKE(<u64>n << 2), tmpKeys = TAKE(<u64>n << 3);
     let tmpOrder = TAKE(<u64>n << 2), hist = TAKE(<u64>1 << 18);
-    if (keys == 0 || order == 0 || tmpKeys == 0 || tmpOrder == 0 || hist == 0) return refuse(E_TOO_MANY_OPS, 0, 0);
+    if (keys == 0 || order == 0 || tmpKeys == 0 || tmpOrder == 0 || hist == 0) return refuse(E_MEMORY, 0, 0);
     memory.copy(keys, starts, n << 3);
     for (let i: usize = 0; i < n; ++i) store<u32>(order + (i << 2), <u32>i);
     if (RADIX_SORT_U64(keys, order, tmpKeys, tmpOrder, hist, n)) order = tmpOrder;
@@ -277,7 +277,7 @@ export function plan_run(): i32 {
     let keys = TAKE(n2 << 3), tmpKeys = TAKE(n2 << 3), vals = TAKE(n2 << 2), tmpVals = TAKE(n2 << 2);
     let hist = TAKE(<u64>1 << 18), ranks = TAKE(n2 << 2), parent = TAKE(n2 << 2), paint = TAKE(n2 << 2);
     if (keys == 0 || tmpKeys == 0 || vals == 0 || tmpVals == 0 || hist == 0 || ranks == 0
-      || parent == 0 || paint == 0) return refuse(E_TOO_MANY_OPS, 0, 0);
+      || parent == 0 || paint == 0) return refuse(E_MEMORY, 0, 0);
     PAINT(starts, ends, n, shift, keys, vals, tmpKeys, tmpVals, hist, ranks, parent, paint);
   }
   emitEnd();
@@ -298,7 +298,7 @@ export function plan_run(): i32 {
     return refuse(emitFailCode(), emitFailReq(), bound);
   }
   errnosPtr = TAKE(<u64>nOps << 2);
-  if (errnosPtr == 0) return refuse(E_TOO_MANY_OPS, 0, 0);
+  if (errnosPtr == 0) return refuse(E_MEMORY, 0, 0);
   memory.fill(errnosPtr, 0, <usize>nOps << 2);
   let maxMap = ctlMaxMap();
   if (maxMap != 0 && <u64>ctlMapCount() + <u64>statVmas > <u64>maxMap) {

@@ -204,10 +204,11 @@ export function fmt_list(words: u32): u32 {
 /** Writes SLOT_A as "0x…" without leading zeros ("0x0" when empty); returns the length. */
 export function fmt_hex(words: u32): u32 {
   let a = mask_slot(SLOT_A), n = <usize>(words > <u32>SLOT_WORDS ? <u32>SLOT_WORDS : words);
+  if (n == 0) n = 1;
   while (n > 1 && load<u64>(a + ((n - 1) << 3)) == 0) n--;
   store<u8>(TEXT, 0x30); store<u8>(TEXT + 1, 0x78);
   let o = TEXT + 2;
-  let top = n == 0 ? <u64>0 : load<u64>(a + ((n - 1) << 3));
+  let top = load<u64>(a + ((n - 1) << 3));
   let w = HEX_WIDTH(top);
   WRITE_HEX(o, top, w); o += w;
   for (let i = n - 1; i > 0; i--) { WRITE_HEX(o, load<u64>(a + ((i - 1) << 3)), 16); o += 16; }

@@ -146,7 +146,7 @@ function rawEscapedString(s: string): void {
 function planError(code: i32): i32 {
   outBegin();
   str("{\"ok\":false,\"error\":{\"code\":\"");
-  str(code == abi.E_VMA_BUDGET || code == abi.E_TOO_MANY_OPS ? "ENOMEM" : code == abi.E_RULE && plan_err_rule() == abi.V_MOVE_ALL ? "EPERM" : "EINVAL");
+  str(code == abi.E_VMA_BUDGET || code == abi.E_TOO_MANY_OPS || code == abi.E_MEMORY ? "ENOMEM" : code == abi.E_RULE && plan_err_rule() == abi.V_MOVE_ALL ? "EPERM" : "EINVAL");
   str("\",\"reason\":\""); str(planCodeName(code)); str("\"");
   if (code == abi.E_RULE) { str(",\"rule\":\""); str(ruleName(plan_err_rule())); str("\""); }
   str(",\"index\":"); dec(plan_err_index());

@@ -16,6 +16,7 @@ export function planCodeName(c: i32): string {
     case abi.E_TOO_MANY_OPS: return "E_TOO_MANY_OPS";
     case abi.E_OPTIONS: return "E_OPTIONS";
     case abi.E_WEIGHT: return "E_WEIGHT";
+    case abi.E_MEMORY: return "E_MEMORY";
     default: return "E_UNKNOWN";
   }
 }
@@ -34,6 +35,7 @@ export function planCodeWhy(c: i32): string {
     case abi.E_TOO_MANY_OPS: return "the plan needs more ops than the engine holds; raise chunkBytes or interleaveBlock";
     case abi.E_OPTIONS: return "an option is out of range";
     case abi.E_WEIGHT: return "no node of an interleave request is usable with a positive weight";
+    case abi.E_MEMORY: return "the batch does not fit in the engine's memory; split it";
     default: return "the engine refused the batch";
   }
 }

@@ -78,6 +78,9 @@ export function planError(code: number, c: PlanErrorContext): NumaError {
     case abi.E_TOO_MANY_OPS:
       return new NumaError(`Cannot plan: the plan would need up to ${c.other} ops, more than the engine holds; raise chunkBytes or interleaveBlock, or split the batch`,
         { code: "ENOMEM", errno: 12, syscall: "validate", arg: c.opts.chunk > 0n ? "chunkBytes" : "requests" });
+    case abi.E_MEMORY:
+      return new NumaError(`Cannot plan ${c.requests.length} requests at once: the engine's scratch for them does not fit in its 4 GiB memory; split the batch`,
+        { code: "ENOMEM", errno: 12, syscall: "validate", arg: "requests" });
     case abi.E_PAGE_SIZE:
       return invalid("pageSize", `Cannot plan: pageSize must be a power of two of at least the kernel's page size (${c.kernelPage}), current value is ${page}`);
     case abi.E_OPTIONS:
