@@ -43,8 +43,8 @@ export function parse_nodestring(len: u32): i32 {
   if (textAt(0) == 0x2b && end > 1 && textAt(1) == 0x21) return fail(T_PLUS_ORDER, 1, 0);
   if (textAt(p) == 0x21) { invert = true; p++; }
   if (p < end && textAt(p) == 0x2b) { relative = true; p++; }
-  if (p < end && textAt(p) == 0x21) return fail(invert && !relative ? T_REPEATED_PREFIX : T_PLUS_ORDER, p, 0);
-  if (p < end && textAt(p) == 0x2b) return fail(T_REPEATED_PREFIX, p, 0);
+  // "+!" at the start was caught above, so a "!" or "+" here repeats one already read.
+  if (p < end && (textAt(p) == 0x21 || textAt(p) == 0x2b)) return fail(T_REPEATED_PREFIX, p, 0);
   let weight: u32 = 0;
   if (relative) for (let i: usize = 0; i < WORDS; ++i) weight += <u32>popcnt(load<u64>(allowed + (i << 3)));
 

@@ -61,7 +61,8 @@ export class Nodemask {
   static of(...nodes: number[]): Nodemask {
     let max = -1;
     for (const n of nodes) { checkNode(n, "Nodemask.of"); if (n > max) max = n; }
-    const w = new Uint32Array(2 * Math.max(1, (max >>> 6) + 1));
+    // max is -1 for no nodes: >>> would turn it into a 512 MiB array.
+    const w = new Uint32Array(2 * (max < 0 ? 1 : (max >>> 6) + 1));
     for (const n of nodes) w[n >>> 5]! |= 1 << (n & 31);
     return new Nodemask(w);
   }
@@ -188,11 +189,12 @@ export class Nodemask {
    * ```
    */
   toCpumap(bits?: number): string {
-    const need = 32 * Math.max(1, Math.ceil((this.#highest() + 1) / 32));
+    const used = this.#highest() + 1;
     if (bits !== undefined && (!Number.isInteger(bits) || bits < 1 || bits > MASK_MAX_BITS)) {
       throw new RangeError(`Cannot format a cpumap: bits must be an integer in 1..${MASK_MAX_BITS}, current value is ${String(bits)}`);
     }
-    return this.#format("fmt_cpumap", bits === undefined || bits < need ? need : bits, FULL);
+    const width = bits === undefined || bits < used ? 32 * Math.max(1, Math.ceil(used / 32)) : bits;
+    return this.#format("fmt_cpumap", width, FULL);
   }
 
   toString(): string { return this.toList(); }
