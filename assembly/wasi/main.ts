@@ -152,7 +152,7 @@ function planError(code: i32): i32 {
   str(",\"index\":"); dec(plan_err_index());
   if (code == abi.E_OVERLAP || code == abi.E_VMA_BUDGET || code == abi.E_TOO_MANY_OPS) { str(",\"other\":"); dec(plan_err_other()); }
   str(",\"message\":\"Cannot plan requests["); dec(plan_err_index()); str("]: ");
-  str(code == abi.E_RULE ? ruleWhy(plan_err_rule()) : planCodeWhy(code));
+  rawEscapedString(code == abi.E_RULE ? ruleWhy(plan_err_rule()) : planCodeWhy(code));
   str("\"}}\n");
   outFlush();
   return 1;
