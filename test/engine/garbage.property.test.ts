@@ -6,10 +6,10 @@ import { rawSetup, readResult } from "./helpers/raw_plan.ts";
 
 const RUNS = 10_000;
 const e = new Engine();
-const CODES = new Set(Object.entries(abi).filter(([k]) => k.startsWith("E_") || k === "OK").map(([, v]) => v));
-const VERDICTS = new Set(Object.entries(abi).filter(([k]) => k.startsWith("V_")).map(([, v]) => v));
+const CODES = new Set<number>(Object.entries(abi).filter(([k]) => k.startsWith("E_") || k === "OK").map(([, v]) => v));
+const VERDICTS = new Set<number>(Object.entries(abi).filter(([k]) => k.startsWith("V_")).map(([, v]) => v));
 const seen = new Map<number, number>();
-const TCODES = new Set(Object.entries(abi).filter(([k]) => k.startsWith("T_")).map(([, v]) => v));
+const TCODES = new Set<number>(Object.entries(abi).filter(([k]) => k.startsWith("T_")).map(([, v]) => v));
 
 /** Control blocks: fully random bytes, or sane facts with random options. */
 const control = fc.oneof(

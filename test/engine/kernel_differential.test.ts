@@ -19,8 +19,9 @@ const facts = readKernelFacts();
 const usable = t.memsAllowed.intersect(t.withMemory).toArray();
 const e = new Engine();
 const REGION = 64n * BigInt(t.pageSize);
-const region = numabind.backend.mmap!(REGION, t.pageSize);
-if (typeof region === "number") throw new Error(`mmap failed with errno ${-region}`);
+const mapped = numabind.backend.mmap!(REGION, t.pageSize);
+if (typeof mapped === "number") throw new Error(`mmap failed with errno ${-mapped}`);
+const region = mapped;
 afterAll(() => { numabind.backend.munmap!(region.addr, REGION); });
 
 /** The validator's verdict for a combo at `base`. */
