@@ -71,6 +71,7 @@ export function readFacts(): bool {
     else if (strIs("hugePageSize")) { if (!readU64()) return false; hugeSize = numValue; }
     else if (strIs("maxMapCount")) { if (!readU64()) return false; store<u32>(ctl(CTL_MAX_MAP), <u32>min(numValue, 0xffffffff)); }
     else if (strIs("mapCount")) { if (!readU64()) return false; store<u32>(ctl(CTL_MAP_COUNT), <u32>min(numValue, 0xffffffff)); }
+    else if (strIs("interleaveWeights")) { if (!readWeightArray()) return false; }
     else return jfail("an unknown key in facts");
   }
   if (!seenAllowed) memory.copy(mask_slot(SLOT_B), mask_slot(SLOT_A), SLOT);
@@ -109,25 +110,34 @@ export function readOptions(): bool {
       else if (!strIs("preferred")) return jfail("blockPolicy must be \"preferred\" or \"bind\"");
     }
     else if (strIs("weights")) {
-      if (peek() != 0x5b) return jfail("weights must be an array");
-      weightsAt = jsonPos();
-      if (!skipValue()) return false;
-      let end = jsonPos(); jsonSeek(weightsAt); eat(0x5b);
-      let f = true;
-      while (true) {
-        let a = arrNext(f); f = false;
-        if (a < 0) return false;
-        if (a == 0) break;
-        if (!readU64()) return false;
-        if (numValue < 1 || numValue > 65535) return jfail("a weight must be an integer in 1..65535");
-        weightCount++;
-      }
-      jsonSeek(end);
+      if (!readWeightArray()) return false;
       store<u32>(ctl(CTL_WEIGHT_MODES), (1 << MPOL_WEIGHTED_INTERLEAVE) | (1 << MPOL_INTERLEAVE));
     }
     else return jfail("an unknown key in options");
   }
   store<u64>(ctl(CTL_HUGE), hugeAlign ? hugeSize : 0);
+  return true;
+}
+
+/**
+ * Checks a weight array (each 1..65535) and keeps its position for writeWeights. The last one
+ * read wins: options.weights (every interleave mode) over facts.interleaveWeights (the
+ * kernel's sysfs weights, weighted-interleave only).
+ */
+function readWeightArray(): bool {
+  if (peek() != 0x5b) return jfail("weights must be an array");
+  weightsAt = jsonPos();
+  weightCount = 0;
+  eat(0x5b);
+  let f = true;
+  while (true) {
+    let a = arrNext(f); f = false;
+    if (a < 0) return false;
+    if (a == 0) break;
+    if (!readU64()) return false;
+    if (numValue < 1 || numValue > 65535) return jfail("a weight must be an integer in 1..65535");
+    if (++weightCount > 32768) return jfail("more than 32768 weights");
+  }
   return true;
 }
 

@@ -74,6 +74,15 @@ describe.each(["node", "deno"] as const)("numabind-plan.wasm under %s", (rt) => 
     expect(out.stats).toEqual(host.stats);
   });
 
+  test("facts.interleaveWeights weigh weighted-interleave blocks as the kernel's sysfs weights do", () => {
+    const requests = [{ addr: 0, length: 8 * 4096, policy: { mode: "weighted-interleave", nodes: "0-1" } }];
+    const { out } = run(rt, { facts: { ...MACHINE, interleaveWeights: [1, 3] }, options: { interleaveBlock: 4096 }, requests });
+    const host = planOn({ ...FAKE, weights: [1, 3] }, [{ target: { addr: 0n, length: 8n * 4096n }, policy: { mode: "weighted-interleave", nodes: "0-1" } }],
+      { interleaveBlock: 4096 });
+    expect(out.ops!.map((o) => `${o.policy.nodes}x${o.length / 4096}`)).toEqual(host.ops.map((o) => `${o.policy.nodes.toList()}x${o.length / 4096n}`));
+    expect(out.ops!.map((o) => `${o.policy.nodes}x${o.length / 4096}`)).toEqual(["0x1", "1x3", "0x1", "1x3"]);
+  });
+
   test("a refused batch exits 1 with the engine's reason, rule and request", () => {
     const { status, out } = run(rt, { facts: MACHINE, requests: [
       { addr: "0x10000000", length: 4096, policy: { mode: "bind", nodes: "0" } },
