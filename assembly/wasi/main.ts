@@ -1,7 +1,7 @@
 // numabind-plan.wasm: reads a plan request as JSON on stdin, writes the plan (or the refusal)
 // as JSON on stdout. Exit status 0: planned; 1: the engine refused the batch; 2: bad input.
 // README "The WASI planner" documents both formats.
-import { fd_read, proc_exit } from "bindings/wasi_snapshot_preview1";
+import { errno, fd_read, poll_oneoff, proc_exit } from "bindings/wasi_snapshot_preview1";
 import * as abi from "../abi";
 import { mask_slot } from "../nodemask";
 import {
@@ -23,6 +23,16 @@ import { modeName, planCodeName, planCodeWhy, ruleName, ruleWhy, textCodeName } 
 import { byte, dec, hex, outBegin, outFlush, rawEscaped, str } from "./out";
 
 const IOV: usize = memory.data(32, 8);
+const POLL: usize = memory.data(96, 8); // one clock subscription (48 bytes) and its event (32)
+
+/** Sleeps about a millisecond (a WASI clock subscription), for a pipe that has no data yet. */
+function nap(): void {
+  memory.fill(POLL, 0, 96);
+  store<u8>(POLL + 8, 0); //              subscription tag: clock
+  store<u32>(POLL + 16, 1); //            clock id: monotonic
+  store<u64>(POLL + 24, 1000000); //      timeout: 1 ms, relative
+  poll_oneoff(POLL, POLL + 48, 1, IOV + 3 * sizeof<usize>());
+}
 
 /** Reads all of stdin into the arena; returns [base, length) through the globals. */
 let inBase: usize = 0, inLen: usize = 0;
@@ -33,7 +43,10 @@ function readStdin(): bool {
     if (!ENSURE(<u64>at + 65536)) return false;
     store<usize>(IOV, at);
     store<usize>(IOV + sizeof<usize>(), 65536);
-    if (fd_read(0, IOV, 1, IOV + 2 * sizeof<usize>()) != 0) return false;
+    let err = fd_read(0, IOV, 1, IOV + 2 * sizeof<usize>());
+    // A non-blocking pipe with nothing in it yet says AGAIN: wait and read again.
+    if (err == errno.AGAIN) { nap(); continue; }
+    if (err != 0) return false;
     let n = load<usize>(IOV + 2 * sizeof<usize>());
     if (n == 0) break;
     at += n;
@@ -131,7 +144,7 @@ function inputError(): i32 {
     str("\"reason\":\"JSON\",\"offset\":"); dec(errAt); str(",\"message\":\"Cannot read the input at byte ");
     dec(errAt); str(": "); rawEscapedString(errWhy !== null ? <string>errWhy : "bad input"); str("\"}}\n");
   }
-  outFlush();
+  outFlush(nap);
   return 2;
 }
 
@@ -154,7 +167,7 @@ function planError(code: i32): i32 {
   str(",\"message\":\"Cannot plan requests["); dec(plan_err_index()); str("]: ");
   rawEscapedString(code == abi.E_RULE ? ruleWhy(plan_err_rule()) : planCodeWhy(code));
   str("\"}}\n");
-  outFlush();
+  outFlush(nap);
   return 1;
 }
 
@@ -192,7 +205,7 @@ function writePlan(words: u32): void {
   str(",\"estimatedVmas\":"); dec(plan_estimated_vmas());
   str(",\"overridden\":"); dec(plan_overridden());
   str("}}\n");
-  outFlush();
+  outFlush(nap);
 }
 
 function run(): i32 {

@@ -1,5 +1,5 @@
 // The WASI planner's output: bytes appended at the top of the arena, written to stdout once.
-import { fd_write } from "bindings/wasi_snapshot_preview1";
+import { errno, fd_write } from "bindings/wasi_snapshot_preview1";
 import { ARENA_TOP, ENSURE } from "../util/arena";
 import { WRITE_DECIMAL, WRITE_HEX, HEX_WIDTH } from "../util/text";
 
@@ -56,8 +56,8 @@ export function hex(v: u64): void {
   at += w + 2;
 }
 
-/** Writes everything to stdout (fd 1). */
-export function outFlush(): void {
+/** Writes everything to stdout (fd 1); `nap` waits when a non-blocking pipe is full. */
+export function outFlush(nap: () => void): void {
   let iov = ARENA_TOP();
   if (!ENSURE(<u64>at + 32)) return;
   let p = base;
@@ -65,9 +65,11 @@ export function outFlush(): void {
   while (p < at) {
     store<usize>(iov, p);
     store<usize>(iov + sizeof<usize>(), at - p);
-    if (fd_write(1, iov, 1, iov + 2 * sizeof<usize>()) != 0) return;
+    let err = fd_write(1, iov, 1, iov + 2 * sizeof<usize>());
+    if (err == errno.AGAIN) { nap(); continue; }
+    if (err != 0) return;
     let n = load<usize>(iov + 2 * sizeof<usize>());
-    if (n == 0) return;
+    if (n == 0) { nap(); continue; }
     p += n;
   }
 }

@@ -106,6 +106,20 @@ describe.each(["node", "deno"] as const)("numabind-plan.wasm under %s", (rt) => 
   });
 });
 
+test("the README's stdin-to-stdout snippet works under Node and Deno, with a 2 MB input", () => {
+  const snippet = join(import.meta.dirname, "fixtures", "wasi_stdin.mjs");
+  const requests = Array.from({ length: 20_000 }, (_, i) => ({ addr: i * 8192, length: 4096, policy: { mode: "bind", nodes: [0], static: true } }));
+  const input = JSON.stringify({ requests, options: { pageSize: 4096 }, padding: undefined });
+  const env = { ...process.env, DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" };
+  const a = spawnSync(process.execPath, ["--no-warnings", snippet, wasm], { input, encoding: "utf8", env, maxBuffer: 1 << 26 });
+  const b = spawnSync(deno, ["run", "--quiet", "--allow-read", snippet, wasm], { input, encoding: "utf8", env, maxBuffer: 1 << 26 });
+  expect(a.status).toBe(0);
+  expect(b.status).toBe(0);
+  const out = JSON.parse(a.stdout) as Output;
+  expect(out.stats).toMatchObject({ requests: 20_000, ops: 20_000 });
+  expect(b.stdout).toBe(a.stdout);
+});
+
 test("node:wasi and Deno write byte-identical plans for a batch of 20,000 requests", () => {
   const requests = Array.from({ length: 20_000 }, (_, i) => ({
     addr: `0x${(BASE + ((i * 7919) % 20_000) * 4096).toString(16)}`, length: 4096,
