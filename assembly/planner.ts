@@ -300,8 +300,16 @@ export function plan_run(): i32 {
   errnosPtr = TAKE(<u64>nOps << 2);
   if (errnosPtr == 0) return refuse(E_MEMORY, 0, 0);
   memory.fill(errnosPtr, 0, <usize>nOps << 2);
-  let maxMap = ctlMaxMap();
-  if (maxMap != 0 && <u64>ctlMapCount() + <u64>statVmas > <u64>maxMap) {
+  return plan_budget(ctlMapCount(), ctlMaxMap());
+}
+
+/**
+ * The VMA budget of the last plan: E_VMA_BUDGET when `mapCount` mappings plus the plan's
+ * estimate pass `maxMapCount` (0: no budget), else OK. plan_run applies it with the control
+ * block's values; the host may apply it again with a fresher count without planning again.
+ */
+export function plan_budget(mapCount: u32, maxMapCount: u32): i32 {
+  if (maxMapCount != 0 && <u64>mapCount + <u64>statVmas > <u64>maxMapCount) {
     return refuse(E_VMA_BUDGET, 0, <u64>statVmas);
   }
   return OK;

@@ -30,6 +30,7 @@ export interface EngineExports {
   plan_mask_table(): number;
   plan_weight_table(): number;
   plan_run(): number;
+  plan_budget(mapCount: number, maxMapCount: number): number;
   plan_ops(): number;
   plan_op_count(): number;
   plan_masks(): number;

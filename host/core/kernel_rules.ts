@@ -1,6 +1,13 @@
 import * as abi from "../../assembly/abi.ts";
 
-/** The errno mbind(2) returns for a verdict of the engine's validator (0 when it accepts). */
+/**
+ * The errno mbind(2) returns for a verdict of the engine's validator (0 when it accepts).
+ * @example
+ * ```ts
+ * expect(verdictErrno(abi.V_MOVE_ALL)).toBe(1);   // EPERM
+ * expect(verdictErrno(abi.V_NOOP)).toBe(0);       // len 0: the kernel returns 0
+ * ```
+ */
 export function verdictErrno(v: number): number {
   if (v === abi.V_OK || v === abi.V_NOOP) return 0;
   if (v === abi.V_MOVE_ALL) return 1;
@@ -8,7 +15,13 @@ export function verdictErrno(v: number): number {
   return 22;
 }
 
-/** Verdict names, for test output and logs ("V_NODES_REQUIRED"). */
+/**
+ * Verdict names, for test output and logs.
+ * @example
+ * ```ts
+ * expect(verdictName(abi.V_NODES_REQUIRED)).toBe("V_NODES_REQUIRED");
+ * ```
+ */
 export function verdictName(v: number): string {
   for (const [k, val] of Object.entries(abi)) if (k.startsWith("V_") && val === v) return k;
   return `V_${v}`;

@@ -70,8 +70,13 @@ function why(code: number, input: string, pos: number, value: number, f: TextFor
 }
 
 /**
- * Builds the error for a failed parse.
- * @param what what was being parsed, for the message ("nodes", "requests[2].policy.nodes")
+ * Builds the error for a failed parse from the engine's code and position.
+ * @param arg the argument, for the message ("nodes", "requests[2].policy.nodes")
+ * @example
+ * ```ts
+ * const e = textError(abi.T_TRAILING_COMMA, "1,", 1, 0, "nodestring", "nodes");
+ * expect(e.message).toBe('Cannot parse nodes "1," as a nodestring: trailing comma at position 1; remove it');
+ * ```
  */
 export function textError(code: number, input: string, pos: number, value: number, f: TextFormat,
   arg: string, ctx: TextErrorContext = {}): NodestringError {

@@ -20,7 +20,14 @@ const OCI_FLAGS: Readonly<Record<string, "static" | "relative" | "balancing">> =
   MPOL_F_STATIC_NODES: "static", MPOL_F_RELATIVE_NODES: "relative", MPOL_F_NUMA_BALANCING: "balancing",
 });
 
-/** Whether a policy object is in the OCI form (its mode is an MPOL_* name). */
+/**
+ * Whether a policy object is in the OCI form (its mode is an MPOL_* name).
+ * @example
+ * ```ts
+ * expect(isOciPolicy({ mode: "MPOL_BIND", nodes: "0" })).toBe(true);
+ * expect(isOciPolicy({ mode: "bind", nodes: "0" })).toBe(false);
+ * ```
+ */
 export function isOciPolicy(p: unknown): p is OciMemoryPolicy {
   return typeof p === "object" && p !== null && typeof (p as { mode?: unknown }).mode === "string"
     && (p as { mode: string }).mode.startsWith("MPOL_");

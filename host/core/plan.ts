@@ -68,11 +68,19 @@ export interface EnginePlan {
   errnosAt: number;
 }
 
+/** Plans adding at most this many mappings may use a map count up to a second old. */
+const FEW_MAPPINGS = 64;
+
 const DEFAULT_KERNEL = { maxNumNodes: 1024, capSysNice: false, mpolMax: 7, balancingModes: 0x24, hugePageSize: 2 << 20 };
 
 /**
  * Writes requests into the engine as packed records and plans them in one engine call.
  * Throws a NumaError (EINVAL or EPERM, syscall "validate") naming the request at fault.
+ * @example
+ * ```ts
+ * const p = planInEngine(ctx.engine, requests, { interleaveBlock: 2 << 20 }, ctx.facts());
+ * backend.mbindBatch(engine.u8().subarray(p.opsAt, p.opsAt + p.count * OP_SIZE), p.count, ...);
+ * ```
  */
 export function planInEngine(engine: Engine, requests: readonly BindRequest[], opts: PlanOptions,
   facts: PlanFacts): EnginePlan {
@@ -122,16 +130,24 @@ export function planInEngine(engine: Engine, requests: readonly BindRequest[], o
   engine.putMask(abi.SLOT_USABLE, facts.usable.toWords(MAX_MASK_WORDS), MAX_MASK_WORDS);
   const kf = k ?? DEFAULT_KERNEL;
   const maxMapCount = eo.maxMapCount ?? k?.maxMapCount ?? 0;
+  // The map count costs ~1 µs per mapping to read, so a small plan may use one read in the last
+  // second; a plan adding many mappings, or one the budget refuses, is checked on a fresh count.
+  const counted = maxMapCount === 0 || eo.mapCount !== undefined || !k;
+  let mapCount = maxMapCount === 0 ? 0 : eo.mapCount ?? k?.mapCount(false) ?? 0;
   writeControl(engine, {
     pageSize: eo.pageSize, kernelPageSize: facts.pageSize, overlapError: eo.overlapError,
     blockMode: eo.blockMode, chunk: eo.chunk, block: eo.block,
     huge: eo.hugePageAlign ? BigInt(kf.hugePageSize) : 0n,
-    maxMapCount, mapCount: maxMapCount === 0 ? 0 : eo.mapCount ?? k?.mapCount() ?? 0,
+    maxMapCount, mapCount,
     maxNumNodes: kf.maxNumNodes, capSysNice: kf.capSysNice, mpolMax: kf.mpolMax,
     balancingModes: kf.balancingModes, weightModes: eo.weightModes,
   });
 
-  const code = x.plan_run();
+  let code = x.plan_run();
+  if (!counted && (code === abi.E_VMA_BUDGET || (code === abi.OK && x.plan_estimated_vmas() > FEW_MAPPINGS))) {
+    mapCount = k!.mapCount(true);
+    code = x.plan_budget(mapCount, maxMapCount);
+  }
   const stats: PlanStats = {
     requests: n, ops: x.plan_op_count(), coalesced: x.plan_coalesced(), splits: x.plan_splits(),
     estimatedVmas: x.plan_estimated_vmas(), overridden: x.plan_overridden(),
@@ -140,7 +156,7 @@ export function planInEngine(engine: Engine, requests: readonly BindRequest[], o
     throw planError(code, {
       index: x.plan_err_index(), other: x.plan_err_other(), rule: x.plan_err_rule(), requests: resolved,
       usable: facts.usable, opts: eo, stats, kernel: kf, kernelPage: facts.pageSize,
-      mapCount: engine.view().getUint32(x.plan_control() + abi.CTL_MAP_COUNT, true), maxMapCount,
+      mapCount, maxMapCount,
     });
   }
   return {
@@ -149,7 +165,13 @@ export function planInEngine(engine: Engine, requests: readonly BindRequest[], o
   };
 }
 
-/** Reads op `i` of an engine plan into a PlannedOp. */
+/**
+ * Reads op `i` of an engine plan into a PlannedOp.
+ * @example
+ * ```ts
+ * expect(readOp(planInEngine(engine, [req], opts, facts), 0).request).toBe(0);
+ * ```
+ */
 export function readOp(p: EnginePlan, i: number): PlannedOp {
   const u32 = p.engine.u32();
   const o = (p.opsAt + i * abi.OP_SIZE) >>> 2;

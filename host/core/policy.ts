@@ -118,7 +118,13 @@ export function fromKernelPolicy(mode: number, mask: Nodemask): Policy & { mode:
   return p;
 }
 
-/** Name of a kernel mode number ("bind" for 2). */
+/**
+ * Name of a kernel mode number, mode flags ignored.
+ * @example
+ * ```ts
+ * expect(modeName(0x8002)).toBe("bind");
+ * ```
+ */
 export function modeName(mode: number): Mode | undefined {
   return MODE_NAMES[mode & ~MPOL_MODE_FLAGS];
 }

@@ -99,6 +99,14 @@ describe("plan(): the VMA budget", () => {
     expect(planOn({ maxMapCount: 1201, mapCount: 200 }, alternating(1000)).ops).toHaveLength(1000);
   });
 
+  test("a plan adding many mappings is checked on a fresh map count, not a cached one", () => {
+    expect(planOn({ maxMapCount: 65530, mapCounts: { cached: 65000, fresh: 100 } }, alternating(1000)).ops).toHaveLength(1000);
+    const e = refusal(() => planOn({ maxMapCount: 65530, mapCounts: { cached: 100, fresh: 65000 } }, alternating(1000)));
+    expect(e.message).toMatch(/to the 65000 this process has/);
+    // A small plan may use the cached count (read at most a second ago).
+    expect(planOn({ maxMapCount: 65530, mapCounts: { cached: 100, fresh: 65529 } }, alternating(10)).ops).toHaveLength(10);
+  });
+
   test("when interleave blocks cause it, the error names interleaveBlock", () => {
     const e = refusal(() => planOn({ maxMapCount: 65530, mapCount: 100 }, [at(0n, 100_000n, IL)], { interleaveBlock: 4096 }));
     expect(e.arg).toBe("interleaveBlock");

@@ -14,6 +14,8 @@ export interface FakeMachine {
   maxNumNodes?: number;
   maxMapCount?: number;
   mapCount?: number;
+  /** A map count that changes: what a cached read and a fresh read return. */
+  mapCounts?: { cached: number; fresh: number };
   weights?: number[];
 }
 
@@ -25,7 +27,8 @@ export function fakeFacts(m: FakeMachine = {}): PlanFacts {
   const kernel: KernelFacts = {
     maxNumNodes: m.maxNumNodes ?? 1024, capSysNice: m.capSysNice ?? true, mpolMax: m.mpolMax ?? 7,
     balancingModes: m.balancingModes ?? 0x24, hugePageSize: 2 << 20, maxMapCount: m.maxMapCount ?? 65530,
-    mapCount: () => m.mapCount ?? 100, interleaveWeights: () => m.weights ?? [],
+    mapCount: (fresh = true) => (m.mapCounts ? (fresh ? m.mapCounts.fresh : m.mapCounts.cached) : m.mapCount ?? 100),
+    interleaveWeights: () => m.weights ?? [],
   };
   return {
     pageSize: 4096, usable: allowed.intersect(withMemory), configured, allowed, kernel,
