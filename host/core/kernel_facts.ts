@@ -32,14 +32,8 @@ function read(root: string, path: string): string | undefined {
   try { return readFileSync(join(root, path), "utf8"); } catch { return undefined; }
 }
 
-/**
- * [major, minor] of a kernel release string.
- * @example
- * ```ts
- * expect(kernelVersion("6.18.44-fc")).toEqual([6, 18]);
- * ```
- */
-export function kernelVersion(rel: string): [number, number] {
+/** [major, minor] of a kernel release string such as "6.18.44-fc". */
+function kernelVersion(rel: string): [number, number] {
   const m = /^(\d+)\.(\d+)/.exec(rel);
   return m ? [Number(m[1]), Number(m[2])] : [0, 0];
 }
