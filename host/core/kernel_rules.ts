@@ -62,7 +62,7 @@ export function ruleMessage(v: number, f: RuleFacts): { arg: string; rule: strin
     case abi.V_MASK_TOO_WIDE: return { arg: "policy.nodes", rule: `the mask is wider than the kernel reads (PAGE_SIZE * 8 = ${f.kernelPage * 8} bits), current value is ${f.nodes}` };
     case abi.V_MASK_BEYOND: return { arg: "policy.nodes", rule: `this kernel's nodemask holds nodes 0..${f.maxNumNodes - 1} (MAX_NUMNODES = ${f.maxNumNodes}), current value is ${f.nodes}` };
     case abi.V_FLAGS: return { arg: "flags", rule: `mbind takes only strict, move and moveAll (MPOL_MF_* 0x7), current value is 0x${f.flags.toString(16)}` };
-    case abi.V_MOVE_ALL: return { arg: "flags.moveAll", rule: "moveAll (MPOL_MF_MOVE_ALL) needs CAP_SYS_NICE, which this process lacks; use move, which moves the pages only this process maps, current value is true" };
+    case abi.V_MOVE_ALL: return { arg: "flags.moveAll", rule: "moveAll needs CAP_SYS_NICE (MPOL_MF_MOVE_ALL moves pages other processes map too), which this process lacks; use move, which moves the pages only this process maps, current value is true" };
     case abi.V_UNALIGNED: return { arg: "target", rule: `a raw range must start on a ${f.kernelPage}-byte page boundary` };
     case abi.V_WRAP: return { arg: "target", rule: "the range wraps past the end of the address space" };
     case abi.V_DEFAULT_NODES: return { arg: "policy.nodes", rule: `mode default takes no nodes, current value is ${f.nodes}` };
