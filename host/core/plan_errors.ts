@@ -10,7 +10,9 @@ export interface PlanErrorContext {
   index: number;
   other: bigint;
   rule: number;
-  requests: readonly { t: { addr: bigint; length: bigint }; kp: KernelPolicy; flags: number }[];
+  /** Number of requests, and request i's range and kernel policy (read only on error). */
+  requests: number;
+  requestAt: (i: number) => { t: { addr: bigint; length: bigint }; kp: KernelPolicy; flags: number } | undefined;
   usable: Nodemask;
   opts: EngineOptions;
   stats: { estimatedVmas: number; ops: number };
@@ -35,7 +37,7 @@ const OPTION_AT: Record<number, string> = {
 export function planError(code: number, c: PlanErrorContext): NumaError {
   const i = c.index;
   const arg = `requests[${i}]`;
-  const r = c.requests[i];
+  const r = c.requestAt(i);
   const range = r ? { addr: r.t.addr, length: r.t.length } : undefined;
   const at = r ? `0x${r.t.addr.toString(16)}+${r.t.length}` : "";
   const extra = { index: i, ...(range ? { range } : {}) };
@@ -79,7 +81,7 @@ export function planError(code: number, c: PlanErrorContext): NumaError {
       return new NumaError(`Cannot plan: the plan would need up to ${c.other} ops, more than the engine holds; raise chunkBytes or interleaveBlock, or split the batch`,
         { code: "ENOMEM", errno: 12, syscall: "validate", arg: c.opts.chunk > 0n ? "chunkBytes" : "requests" });
     case abi.E_MEMORY:
-      return new NumaError(`Cannot plan ${c.requests.length} requests at once: the engine's scratch for them does not fit in its 4 GiB memory; split the batch`,
+      return new NumaError(`Cannot plan ${c.requests} requests at once: the engine's scratch for them does not fit in its 4 GiB memory; split the batch`,
         { code: "ENOMEM", errno: 12, syscall: "validate", arg: "requests" });
     case abi.E_PAGE_SIZE:
       return invalid("pageSize", `Cannot plan: pageSize must be a power of two of at least the kernel's page size (${c.kernelPage}), current value is ${page}`);
