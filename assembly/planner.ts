@@ -1,47 +1,76 @@
-// The range planner: requests (packed records, abi.ts) in, the minimum list of mbind ops out.
-// One call per batch; every buffer is taken from the stub runtime's heap once per call and
-// dropped by the next call's heap.reset(), so no loop allocates.
+// The range planner: requests (packed records, abi.ts) in, the minimum list of mbind ops out,
+// in one call per batch (README "Plan options"). Phases: intern masks; resolve each request
+// (kernel rules, page alignment); order and resolve overlaps (sorted-disjoint fast path,
+// last-wins painting, or refusal); emit ops (blocks, chunks, coalescing, per-op validation);
+// check the VMA budget. Every buffer comes from the arena, taken before the loops that use it.
 import {
-  E_MASK_INDEX, E_MASK_WORDS, E_NODES_UNUSABLE, E_NO_FULL_PAGE, E_OVERLAP, E_PAGE_SIZE,
-  E_UNALIGNED, E_EMPTY_RANGE, E_WRAP, KIND_BUFFER, MASK_SLOT_BYTES, MPOL_BIND,
-  MPOL_F_RELATIVE_NODES, MPOL_INTERLEAVE, MPOL_MODE_FLAGS, MPOL_PREFERRED,
-  MPOL_PREFERRED_MANY, MPOL_WEIGHTED_INTERLEAVE, NO_MASK, OK, OP_ADDR, OP_FLAGS, OP_LEN,
-  OP_MASK, OP_MODE, OP_REQUEST, OP_SIZE, REQ_ADDR, REQ_FLAGS, REQ_KIND, REQ_LEN, REQ_MASK,
-  REQ_MODE, REQ_SIZE, SLOT_USABLE,
+  E_MASK_INDEX, E_MASK_WORDS, E_NO_FULL_PAGE, E_OPTIONS, E_OVERLAP, E_PAGE_SIZE, E_RULE,
+  E_MEMORY, E_TOO_MANY_OPS, E_UNALIGNED, E_EMPTY_RANGE, E_VMA_BUDGET, E_WEIGHT, E_WRAP, KIND_BUFFER,
+  MASK_SLOT_BYTES, MPOL_BIND, MPOL_PREFERRED, NO_MASK, OK,
+  OVERLAP_ERROR, REQ_ADDR, REQ_FLAGS, REQ_KIND, REQ_LEN, REQ_MASK, REQ_MODE, REQ_SIZE,
+  V_NOOP, V_OK, CTL_BLOCK_MODE, CTL_OVERLAP, CTL_HUGE, CTL_BLOCK, CTL_CHUNK,
 } from "./abi";
-import { mask_slot } from "./nodemask";
-import { MASK_EQUALS, MASK_HASH, MASK_INTERSECTS, MASK_IS_EMPTY } from "./util/mask";
+import {
+  ctlBlock, ctlBlockMode, ctlChunk, ctlHuge, ctlKernelPage, ctlMapCount, ctlMaxMap,
+  ctlOverlap, ctlPageSize, ctlWeightModes,
+} from "./control";
+import {
+  emitEnd, emitFailCode, emitFailReq, emitFailRule, emitGroups, emitOps, emitOutMasks,
+  emitPiece, emitPieces, emitPolicyRuns, emitRuns, emitSetup,
+} from "./plan_emit";
+import {
+  BUILD_SEQUENCES, INTERN_MASKS, IS_INTERLEAVE, SEQ_KEY, seqAtTable, seqCount, seqCumTable, seqEntries,
+  seqIndexTable, seqLenTable, seqNodeTable,
+} from "./plan_masks";
+import { PAINT } from "./plan_paint";
+import { ARENA_RESET, ARENA_REWIND, ARENA_TOP, TAKE } from "./util/arena";
 import { RADIX_SORT_U64 } from "./util/sort";
+import { MS_EMPTY, VERDICT_CREATE, VERDICT_POLICY, VERDICT_RANGE } from "./validate";
+
+/** Most ops one plan may hold (32 bytes each: 1 GiB). */
+// @ts-ignore: decorator
+@inline const MAX_OPS: u64 = 1 << 25;
 
 // Inputs, set by plan_input.
 let reqPtr: usize = 0, nReq: u32 = 0, maskPtr: usize = 0, nMask: u32 = 0, maskWords: u32 = 1;
+let weightPtr: usize = 0, nWeight: u32 = 0, runMark: usize = 0;
 // Outputs.
 let opsPtr: usize = 0, nOps: u32 = 0, outMaskPtr: usize = 0, nOutMask: u32 = 0;
-let errnosPtr: usize = 0;
-let errIndex: u32 = 0, errOther: u32 = 0;
-let statCoalesced: u32 = 0, statSplits: u32 = 0, statVmas: u32 = 0;
+let errnosPtr: usize = 0, errIndex: u32 = 0, errOther: u64 = 0, errRule: i32 = 0;
+let statPieces: u32 = 0, statRuns: u32 = 0, statCoalesced: u32 = 0, statSplits: u32 = 0;
+let statVmas: u32 = 0, statOverridden: u32 = 0;
 
 // @ts-ignore: decorator
-@inline function align8(n: usize): usize { return (n + 7) & ~<usize>7; }
-
-// @ts-ignore: decorator
-@inline function take(bytes: usize): usize { return heap.alloc(align8(bytes < 8 ? 8 : bytes)); }
+@inline function align16(n: u64): u64 { return (n + 15) & ~<u64>15; }
 
 /**
- * Starts a batch: drops the previous plan and returns where the host writes `nRequests`
- * request records followed (8-aligned) by `nMasks` masks of `words` u64 each.
+ * Starts a batch: drops the previous one and returns where the host writes `nRequests`
+ * request records; the mask table (`nMasks` masks of `words` u64) and the weight table
+ * (`nWeights` u32, weight of node i at i) follow at plan_mask_table() and plan_weight_table().
+ * Returns 0 when the batch cannot fit in memory.
  */
-export function plan_input(nRequests: u32, nMasks: u32, words: u32): usize {
-  heap.reset();
-  nReq = nRequests; nMask = nMasks; maskWords = words;
-  nOps = 0; nOutMask = 0;
-  let reqBytes = align8(<usize>nRequests * REQ_SIZE);
-  reqPtr = take(reqBytes + <usize>nMasks * <usize>words * 8);
-  maskPtr = reqPtr + reqBytes;
+export function plan_input(nRequests: u32, nMasks: u32, words: u32, nWeights: u32): usize {
+  ARENA_RESET();
+  return planInputHere(nRequests, nMasks, words, nWeights);
+}
+
+/** plan_input without dropping what the arena already holds (the WASI command's input). */
+export function planInputHere(nRequests: u32, nMasks: u32, words: u32, nWeights: u32): usize {
+  nReq = 0; nMask = 0; maskWords = words; nWeight = 0; nOps = 0; nOutMask = 0;
+  let reqBytes = align16(<u64>nRequests * REQ_SIZE);
+  let maskBytes = align16(<u64>nMasks * <u64>words * 8);
+  let base = TAKE(reqBytes + maskBytes + align16(<u64>nWeights << 2));
+  if (base == 0) { runMark = ARENA_TOP(); return 0; }
+  nReq = nRequests; nMask = nMasks; nWeight = nWeights;
+  reqPtr = base;
+  maskPtr = base + <usize>reqBytes;
+  weightPtr = maskPtr + <usize>maskBytes;
+  runMark = ARENA_TOP();
   return reqPtr;
 }
 
 export function plan_mask_table(): usize { return maskPtr; }
+export function plan_weight_table(): usize { return weightPtr; }
 export function plan_ops(): usize { return opsPtr; }
 export function plan_op_count(): u32 { return nOps; }
 export function plan_masks(): usize { return outMaskPtr; }
@@ -49,158 +78,239 @@ export function plan_mask_count(): u32 { return nOutMask; }
 export function plan_mask_words(): u32 { return maskWords; }
 export function plan_errnos(): usize { return errnosPtr; }
 export function plan_err_index(): u32 { return errIndex; }
-export function plan_err_other(): u32 { return errOther; }
+export function plan_err_other(): u64 { return errOther; }
+export function plan_err_rule(): i32 { return errRule; }
+export function plan_pieces(): u32 { return statPieces; }
+export function plan_runs(): u32 { return statRuns; }
 export function plan_coalesced(): u32 { return statCoalesced; }
 export function plan_splits(): u32 { return statSplits; }
 export function plan_estimated_vmas(): u32 { return statVmas; }
+export function plan_overridden(): u32 { return statOverridden; }
 
 // @ts-ignore: decorator
-@inline function needsNodes(mode: i32): bool {
-  return mode == MPOL_BIND || mode == MPOL_INTERLEAVE || mode == MPOL_PREFERRED_MANY
-    || mode == MPOL_WEIGHTED_INTERLEAVE || mode == MPOL_PREFERRED;
+@inline function isPow2(v: u64): bool { return v != 0 && (v & (v - 1)) == 0; }
+
+// @ts-ignore: decorator
+@inline function roundUp(v: u64, to: u64): u64 { return (v + to - 1) & ~(to - 1); }
+
+// @ts-ignore: decorator
+@inline function refuse(code: i32, index: u32, other: u64): i32 {
+  errIndex = index; errOther = other;
+  return code;
 }
 
-/**
- * Plans the batch written after plan_input. Returns OK or an E_* code with plan_err_index()
- * naming the request at fault.
- */
-export function plan_run(pageSize: u32): i32 {
-  if (pageSize < 4096 || (pageSize & (pageSize - 1)) != 0) return E_PAGE_SIZE;
-  if (maskWords == 0 || maskWords > <u32>(MASK_SLOT_BYTES >>> 3)) return E_MASK_WORDS;
-  let n = <usize>nReq, words = <usize>maskWords, page = <u64>pageSize;
-  let pageMask = page - 1, maskBytes = words << 3;
+/** Multiples of `x` strictly inside (s, e): the cuts a block or chunk size makes there. */
+// @ts-ignore: decorator
+@inline function cuts(s: u64, e: u64, x: u64): u64 { return (e - 1) / x - s / x; }
 
-  // 1. Each request's page range [start, end), and its policy's canonical mask.
-  let starts = take(n << 3), ends = take(n << 3), order = take(n << 2);
-  let canon = internMasks(words);
-  let usableChecked = take(<usize>nMask), usable = mask_slot(SLOT_USABLE);
-  memory.fill(usableChecked, 0, <usize>nMask);
+/**
+ * Plans the batch written after plan_input with the options and facts in the control block.
+ * Returns OK or an E_* code; plan_err_index() names the request at fault, plan_err_rule()
+ * the kernel rule (E_RULE), plan_err_other() the other request (E_OVERLAP), the estimate
+ * (E_VMA_BUDGET), the op bound (E_TOO_MANY_OPS) or the control offset (E_OPTIONS).
+ */
+export function plan_run(): i32 {
+  ARENA_REWIND(runMark);
+  nOps = 0; nOutMask = 0; opsPtr = 0; outMaskPtr = 0; errnosPtr = 0;
+  errIndex = 0; errOther = 0; errRule = 0;
+  statPieces = 0; statRuns = 0; statCoalesced = 0; statSplits = 0; statVmas = 0; statOverridden = 0;
+  let page = <u64>ctlPageSize(), kpage = <u64>ctlKernelPage();
+  if (!isPow2(page) || !isPow2(kpage) || page < 4096 || kpage < 4096 || page < kpage || page > (1 << 30)) {
+    return E_PAGE_SIZE;
+  }
+  if (ctlOverlap() > <u32>OVERLAP_ERROR) return refuse(E_OPTIONS, 0, CTL_OVERLAP);
+  let bmode = ctlBlockMode();
+  if (bmode != MPOL_PREFERRED && bmode != MPOL_BIND) return refuse(E_OPTIONS, 0, CTL_BLOCK_MODE);
+  let huge = ctlHuge();
+  if (huge != 0 && (!isPow2(huge) || huge < page || huge > (<u64>1 << 40))) return refuse(E_OPTIONS, 0, CTL_HUGE);
+  let gran = huge != 0 ? huge : page;
+  if (ctlBlock() > (<u64>1 << 62)) return refuse(E_OPTIONS, 0, CTL_BLOCK);
+  if (ctlChunk() > (<u64>1 << 62)) return refuse(E_OPTIONS, 0, CTL_CHUNK);
+  let block = ctlBlock() == 0 ? <u64>0 : roundUp(ctlBlock(), gran);
+  let chunk = ctlChunk() == 0 ? <u64>0 : roundUp(ctlChunk(), gran);
+  if (maskWords == 0 || maskWords > <u32>(MASK_SLOT_BYTES >>> 3)) return E_MASK_WORDS;
+  if (nWeight > 32768) return refuse(E_OPTIONS, 0, 0);
+  let n = <usize>nReq, words = <usize>maskWords, m = <usize>nMask;
+  if (n == 0) return OK;
+
+  // 1. Masks: canonical index by content, summaries, block sequences.
+  let canon = TAKE(<u64>m << 2), summary = TAKE(<u64>m << 2);
+  if ((m > 0 && (canon == 0 || summary == 0)) || INTERN_MASKS(maskPtr, m, words, canon, summary) != 0) {
+    return refuse(E_MEMORY, 0, 0);
+  }
+  let weightModes = ctlWeightModes();
+  if (block != 0 && BUILD_SEQUENCES(reqPtr, n, maskPtr, m, words, canon, weightPtr, nWeight, weightModes) != 0) {
+    return refuse(E_MEMORY, 0, 0);
+  }
+  let nSeq = block != 0 ? seqCount() : 0;
+
+  // 2. Resolve each request: kernel rules, page range, policy id.
+  let starts = TAKE(<u64>n << 3), ends = TAKE(<u64>n << 3), reqPol = TAKE(<u64>n << 2);
+  let visible = TAKE(<u64>n);
+  let cap: usize = 16;
+  while (cap < n * 2) cap <<= 1;
+  let polTable = TAKE(<u64>cap << 2);
+  let polMode = TAKE(<u64>n << 2), polFlags = TAKE(<u64>n << 2), polCanon = TAKE(<u64>n << 2);
+  let polSeq = TAKE(<u64>n << 2);
+  if (starts == 0 || ends == 0 || reqPol == 0 || visible == 0 || polTable == 0 || polMode == 0
+    || polFlags == 0 || polCanon == 0 || polSeq == 0) return refuse(E_MEMORY, 0, 0);
+  memory.fill(polTable, 0, cap << 2);
+  memory.fill(visible, 0, n);
+  let shift = <u64>ctz(page), pm = page - 1;
+  let nPol: u32 = 0, lastMode: i32 = 0, lastFlags: u32 = 0, lastMask: u32 = 0, lastPol: u32 = NO_MASK;
+  let sortedDisjoint = true, prevEnd: u64 = 0, bound: u64 = 0;
+  let seqIdx = block != 0 ? seqIndexTable() : 0;
   for (let i: usize = 0; i < n; ++i) {
     let r = reqPtr + i * REQ_SIZE;
     let addr = load<u64>(r + REQ_ADDR), len = load<u64>(r + REQ_LEN);
-    let end = addr + len;
-    errIndex = <u32>i;
-    if (end < addr) return E_WRAP;
-    let s: u64, e: u64;
-    if (load<u32>(r + REQ_KIND) & KIND_BUFFER) {
-      s = (addr + pageMask) & ~pageMask; // may wrap to 0 at the top of the space: e < s then
-      e = end & ~pageMask;
-      if (s == 0 && addr != 0 || e <= s) return E_NO_FULL_PAGE;
-    } else {
-      if (((addr | len) & pageMask) != 0) return E_UNALIGNED;
-      if (len == 0) return E_EMPTY_RANGE;
-      s = addr; e = end;
-    }
-    store<u64>(starts + (i << 3), s);
-    store<u64>(ends + (i << 3), e);
-    store<u32>(order + (i << 2), <u32>i);
-
-    let m = load<u32>(r + REQ_MASK);
-    if (m != NO_MASK && m >= nMask) return E_MASK_INDEX;
-    let mode = load<i32>(r + REQ_MODE);
-    if (m != NO_MASK && needsNodes(mode & ~MPOL_MODE_FLAGS) && !(mode & MPOL_F_RELATIVE_NODES)) {
-      let c = load<u32>(canon + (<usize>m << 2));
-      let seen = load<u8>(usableChecked + c);
-      if (seen == 0) {
-        seen = MASK_IS_EMPTY(maskPtr + <usize>c * maskBytes, words)
-          || MASK_INTERSECTS(maskPtr + <usize>c * maskBytes, usable, words) ? 1 : 2;
-        store<u8>(usableChecked + c, seen);
-      }
-      if (seen == 2) return E_NODES_UNUSABLE;
-    }
-  }
-
-  // 2. Order by start page, stably (equal starts keep request order).
-  let keys = take(n << 3);
-  let pageShift = <u64>ctz(page);
-  for (let i: usize = 0; i < n; ++i) store<u64>(keys + (i << 3), load<u64>(starts + (i << 3)) >>> pageShift);
-  let tmpKeys = take(n << 3), tmpOrder = take(n << 2), hist = take(<usize>(1 << 16) << 2);
-  if (RADIX_SORT_U64(keys, order, tmpKeys, tmpOrder, hist, n)) order = tmpOrder;
-
-  // 3. Sweep in address order, coalescing runs of equal policy into ops.
-  opsPtr = take(n * OP_SIZE);
-  errnosPtr = take(n << 2);
-  let outIndex = take(<usize>nMask << 2);
-  memory.fill(outIndex, 0xff, <usize>nMask << 2);
-  outMaskPtr = take(<usize>nMask * maskBytes);
-  let groups: u32 = 0;
-  let prevEnd: u64 = 0, prevReq: u32 = 0;
-  let op: usize = opsPtr;
-  for (let k: usize = 0; k < n; ++k) {
-    let i = <usize>load<u32>(order + (k << 2));
-    let s = load<u64>(starts + (i << 3)), e = load<u64>(ends + (i << 3));
-    if (k > 0 && s < prevEnd) {
-      // Overlap resolution (last-wins) is not built yet: every overlap is refused.
-      errIndex = <u32>i; errOther = prevReq;
-      return E_OVERLAP;
-    }
-    let r = reqPtr + i * REQ_SIZE;
     let mode = load<i32>(r + REQ_MODE), flags = load<u32>(r + REQ_FLAGS);
-    let m = load<u32>(r + REQ_MASK);
-    let om = m == NO_MASK ? NO_MASK : outMask(load<u32>(canon + (<usize>m << 2)), outIndex, maskBytes);
-    if (op != opsPtr && s == prevEnd && load<i32>(op - OP_SIZE + OP_MODE) == mode
-        && load<u32>(op - OP_SIZE + OP_FLAGS) == flags && load<u32>(op - OP_SIZE + OP_MASK) == om) {
-      store<u64>(op - OP_SIZE + OP_LEN, e - load<u64>(op - OP_SIZE + OP_ADDR));
+    let mi = load<u32>(r + REQ_MASK);
+    if (mi != NO_MASK && <usize>mi >= m) return refuse(E_MASK_INDEX, <u32>i, 0);
+    let c = mi == NO_MASK ? NO_MASK : load<u32>(canon + (<usize>mi << 2));
+    let has = c != NO_MASK;
+    let sum = has ? load<u32>(summary + (<usize>c << 2)) : MS_EMPTY;
+    let v = VERDICT_POLICY(mode, has, <u64>words, sum, flags);
+    if (v != V_OK) { errRule = v; return refuse(E_RULE, <u32>i, 0); }
+    let s: u64, e: u64;
+    if ((load<u32>(r + REQ_KIND) & KIND_BUFFER) != 0) {
+      let end = addr + len;
+      if (end < addr) return refuse(E_WRAP, <u32>i, 0);
+      s = (addr + pm) & ~pm; // wraps to 0 at the top of the space; e <= s catches it
+      e = end & ~pm;
+      if ((s == 0 && addr != 0) || e <= s) return refuse(E_NO_FULL_PAGE, <u32>i, 0);
     } else {
-      if (op == opsPtr || s != prevEnd) groups++;
-      store<u64>(op + OP_ADDR, s);
-      store<u64>(op + OP_LEN, e - s);
-      store<i32>(op + OP_MODE, mode);
-      store<u32>(op + OP_FLAGS, flags);
-      store<u32>(op + OP_MASK, om);
-      store<u32>(op + OP_REQUEST, <u32>i);
-      op += OP_SIZE;
+      v = VERDICT_RANGE(addr, len);
+      if (v != V_OK && v != V_NOOP) { errRule = v; return refuse(E_RULE, <u32>i, 0); }
+      if (len == 0) return refuse(E_EMPTY_RANGE, <u32>i, 0);
+      if (addr + len < addr || addr + len == 0) return refuse(E_WRAP, <u32>i, 0);
+      if (((addr | len) & pm) != 0) return refuse(E_UNALIGNED, <u32>i, 0);
+      s = addr; e = addr + len;
     }
-    prevEnd = e; prevReq = <u32>i;
+    v = VERDICT_CREATE(mode, has, sum);
+    if (v != V_OK) { errRule = v; return refuse(E_RULE, <u32>i, 0); }
+    // Policy id: (mode, flags, canonical mask), interned; consecutive repeats skip the hash.
+    let pol: u32 = 0;
+    if (lastPol != NO_MASK && mode == lastMode && flags == lastFlags && c == lastMask) {
+      pol = lastPol;
+    } else {
+      let h = (<u32>mode * 0x9e3779b1) ^ (flags * 0x85ebca77) ^ (c * 0xc2b2ae3d);
+      let slot = <usize>(h ^ (h >>> 15)) & (cap - 1);
+      while (true) {
+        let at = load<u32>(polTable + (slot << 2));
+        if (at == 0) {
+          pol = nPol++;
+          store<u32>(polTable + (slot << 2), pol + 1);
+          let pp = <usize>pol << 2;
+          store<i32>(polMode + pp, mode);
+          store<u32>(polFlags + pp, flags);
+          store<u32>(polCanon + pp, c);
+          let q = NO_MASK;
+          if (block != 0 && has && IS_INTERLEAVE(mode)) {
+            q = load<u32>(seqIdx + (SEQ_KEY(c, mode, weightModes) << 2));
+            if (q == NO_MASK || load<u32>(seqLenTable() + (<usize>q << 2)) == 0) return refuse(E_WEIGHT, <u32>i, 0);
+          }
+          store<u32>(polSeq + pp, q);
+          break;
+        }
+        let pp = <usize>(at - 1) << 2;
+        if (load<i32>(polMode + pp) == mode && load<u32>(polFlags + pp) == flags && load<u32>(polCanon + pp) == c) {
+          pol = at - 1;
+          break;
+        }
+        slot = (slot + 1) & (cap - 1);
+      }
+      lastPol = pol; lastMode = mode; lastFlags = flags; lastMask = c;
+    }
+    store<u32>(reqPol + (i << 2), pol);
+    store<u64>(starts + (i << 3), s >>> shift);
+    store<u64>(ends + (i << 3), e >>> shift);
+    if (i > 0 && s < prevEnd) sortedDisjoint = false;
+    prevEnd = e;
+    // Ops this request can add: its pieces (two per request bounds the painted segments) and
+    // the block and chunk cuts inside it.
+    bound += 2;
+    if (block != 0 && load<u32>(polSeq + (<usize>pol << 2)) != NO_MASK) bound += cuts(s, e, block);
+    if (chunk != 0) bound += cuts(s, e, chunk);
   }
-  nOps = <u32>((op - opsPtr) / OP_SIZE);
-  memory.fill(errnosPtr, 0, <usize>nOps << 2);
-  statCoalesced = nReq - nOps;
-  statSplits = 0;
-  // Upper bound on mappings added: each op may become its own VMA, and each contiguous group
-  // of ops may split one more off the mapping it sits in.
-  statVmas = nOps + groups;
-  return OK;
-}
+  if (bound > MAX_OPS) return refuse(E_TOO_MANY_OPS, 0, bound);
 
-/** Index in the op mask table of canonical mask `c`, copying it there on first use. */
-function outMask(c: u32, outIndex: usize, maskBytes: usize): u32 {
-  let at = load<u32>(outIndex + (<usize>c << 2));
-  if (at == NO_MASK) {
-    at = nOutMask++;
-    store<u32>(outIndex + (<usize>c << 2), at);
-    memory.copy(outMaskPtr + <usize>at * maskBytes, maskPtr + <usize>c * maskBytes, maskBytes);
+  // 3. Output tables.
+  let outCap = <u64>m + (nSeq > 0 ? min(<u64>seqEntries(), 32768) : 0);
+  opsPtr = TAKE(bound * 32);
+  outMaskPtr = TAKE(outCap * <u64>(words << 3));
+  let outSummary = TAKE(outCap << 2), canonOut = TAKE(<u64>m << 2);
+  let singleOut = nSeq > 0 ? TAKE(32768 << 2) : 0;
+  if (opsPtr == 0 || (outCap > 0 && (outMaskPtr == 0 || outSummary == 0)) || (m > 0 && canonOut == 0)
+    || (nSeq > 0 && singleOut == 0)) return refuse(E_MEMORY, 0, bound);
+  memory.fill(canonOut, 0xff, m << 2);
+  if (singleOut != 0) memory.fill(singleOut, 0xff, 32768 << 2);
+  emitSetup(reqPol, visible, polMode, polFlags, polCanon, polSeq,
+    nSeq > 0 ? seqAtTable() : 0, nSeq > 0 ? seqLenTable() : 0, nSeq > 0 ? seqNodeTable() : 0,
+    nSeq > 0 ? seqCumTable() : 0, canonOut, singleOut, maskPtr, words, outMaskPtr, outSummary,
+    <u32>outCap, opsPtr, <u32>bound, block, chunk, <i32>bmode);
+
+  // 4. Order and overlaps, feeding visible pieces to the emitter in address order.
+  if (sortedDisjoint) {
+    for (let i: usize = 0; i < n; ++i) {
+      emitPiece(load<u64>(starts + (i << 3)) << shift, load<u64>(ends + (i << 3)) << shift, <u32>i);
+    }
+  } else if (ctlOverlap() == <u32>OVERLAP_ERROR) {
+    let keys = TAKE(<u64>n << 3), order = TAKE(<u64>n << 2), tmpKeys = TAKE(<u64>n << 3);
+    let tmpOrder = TAKE(<u64>n << 2), hist = TAKE(<u64>1 << 18);
+    if (keys == 0 || order == 0 || tmpKeys == 0 || tmpOrder == 0 || hist == 0) return refuse(E_MEMORY, 0, 0);
+    memory.copy(keys, starts, n << 3);
+    for (let i: usize = 0; i < n; ++i) store<u32>(order + (i << 2), <u32>i);
+    if (RADIX_SORT_U64(keys, order, tmpKeys, tmpOrder, hist, n)) order = tmpOrder;
+    let maxEnd: u64 = 0, maxReq: u32 = 0;
+    for (let k: usize = 0; k < n; ++k) {
+      let i = load<u32>(order + (k << 2));
+      let s = load<u64>(starts + (<usize>i << 3)), e = load<u64>(ends + (<usize>i << 3));
+      if (k > 0 && s < maxEnd) return refuse(E_OVERLAP, max(i, maxReq), <u64>min(i, maxReq));
+      if (e > maxEnd) { maxEnd = e; maxReq = i; }
+    }
+    for (let k: usize = 0; k < n; ++k) {
+      let i = <usize>load<u32>(order + (k << 2));
+      emitPiece(load<u64>(starts + (i << 3)) << shift, load<u64>(ends + (i << 3)) << shift, <u32>i);
+    }
+  } else {
+    let n2 = <u64>n << 1;
+    let keys = TAKE(n2 << 3), tmpKeys = TAKE(n2 << 3), vals = TAKE(n2 << 2), tmpVals = TAKE(n2 << 2);
+    let hist = TAKE(<u64>1 << 18), ranks = TAKE(n2 << 2), parent = TAKE(n2 << 2), paint = TAKE(n2 << 2);
+    if (keys == 0 || tmpKeys == 0 || vals == 0 || tmpVals == 0 || hist == 0 || ranks == 0
+      || parent == 0 || paint == 0) return refuse(E_MEMORY, 0, 0);
+    PAINT(starts, ends, n, shift, keys, vals, tmpKeys, tmpVals, hist, ranks, parent, paint);
   }
-  return at;
+  emitEnd();
+
+  // 5. Results, statistics, the VMA budget.
+  nOps = emitOps();
+  nOutMask = emitOutMasks();
+  statPieces = emitPieces();
+  statRuns = emitPolicyRuns();
+  statCoalesced = statPieces - statRuns;
+  statSplits = nOps > statRuns ? nOps - statRuns : 0;
+  statVmas = emitRuns() + emitGroups();
+  let hidden: u32 = 0;
+  for (let i: usize = 0; i < n; ++i) if (load<u8>(visible + i) == 0) hidden++;
+  statOverridden = hidden;
+  if (emitFailCode() != OK) {
+    errRule = emitFailRule();
+    return refuse(emitFailCode(), emitFailReq(), bound);
+  }
+  errnosPtr = TAKE(<u64>nOps << 2);
+  if (errnosPtr == 0) return refuse(E_MEMORY, 0, 0);
+  memory.fill(errnosPtr, 0, <usize>nOps << 2);
+  return plan_budget(ctlMapCount(), ctlMaxMap());
 }
 
 /**
- * Maps every mask index to the first index holding the same bits, so that policies compare
- * by integer. Open addressing over a power-of-two table of (index + 1).
+ * The VMA budget of the last plan: E_VMA_BUDGET when `mapCount` mappings plus the plan's
+ * estimate pass `maxMapCount` (0: no budget), else OK. plan_run applies it with the control
+ * block's values; the host may apply it again with a fresher count without planning again.
  */
-function internMasks(words: usize): usize {
-  let m = <usize>nMask, maskBytes = words << 3;
-  let canon = take(m << 2);
-  let cap: usize = 16;
-  while (cap < m * 2) cap <<= 1;
-  let table = take(cap << 2);
-  memory.fill(table, 0, cap << 2);
-  for (let i: usize = 0; i < m; ++i) {
-    let p = maskPtr + i * maskBytes;
-    let slot = <usize>MASK_HASH(p, words) & (cap - 1);
-    while (true) {
-      let e = <usize>load<u32>(table + (slot << 2));
-      if (e == 0) {
-        store<u32>(table + (slot << 2), <u32>(i + 1));
-        store<u32>(canon + (i << 2), <u32>i);
-        break;
-      }
-      if (MASK_EQUALS(maskPtr + (e - 1) * maskBytes, p, words)) {
-        store<u32>(canon + (i << 2), <u32>(e - 1));
-        break;
-      }
-      slot = (slot + 1) & (cap - 1);
-    }
+export function plan_budget(mapCount: u32, maxMapCount: u32): i32 {
+  if (maxMapCount != 0 && <u64>mapCount + <u64>statVmas > <u64>maxMapCount) {
+    return refuse(E_VMA_BUDGET, 0, <u64>statVmas);
   }
-  return canon;
+  return OK;
 }

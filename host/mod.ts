@@ -2,11 +2,12 @@
 import { openBackend } from "./backends/open_backend.ts";
 import { createNumabind, type Numabind } from "./core/numabind.ts";
 
-export { createNumabind, Nodemask, NumaError, errnoName, parseNumaMaps, readTopology } from "./core/mod.ts";
+export { createNumabind, Nodemask, NodestringError, NumaError, errnoName, parseNumaMaps, readTopology } from "./core/mod.ts";
 export { countPageStatuses, describePageStatus } from "./core/mod.ts";
 export type {
   Availability, Backend, BatchFailure, BatchOptions, BatchResult, BindFlags, BindOptions, BindRequest,
-  Mode, NodeInfo, NumaMapsEntry, Plan, PlannedOp, PlanOptions, PlanStats, Policy, PolicyInfo, RawRange,
+  Mode, NodeContext, NodeInfo, NumaMapsEntry, OciMemoryPolicy, Plan, PlannedOp, PlanOptions, PlanStats, Policy,
+  PolicyInfo, PolicyInput, RawRange,
   Target, Topology,
 } from "./core/mod.ts";
 export type { MoveOptions } from "./core/mod.ts";

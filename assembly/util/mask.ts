@@ -63,3 +63,35 @@
   }
   return <u32>(h ^ (h >>> 32));
 }
+
+/** A u64 with bits lo..hi (inclusive, 0..63) set. */
+// @ts-ignore: decorator
+@inline export function BITS(lo: u32, hi: u32): u64 {
+  let upper = hi == 63 ? <u64>-1 : (<u64>1 << (<u64>hi + 1)) - 1;
+  return upper & ~((<u64>1 << <u64>lo) - 1);
+}
+
+/** out |= src ∩ [a, b] (inclusive node range), word by word; src 0 means "all nodes". */
+export function MASK_OR_RANGE(out: usize, src: usize, a: u32, b: u32): void {
+  let wa = a >>> 6, wb = b >>> 6;
+  for (let w = wa; w <= wb; ++w) {
+    let lo: u32 = w == wa ? a & 63 : 0, hi: u32 = w == wb ? b & 63 : 63;
+    let bits = BITS(lo, hi);
+    let at = <usize>w << 3;
+    if (src != 0) bits &= load<u64>(src + at);
+    store<u64>(out + at, load<u64>(out + at) | bits);
+  }
+}
+
+/** The n-th (0-based) set bit of the mask, or -1 when it has n or fewer bits. */
+export function MASK_NTH(ptr: usize, words: usize, n: u32): i32 {
+  for (let i: usize = 0; i < words; ++i) {
+    let w = load<u64>(ptr + (i << 3));
+    let c = <u32>popcnt(w);
+    if (n >= c) { n -= c; continue; }
+    // Drop the n lowest set bits of this word; the next one is the answer.
+    for (let k: u32 = 0; k < n; ++k) w &= w - 1;
+    return <i32>((i << 6) + <usize>ctz(w));
+  }
+  return -1;
+}

@@ -3,7 +3,7 @@ import { invalid } from "./errors.ts";
 import { kernelError } from "./kernel_error.ts";
 import { Nodemask } from "./nodemask.ts";
 import { planInEngine, readOp, type PlanFacts } from "./plan.ts";
-import { toKernelFlags, type BindFlags, type Policy } from "./policy.ts";
+import { toKernelFlags, type BindFlags, type PolicyInput } from "./policy.ts";
 import type { Target } from "./target.ts";
 import { kernelForm } from "./validate_policy.ts";
 
@@ -84,7 +84,7 @@ function hasOptions(opts: object | undefined): boolean {
  * if (!one(buf, { mode: "bind", nodes: [0] })) bindBatch([{ target: buf, policy }]);
  * ```
  */
-export function leanBind(ctx: Context): (target: Target, policy: Policy, flags?: BindFlags, opts?: object) => boolean {
+export function leanBind(ctx: Context): (target: Target, policy: PolicyInput, flags?: BindFlags, opts?: object) => boolean {
   const backend = ctx.backend;
   const entries = new WeakMap<object, Entry>();
   const bases = new WeakMap<ArrayBufferLike, number>();
@@ -100,7 +100,7 @@ export function leanBind(ctx: Context): (target: Target, policy: Policy, flags?:
   };
 
   /** Plans one request in the engine and keeps the op if replaying it would be exact. */
-  const learn = (target: Target, policy: Policy, flags: BindFlags | undefined, first: number, length: number): Verdict | null => {
+  const learn = (target: Target, policy: PolicyInput, flags: BindFlags | undefined, first: number, length: number): Verdict | null => {
     const p = planInEngine(ctx.engine, [flags === undefined ? { target, policy } : { target, policy, flags }], {}, ctx.facts());
     if (p.count !== 1) return null;
     const op = readOp(p, 0);

@@ -1,6 +1,8 @@
 import { Allocations } from "./alloc.ts";
 import type { Backend } from "./backend.ts";
 import { Engine } from "./engine.ts";
+import { readKernelFacts } from "./kernel_facts.ts";
+import { Nodemask } from "./nodemask.ts";
 import type { PlanFacts } from "./plan.ts";
 import { readTopology, type Topology } from "./topology.ts";
 
@@ -16,7 +18,7 @@ export interface Context {
   addressOf(u8: Uint8Array): bigint;
   topology(): Topology;
   refreshTopology(): Topology;
-  /** Facts the planner checks requests against. */
+  /** Facts the planner checks requests against (topology, kernel rules, VMA budget). */
   facts(): PlanFacts;
   /** u64 words of mask that cover every possible node (get_mempolicy needs nr_node_ids bits). */
   maskWords(): number;
@@ -48,7 +50,11 @@ export function createContext(backend: Backend): Context {
   };
   const refreshTopology = (): Topology => {
     topo = readTopology();
-    facts = { pageSize: topo.pageSize, usable: topo.memsAllowed.intersect(topo.withMemory), addressOf };
+    facts = {
+      pageSize: topo.pageSize, usable: topo.memsAllowed.intersect(topo.withMemory), addressOf,
+      configured: Nodemask.of(...topo.nodes.map((n) => n.id)), allowed: topo.memsAllowed,
+      kernel: readKernelFacts(),
+    };
     return topo;
   };
   const topology = (): Topology => topo ?? refreshTopology();

@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { MASK_SLOT_BYTES } from "../../assembly/abi.ts";
+import { CTL_SIZE, MASK_SLOT_BYTES, TEXT_BYTES } from "../../assembly/abi.ts";
 import { packageRoot } from "./package_root.ts";
 
-/** The engine's exports (assembly/index.ts), as the host calls them. */
+/** The engine's exports (assembly/index.ts), as the host calls them. u64 values are bigints. */
 export interface EngineExports {
   memory: WebAssembly.Memory;
   mask_slot(k: number): number;
@@ -13,9 +13,24 @@ export interface EngineExports {
   mask_union(words: number): void;
   mask_intersect(words: number): void;
   mask_difference(words: number): void;
-  plan_input(nRequests: number, nMasks: number, words: number): number;
+  text_buffer(): number;
+  text_err_pos(): number;
+  text_err_value(): number;
+  text_out_words(): number;
+  parse_nodestring(len: number): number;
+  parse_list(len: number): number;
+  parse_hex(len: number): number;
+  fmt_list(words: number): number;
+  fmt_hex(words: number): number;
+  fmt_cpumap(bits: number): number;
+  validate_mbind(addr: bigint, len: bigint, mode: number, mask: number, words: number, flags: number): number;
+  plan_control(): number;
+  plan_control_size(): number;
+  plan_input(nRequests: number, nMasks: number, words: number, nWeights: number): number;
   plan_mask_table(): number;
-  plan_run(pageSize: number): number;
+  plan_weight_table(): number;
+  plan_run(): number;
+  plan_budget(mapCount: number, maxMapCount: number): number;
   plan_ops(): number;
   plan_op_count(): number;
   plan_masks(): number;
@@ -23,10 +38,14 @@ export interface EngineExports {
   plan_mask_words(): number;
   plan_errnos(): number;
   plan_err_index(): number;
-  plan_err_other(): number;
+  plan_err_other(): bigint;
+  plan_err_rule(): number;
+  plan_pieces(): number;
+  plan_runs(): number;
   plan_coalesced(): number;
   plan_splits(): number;
   plan_estimated_vmas(): number;
+  plan_overridden(): number;
 }
 
 let compiled: WebAssembly.Module | undefined;
@@ -46,6 +65,8 @@ export function engineModule(): WebAssembly.Module {
   return compiled;
 }
 
+const decoder = new TextDecoder("latin1");
+
 /**
  * One engine instance: its exports plus views of its linear memory, re-taken whenever the
  * memory has grown (growth detaches the old ArrayBuffer).
@@ -61,9 +82,13 @@ export class Engine {
   #buffer: ArrayBuffer | undefined;
   #u8 = new Uint8Array(0);
   #u32 = new Uint32Array(0);
+  #dv = new DataView(new ArrayBuffer(0));
 
   constructor(module: WebAssembly.Module = engineModule()) {
     this.x = new WebAssembly.Instance(module, {}).exports as unknown as EngineExports;
+    if (this.x.plan_control_size() !== CTL_SIZE) {
+      throw new Error(`Cannot use the numabind engine: its control block is ${this.x.plan_control_size()} bytes, the host expects ${CTL_SIZE}; rebuild with "npm run build"`);
+    }
   }
 
   #refresh(): void {
@@ -72,6 +97,7 @@ export class Engine {
       this.#buffer = buf;
       this.#u8 = new Uint8Array(buf);
       this.#u32 = new Uint32Array(buf);
+      this.#dv = new DataView(buf);
     }
   }
 
@@ -80,6 +106,9 @@ export class Engine {
 
   /** A u32 view of all of linear memory (same validity as u8()). */
   u32(): Uint32Array { this.#refresh(); return this.#u32; }
+
+  /** A DataView of all of linear memory (same validity as u8()). */
+  view(): DataView { this.#refresh(); return this.#dv; }
 
   /** Copies `words32` (u32 halves of u64 mask words) into mask slot `k`, zeroing the rest. */
   putMask(k: number, words32: Uint32Array, words64: number): void {
@@ -94,6 +123,27 @@ export class Engine {
     const at = this.x.mask_slot(k) >>> 2;
     return this.u32().slice(at, at + words64 * 2);
   }
+
+  /**
+   * Writes ASCII text into the text buffer. Returns its length, or the index of the first
+   * character that is not ASCII as -(index + 1), or -Infinity when it is too long.
+   */
+  putText(s: string): number {
+    if (s.length > TEXT_BYTES) return -Infinity;
+    const u8 = this.u8(), at = this.x.text_buffer();
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c > 127) return -(i + 1);
+      u8[at + i] = c;
+    }
+    return s.length;
+  }
+
+  /** Reads `len` bytes of the text buffer as a string. */
+  getText(len: number): string {
+    const at = this.x.text_buffer();
+    return decoder.decode(this.u8().subarray(at, at + len));
+  }
 }
 
 /** Largest mask width in u64 words (32768 bits). */
@@ -101,7 +151,7 @@ export const MAX_MASK_WORDS = MASK_SLOT_BYTES / 8;
 
 let shared: Engine | undefined;
 
-/** A process-wide engine for stateless helpers (Nodemask set operations). */
+/** A process-wide engine for stateless helpers (Nodemask set operations and formats). */
 export function sharedEngine(): Engine {
   return (shared ??= new Engine());
 }

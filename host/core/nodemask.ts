@@ -1,5 +1,7 @@
-import { MASK_MAX_BITS, SLOT_A, SLOT_B, SLOT_OUT } from "../../assembly/abi.ts";
-import { sharedEngine } from "./engine.ts";
+import { MASK_MAX_BITS, SLOT_A, SLOT_B, SLOT_OUT, T_CHAR, T_OK, T_TOO_LONG } from "../../assembly/abi.ts";
+import { sharedEngine, type Engine } from "./engine.ts";
+import { processNodeIds } from "./node_context.ts";
+import { textError, type TextFormat } from "./nodestring_error.ts";
 
 /** Width in u64 words needed to hold the highest set bit of `w` (u32 halves), at least 1. */
 function width64(w: Uint32Array): number {
@@ -14,19 +16,29 @@ function checkNode(n: number, arg: string): void {
   }
 }
 
+/** The node sets a nodestring is read against; each defaults to this process's. */
+export interface NodeContext {
+  /** Nodes that exist (sysfs nodeN directories). */
+  configured?: Nodemask | readonly number[];
+  /** Nodes this task may use (Mems_allowed: the cpuset). */
+  allowed?: Nodemask | readonly number[];
+}
+
 let empty: Nodemask | undefined;
 
 type MaskOp = "mask_union" | "mask_intersect" | "mask_difference";
+type ParseFn = "parse_nodestring" | "parse_list" | "parse_hex";
+const FULL = MASK_MAX_BITS / 64;
 
 /**
  * An immutable set of NUMA node ids, up to 32768 bits wide: the kernel's nodemask_t layout
- * (bit n of u64 word n >> 6). Set operations run word-wise in the Wasm engine.
+ * (bit n of u64 word n >> 6). Set operations and text formats run in the Wasm engine.
  * @example Basic usage
  * ```ts
  * const m = Nodemask.of(0, 2, 3);
  * expect(m.toArray()).toEqual([0, 2, 3]);
- * expect(m.has(2)).toBe(true);
- * expect(m.union(Nodemask.of(1)).size).toBe(4);
+ * expect(m.toList()).toBe("0,2-3");
+ * expect(Nodemask.fromHex(m.toHex()).equals(m)).toBe(true);
  * ```
  */
 export class Nodemask {
@@ -49,7 +61,8 @@ export class Nodemask {
   static of(...nodes: number[]): Nodemask {
     let max = -1;
     for (const n of nodes) { checkNode(n, "Nodemask.of"); if (n > max) max = n; }
-    const w = new Uint32Array(2 * Math.max(1, (max >>> 6) + 1));
+    // max is -1 for no nodes: >>> would turn it into a 512 MiB array.
+    const w = new Uint32Array(2 * (max < 0 ? 1 : (max >>> 6) + 1));
     for (const n of nodes) w[n >>> 5]! |= 1 << (n & 31);
     return new Nodemask(w);
   }
@@ -69,6 +82,57 @@ export class Nodemask {
       return new Nodemask(words32.subarray(0, MASK_MAX_BITS / 32));
     }
     return new Nodemask(words32);
+  }
+
+  /**
+   * Parses a numactl nodestring against the configured and allowed nodes (this process's by
+   * default): `[!][+]item(,item)*`, item = `all`, `N` or `A-B`. README "Nodestrings" lists
+   * every rule and every difference from libnuma. Throws a NodestringError saying where and why.
+   * @example Inverting within a cpuset
+   * ```ts
+   * const ctx = { configured: [0, 1, 2, 3], allowed: [0, 1, 3] };
+   * expect(Nodemask.parse("!1", ctx).toList()).toBe("0,3");
+   * expect(Nodemask.parse("+1-2", ctx).toList()).toBe("1,3");
+   * ```
+   */
+  static parse(s: string, ctx: NodeContext = {}, arg = "nodes"): Nodemask {
+    if (typeof s !== "string") throw new TypeError(`Cannot parse ${arg}: a nodestring must be a string, current value is ${typeof s}`);
+    const ids = ctx.configured && ctx.allowed ? undefined : processNodeIds();
+    const configured = maskOf(ctx.configured ?? ids!.configured, `${arg} context.configured`);
+    const allowed = maskOf(ctx.allowed ?? ids!.allowed, `${arg} context.allowed`);
+    const e = sharedEngine();
+    e.putMask(SLOT_A, configured.#w, FULL);
+    e.putMask(SLOT_B, allowed.#w, FULL);
+    return runParse(e, "parse_nodestring", "nodestring", s, arg, () => ({
+      configured: configured.toList(), allowed: allowed.toList(), allowedCount: allowed.size,
+    }));
+  }
+
+  /**
+   * Parses the kernel's list format ("0-3,5"; "" is empty), as sysfs and Mems_allowed_list
+   * print it. Any node id 0..32767 is accepted; a trailing newline is ignored.
+   * @example
+   * ```ts
+   * expect(Nodemask.fromList("0-2,5\n").toArray()).toEqual([0, 1, 2, 5]);
+   * ```
+   */
+  static fromList(s: string, arg = "list"): Nodemask {
+    if (typeof s !== "string") throw new TypeError(`Cannot parse ${arg}: a node list must be a string, current value is ${typeof s}`);
+    return runParse(sharedEngine(), "parse_list", "list", s, arg);
+  }
+
+  /**
+   * Parses a hex mask: "0x3" (nodes 0 and 1), or the kernel's cpumap format
+   * ("00000001,00000000" is node 32), as /proc/self/status prints Mems_allowed.
+   * @example
+   * ```ts
+   * expect(Nodemask.fromHex("0x3").toArray()).toEqual([0, 1]);
+   * expect(Nodemask.fromHex("00000001,00000000").toArray()).toEqual([32]);
+   * ```
+   */
+  static fromHex(s: string, arg = "hex"): Nodemask {
+    if (typeof s !== "string") throw new TypeError(`Cannot parse ${arg}: a hex mask must be a string, current value is ${typeof s}`);
+    return runParse(sharedEngine(), "parse_hex", "hex", s, arg);
   }
 
   /** Width in u64 words (the smallest that holds the highest node, at least 1). */
@@ -109,16 +173,28 @@ export class Nodemask {
   }
 
   /** The kernel's list format ("0-3,5"), as in numa_maps and Mems_allowed_list. */
-  toList(): string {
-    const ids = this.toArray();
-    const parts: string[] = [];
-    for (let i = 0; i < ids.length;) {
-      let j = i;
-      while (j + 1 < ids.length && ids[j + 1] === ids[j]! + 1) j++;
-      parts.push(i === j ? `${ids[i]}` : `${ids[i]}-${ids[j]}`);
-      i = j + 1;
+  toList(): string { return this.#format("fmt_list", this.words64); }
+
+  /** A hex mask without leading zeros ("0x3" for nodes 0 and 1, "0x0" when empty). */
+  toHex(): string { return this.#format("fmt_hex", this.words64); }
+
+  /**
+   * The kernel's cpumap format, as /proc/self/status prints Mems_allowed: 32-bit chunks of 8 hex
+   * digits, most significant first. `bits` sets the width (1024 prints 32 chunks, like the
+   * kernel with MAX_NUMNODES = 1024); the default is the fewest whole chunks that hold the mask.
+   * A width not a multiple of 32 makes the first chunk narrower, as the kernel does.
+   * @example
+   * ```ts
+   * expect(Nodemask.of(32).toCpumap()).toBe("00000001,00000000");
+   * ```
+   */
+  toCpumap(bits?: number): string {
+    const used = this.#highest() + 1;
+    if (bits !== undefined && (!Number.isInteger(bits) || bits < 1 || bits > MASK_MAX_BITS)) {
+      throw new RangeError(`Cannot format a cpumap: bits must be an integer in 1..${MASK_MAX_BITS}, current value is ${String(bits)}`);
     }
-    return parts.join(",");
+    const width = bits === undefined || bits < used ? 32 * Math.max(1, Math.ceil(used / 32)) : bits;
+    return this.#format("fmt_cpumap", width, FULL);
   }
 
   toString(): string { return this.toList(); }
@@ -139,6 +215,17 @@ export class Nodemask {
     return e.x.mask_equals(words) !== 0;
   }
 
+  #highest(): number {
+    for (let i = this.#w.length - 1; i >= 0; i--) if (this.#w[i] !== 0) return i * 32 + 31 - Math.clz32(this.#w[i]!);
+    return -1;
+  }
+
+  #format(fn: "fmt_list" | "fmt_hex" | "fmt_cpumap", arg: number, slotWords = this.words64): string {
+    const e = sharedEngine();
+    e.putMask(SLOT_A, this.#w, slotWords);
+    return e.getText(e.x[fn](arg));
+  }
+
   #op(op: MaskOp, o: Nodemask): Nodemask {
     const words = Math.max(this.words64, o.words64);
     const e = sharedEngine();
@@ -147,6 +234,22 @@ export class Nodemask {
     e.x[op](words);
     return new Nodemask(e.getMask(SLOT_OUT, words));
   }
+}
+
+function maskOf(v: Nodemask | readonly number[], arg: string): Nodemask {
+  if (v instanceof Nodemask) return v;
+  if (Array.isArray(v)) return Nodemask.of(...v);
+  throw new TypeError(`Cannot use ${arg}: it must be a Nodemask or a number[], current value is ${typeof v}`);
+}
+
+function runParse(e: Engine, fn: ParseFn, f: TextFormat, s: string, arg: string,
+  ctx?: () => { configured: string; allowed: string; allowedCount: number }): Nodemask {
+  const len = e.putText(s);
+  if (len === -Infinity) throw textError(T_TOO_LONG, s, 0, 0, f, arg);
+  if (len < 0) throw textError(T_CHAR, s, -len - 1, 0, f, arg);
+  const code = e.x[fn](len);
+  if (code !== T_OK) throw textError(code, s, e.x.text_err_pos(), e.x.text_err_value(), f, arg, ctx?.());
+  return Nodemask.fromWords(e.getMask(SLOT_OUT, e.x.text_out_words()));
 }
 
 function padTo(w: Uint32Array, len: number): Uint32Array {

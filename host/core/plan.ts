@@ -1,30 +1,27 @@
 import * as abi from "../../assembly/abi.ts";
 import { MAX_MASK_WORDS, type Engine } from "./engine.ts";
-import { invalid, type NumaError } from "./errors.ts";
-import { Nodemask } from "./nodemask.ts";
+import { writeControl } from "./engine_control.ts";
+import { invalid } from "./errors.ts";
+import type { KernelFacts } from "./kernel_facts.ts";
+import { Nodemask, type NodeContext } from "./nodemask.ts";
+import { planError } from "./plan_errors.ts";
+import { engineOptions, type PlanOptions } from "./plan_options.ts";
 import {
-  fromKernelPolicy, toKernelFlags, toKernelPolicy, type BindFlags, type KernelPolicy, type Policy,
+  fromKernelPolicy, toKernelFlags, toKernelPolicy, type BindFlags, type KernelPolicy, type Mode,
+  type Policy, type PolicyInput,
 } from "./policy.ts";
 import { resolveTarget, type ResolvedTarget, type Target } from "./target.ts";
 
-/** One range and the policy it should get. */
-export interface BindRequest { target: Target; policy: Policy; flags?: BindFlags }
+export type { PlanOptions } from "./plan_options.ts";
 
-/** How requests become ops. */
-export interface PlanOptions {
-  /** Page size to align to; default: the system's base page size. */
-  pageSize?: number;
-  /** Overlapping requests: "error" refuses them (the only mode in this version). */
-  overlap?: "last-wins" | "error";
-  /** Allow { addr, length } targets. */
-  unsafeRawAddress?: boolean;
-}
+/** One range and the policy it should get. */
+export interface BindRequest { target: Target; policy: PolicyInput; flags?: BindFlags }
 
 /** One mbind the plan will issue. */
 export interface PlannedOp {
   addr: bigint;
   length: bigint;
-  policy: Policy & { nodes: Nodemask };
+  policy: Policy & { mode: Mode; nodes: Nodemask };
   flags: BindFlags;
   /** Index of the request that decided the op's first page. */
   request: number;
@@ -33,21 +30,30 @@ export interface PlannedOp {
 export interface PlanStats {
   requests: number;
   ops: number;
-  /** Requests merged into a neighbour's op (requests - ops before any split). */
+  /** Visible request pieces merged into a neighbour's op (pieces - equal-policy runs). */
   coalesced: number;
+  /** Extra ops made by interleaveBlock and chunkBytes (ops - equal-policy runs). */
   splits: number;
-  /** Upper bound on mappings (VMAs) the plan can add to the process. */
+  /** Upper bound on the mappings (VMAs) the plan adds to the process. */
   estimatedVmas: number;
+  /** Requests no page of which survives later overlapping requests (last-wins). */
+  overridden: number;
 }
 
 export interface Plan { ops: PlannedOp[]; stats: PlanStats }
 
 /** Facts about this process the planner checks requests against. */
 export interface PlanFacts {
+  /** The kernel's base page size. */
   pageSize: number;
   /** Nodes the kernel would accept: mems_allowed ∩ nodes with memory. */
   usable: Nodemask;
   addressOf: (u8: Uint8Array) => bigint;
+  /** Nodestrings are read against these (default: read from the process). */
+  configured?: Nodemask;
+  allowed?: Nodemask;
+  /** Kernel facts for the rules and the VMA budget (default: this kernel's generation, no budget). */
+  kernel?: KernelFacts;
 }
 
 /** A plan living in the engine's memory, ready for the native batch call. */
@@ -62,15 +68,27 @@ export interface EnginePlan {
   errnosAt: number;
 }
 
+/** Plans adding at most this many mappings may use a map count up to a second old. */
+const FEW_MAPPINGS = 64;
+
+const DEFAULT_KERNEL = { maxNumNodes: 1024, capSysNice: false, mpolMax: 7, balancingModes: 0x24, hugePageSize: 2 << 20 };
+
 /**
  * Writes requests into the engine as packed records and plans them in one engine call.
- * Throws a NumaError (EINVAL, syscall "validate") naming the request at fault.
+ * Throws a NumaError (EINVAL or EPERM, syscall "validate") naming the request at fault.
+ * @example
+ * ```ts
+ * const p = planInEngine(ctx.engine, requests, { interleaveBlock: 2 << 20 }, ctx.facts());
+ * backend.mbindBatch(engine.u8().subarray(p.opsAt, p.opsAt + p.count * OP_SIZE), p.count, ...);
+ * ```
  */
 export function planInEngine(engine: Engine, requests: readonly BindRequest[], opts: PlanOptions,
   facts: PlanFacts): EnginePlan {
   if (!Array.isArray(requests)) throw new TypeError(`Cannot plan: requests must be an array, current value is ${typeof requests}`);
-  const pageSize = opts.pageSize ?? facts.pageSize;
-  const policies = new Map<Policy, KernelPolicy & { maskIndex: number }>();
+  const eo = engineOptions(opts, facts.pageSize);
+  const ctx: NodeContext | undefined = facts.configured && facts.allowed
+    ? { configured: facts.configured, allowed: facts.allowed } : undefined;
+  const policies = new Map<PolicyInput, KernelPolicy & { maskIndex: number }>();
   const masks: Nodemask[] = [];
   const n = requests.length;
   // Per request only numbers: BigInt arithmetic, a view per request and the garbage they
@@ -87,7 +105,7 @@ export function planInEngine(engine: Engine, requests: readonly BindRequest[], o
     if (r === null || typeof r !== "object") throw new TypeError(`Cannot use requests[${i}]: a request must be { target, policy, flags? }, current value is ${String(r)}`);
     let kp = policies.get(r.policy);
     if (!kp) {
-      const k = toKernelPolicy(r.policy, `requests[${i}].policy`);
+      const k = toKernelPolicy(r.policy, `requests[${i}].policy`, ctx);
       kp = { ...k, maskIndex: k.mask ? masks.push(k.mask) - 1 : abi.NO_MASK };
       policies.set(r.policy, kp);
     }
@@ -113,9 +131,12 @@ export function planInEngine(engine: Engine, requests: readonly BindRequest[], o
   }
   const words = Math.max(1, facts.usable.words64, ...masks.map((m) => m.words64));
   if (words > MAX_MASK_WORDS) throw invalid("requests", `Cannot plan: masks wider than ${MAX_MASK_WORDS * 64} bits`);
+  const k = facts.kernel;
+  const weights = eo.block === 0n ? [] : eo.weights ?? k?.interleaveWeights() ?? [];
 
   const x = engine.x;
-  const base = x.plan_input(n, masks.length, words);
+  const base = x.plan_input(n, masks.length, words, weights.length);
+  if (base === 0 && n > 0) throw new RangeError(`Cannot plan ${n} requests at once: the engine's 4 GiB memory cannot hold them; split the batch`);
   const u32 = engine.u32();
   for (let i = 0; i < n; i++) {
     const r = (base + i * abi.REQ_SIZE) >>> 2;
@@ -140,23 +161,46 @@ export function planInEngine(engine: Engine, requests: readonly BindRequest[], o
   }
   const table = x.plan_mask_table() >>> 2;
   masks.forEach((m, j) => u32.set(m.toWords(words), table + j * words * 2));
-  engine.putMask(abi.SLOT_USABLE, facts.usable.toWords(words), words);
+  u32.set(weights, x.plan_weight_table() >>> 2);
+  engine.putMask(abi.SLOT_USABLE, facts.usable.toWords(MAX_MASK_WORDS), MAX_MASK_WORDS);
+  const kf = k ?? DEFAULT_KERNEL;
+  const maxMapCount = eo.maxMapCount ?? k?.maxMapCount ?? 0;
+  // The map count costs ~1 µs per mapping to read, so a small plan may use one read in the last
+  // second; a plan adding many mappings, or one the budget refuses, is checked on a fresh count.
+  const counted = maxMapCount === 0 || eo.mapCount !== undefined || !k;
+  let mapCount = maxMapCount === 0 ? 0 : eo.mapCount ?? k?.mapCount(false) ?? 0;
+  writeControl(engine, {
+    pageSize: eo.pageSize, kernelPageSize: facts.pageSize, overlapError: eo.overlapError,
+    blockMode: eo.blockMode, chunk: eo.chunk, block: eo.block,
+    huge: eo.hugePageAlign ? BigInt(kf.hugePageSize) : 0n,
+    maxMapCount, mapCount,
+    maxNumNodes: kf.maxNumNodes, capSysNice: kf.capSysNice, mpolMax: kf.mpolMax,
+    balancingModes: kf.balancingModes, weightModes: eo.weightModes,
+  });
 
-  const code = x.plan_run(pageSize);
-  if (code !== abi.OK) {
-    const resolvedAt = (i: number): Resolved | undefined => (i < n ? {
-      t: isRaw[i] ? raw[i]! : { addr: BigInt(addrs[i]!), length: BigInt(lens[i]!), kind: kinds[i]! }, kp: policies.get(requests[i]!.policy)!,
-    } : undefined);
-    throw planError(code, x.plan_err_index(), x.plan_err_other(), requests, resolvedAt, facts, pageSize);
+  let code = x.plan_run();
+  if (!counted && (code === abi.E_VMA_BUDGET || (code === abi.OK && x.plan_estimated_vmas() > FEW_MAPPINGS))) {
+    mapCount = k!.mapCount(true);
+    code = x.plan_budget(mapCount, maxMapCount);
   }
-  const count = x.plan_op_count();
+  const stats: PlanStats = {
+    requests: n, ops: x.plan_op_count(), coalesced: x.plan_coalesced(), splits: x.plan_splits(),
+    estimatedVmas: x.plan_estimated_vmas(), overridden: x.plan_overridden(),
+  };
+  if (code !== abi.OK) {
+    throw planError(code, {
+      index: x.plan_err_index(), other: x.plan_err_other(), rule: x.plan_err_rule(), requests: n,
+      requestAt: (i: number) => (i < n ? {
+        t: isRaw[i] ? raw[i]! : { addr: BigInt(addrs[i]!), length: BigInt(lens[i]!) },
+        kp: policies.get(requests[i]!.policy)!, flags: flagBits[i]!,
+      } : undefined),
+      usable: facts.usable, opts: eo, stats, kernel: kf, kernelPage: facts.pageSize,
+      mapCount, maxMapCount,
+    });
+  }
   return {
-    engine, count, maskWords: words,
+    engine, count: stats.ops, maskWords: words, stats,
     opsAt: x.plan_ops(), masksAt: x.plan_masks(), errnosAt: x.plan_errnos(),
-    stats: {
-      requests: n, ops: count, coalesced: x.plan_coalesced(), splits: x.plan_splits(),
-      estimatedVmas: x.plan_estimated_vmas(),
-    },
   };
 }
 
@@ -176,7 +220,13 @@ function bufferBase(buf: ArrayBufferLike, bases: Map<ArrayBufferLike, number>, f
   return b;
 }
 
-/** Reads op `i` of an engine plan into a PlannedOp. */
+/**
+ * Reads op `i` of an engine plan into a PlannedOp.
+ * @example
+ * ```ts
+ * expect(readOp(planInEngine(engine, [req], opts, facts), 0).request).toBe(0);
+ * ```
+ */
 export function readOp(p: EnginePlan, i: number): PlannedOp {
   const u32 = p.engine.u32();
   const o = (p.opsAt + i * abi.OP_SIZE) >>> 2;
@@ -211,35 +261,4 @@ export function planRequests(engine: Engine, requests: readonly BindRequest[], o
   const ops: PlannedOp[] = [];
   for (let i = 0; i < p.count; i++) ops.push(readOp(p, i));
   return { ops, stats: p.stats };
-}
-
-type Resolved = { t: { addr: bigint; length: bigint; kind: number }; kp: KernelPolicy };
-
-function planError(code: number, i: number, other: number, requests: readonly BindRequest[],
-  resolvedAt: (i: number) => Resolved | undefined, facts: PlanFacts, pageSize: number): NumaError {
-  const arg = `requests[${i}]`;
-  const r = resolvedAt(i);
-  const range = r ? { addr: r.t.addr, length: r.t.length } : undefined;
-  const at = r ? `0x${r.t.addr.toString(16)}+${r.t.length}` : "";
-  const extra = { index: i, ...(range ? { range } : {}) };
-  switch (code) {
-    case abi.E_NO_FULL_PAGE:
-      return invalid(`${arg}.target`, `Cannot bind ${arg}.target: a buffer is bound only on the ${pageSize}-byte pages it fully owns, and ${at} owns none`, extra);
-    case abi.E_UNALIGNED:
-      return invalid(`${arg}.target`, `Cannot bind ${arg}.target: a raw range must start and end on a ${pageSize}-byte page boundary, current value is ${at}`, extra);
-    case abi.E_EMPTY_RANGE:
-      return invalid(`${arg}.target`, `Cannot bind ${arg}.target: the raw range is empty`, extra);
-    case abi.E_WRAP:
-      return invalid(`${arg}.target`, `Cannot bind ${arg}.target: addr + length wraps past the end of the address space, current value is ${at}`, extra);
-    case abi.E_OVERLAP:
-      return invalid(`${arg}.target`, `Cannot plan ${arg}: it overlaps requests[${other}], and this version refuses overlapping requests`, extra);
-    case abi.E_NODES_UNUSABLE: {
-      const nodes = r?.kp.mask?.toList() ?? "";
-      return invalid(`${arg}.policy.nodes`, `Cannot bind ${arg}: none of its nodes (${nodes}) is usable here; a policy needs at least one node that is online, has memory and is in this task's Mems_allowed (usable: ${facts.usable.toList() || "none"}), current value is ${nodes}`, extra);
-    }
-    case abi.E_PAGE_SIZE:
-      return invalid("pageSize", `Cannot plan: pageSize must be a power of two of at least 4096, current value is ${pageSize}`);
-    default:
-      return invalid("requests", `Cannot plan: the engine refused the batch with code ${code}${requests.length ? "" : " (no requests)"}`);
-  }
 }

@@ -50,7 +50,7 @@ describe("plan(): ordering and coalescing", () => {
     const p = plan(reqs, opts);
     expect(p.ops).toHaveLength(1);
     expect(p.ops[0]).toMatchObject({ addr: 0x10000000n, length: 4n * P, request: 1 });
-    expect(p.stats).toEqual({ requests: 4, ops: 1, coalesced: 3, splits: 0, estimatedVmas: 2 });
+    expect(p.stats).toEqual({ requests: 4, ops: 1, coalesced: 3, splits: 0, estimatedVmas: 2, overridden: 0 });
   });
 
   test("plan() keeps gaps and policy changes as op boundaries, ops sorted by address", () => {
@@ -71,13 +71,22 @@ describe("plan(): ordering and coalescing", () => {
     expect(p.ops.map((o) => o.flags)).toEqual([{ move: true }, {}]);
   });
 
-  test("plan() refuses overlapping requests in this version, naming both", () => {
-    const e = refusal(() => plan([raw(0n, 2n), raw(1n, 2n, LOCAL)], opts));
+  test("plan() with overlap: \"error\" refuses overlapping requests, naming both", () => {
+    const e = refusal(() => plan([raw(0n, 2n), raw(1n, 2n, LOCAL)], { ...opts, overlap: "error" }));
     expect(e.message).toMatch(/requests\[1\].*overlaps requests\[0\]/);
+    expect(e).toMatchObject({ code: "EINVAL", arg: "requests[1].target", index: 1 });
+  });
+
+  test("plan() lets a later request win where requests overlap (last-wins, the default)", () => {
+    const p = plan([raw(0n, 4n), raw(1n, 2n, LOCAL), raw(6n, 1n), raw(6n, 1n, LOCAL)], opts);
+    expect(p.ops.map((o) => [Number((o.addr - 0x10000000n) / P), Number(o.length / P), o.policy.mode, o.request])).toEqual([
+      [0, 1, "bind", 0], [1, 2, "local", 1], [3, 1, "bind", 0], [6, 1, "local", 3],
+    ]);
+    expect(p.stats).toMatchObject({ requests: 4, ops: 4, overridden: 1 });
   });
 
   test("plan() of no requests is an empty plan", () => {
-    expect(plan([], opts)).toEqual({ ops: [], stats: { requests: 0, ops: 0, coalesced: 0, splits: 0, estimatedVmas: 0 } });
+    expect(plan([], opts)).toEqual({ ops: [], stats: { requests: 0, ops: 0, coalesced: 0, splits: 0, estimatedVmas: 0, overridden: 0 } });
   });
 });
 

@@ -24,7 +24,7 @@ describe("kernel errors, typed", () => {
       nb.bindBatch(Array.from({ length: 2 * S }, (_, j) => ({ target: view(N + 1 + j), policy: j & 1 ? Q : P })));
       const requests = Array.from({ length: N }, (_, i) => ({ target: view(i), policy: i & 1 ? Q : P }));
       for (let j = 1; j < 2 * S; j += 2) requests.push({ target: view(N + 1 + j), policy: P });
-      const r = nb.bindBatch(requests, { continueOnError: true });
+      const r = nb.bindBatch(requests, { continueOnError: true, maxMapCount: 0 });
       let e;
       try { nb.bind(view(N), { mode: "interleave", nodes: [0] }); } catch (x) { e = { code: x.code, message: x.message }; }
       nb.bind(region, { mode: "default" }); // one call merges everything back

@@ -1,0 +1,225 @@
+// The planner's output stage: visible pieces (start, end, request) arrive in address order;
+// interleave requests are cut into blocks bound to single nodes, everything is cut at chunk
+// boundaries, equal neighbours are coalesced, and each op is validated as it is written.
+import {
+  E_RULE, E_TOO_MANY_OPS, MPOL_F_RELATIVE_NODES, MPOL_F_STATIC_NODES, NO_MASK, OK, OP_ADDR,
+  OP_FLAGS, OP_LEN, OP_MASK, OP_MODE, OP_REQUEST, OP_SIZE, V_OK,
+} from "./abi";
+import { MASK_SUMMARY, MS_EMPTY, VALIDATE } from "./validate";
+
+// Tables set up by the planner (emitSetup); all pointers into the arena.
+let reqPol: usize = 0; //       u32 per request: policy id
+let visible: usize = 0; //      u8 per request: 1 once a piece of it is seen
+let polMode: usize = 0; //      i32 per policy
+let polFlags: usize = 0; //     u32 per policy
+let polCanon: usize = 0; //     u32 per policy: canonical input mask, NO_MASK for none
+let polSeq: usize = 0; //       u32 per policy: index of its block sequence, NO_MASK for none
+let seqAt: usize = 0; //        u32 per sequence: first entry in seqNode/seqCum
+let seqLen: usize = 0; //       u32 per sequence: entries
+let seqNode: usize = 0; //      u32 per entry: node
+let seqCum: usize = 0; //       u64 per entry: cumulative weight up to and including it
+let canonOut: usize = 0; //     u32 per input mask: op mask index, NO_MASK until used
+let singleOut: usize = 0; //    u32 per node (32768): op mask index of {node}
+let inMasks: usize = 0; //      the request mask table
+let words: usize = 1;
+let outMasks: usize = 0, outSummary: usize = 0, outCap: u32 = 0, nOut: u32 = 0;
+let ops: usize = 0, opCap: u32 = 0, nOps: u32 = 0;
+let block: u64 = 0, chunk: u64 = 0, blockMode: i32 = 0;
+
+// The run being built.
+let have = false, curS: u64 = 0, curE: u64 = 0, curMode: i32 = 0, curFlags: u32 = 0;
+let curMask: u32 = 0, curSummary: u32 = 0, curReq: u32 = 0;
+// Statistics.
+let pieces: u32 = 0, policyRuns: u32 = 0, runs: u32 = 0, groups: u32 = 0;
+let prevPieceEnd: u64 = 0, prevPiecePol: u32 = NO_MASK, anyPiece = false;
+// First failure: E_* code, the request, and the V_* rule.
+let failCode: i32 = OK, failReq: u32 = 0, failRule: i32 = 0;
+
+/** Installs the tables for one plan_run and clears the run state. */
+export function emitSetup(
+  reqPol_: usize, visible_: usize, polMode_: usize, polFlags_: usize, polCanon_: usize,
+  polSeq_: usize, seqAt_: usize, seqLen_: usize, seqNode_: usize, seqCum_: usize,
+  canonOut_: usize, singleOut_: usize, inMasks_: usize, words_: usize,
+  outMasks_: usize, outSummary_: usize, outCap_: u32, ops_: usize, opCap_: u32,
+  block_: u64, chunk_: u64, blockMode_: i32,
+): void {
+  reqPol = reqPol_; visible = visible_; polMode = polMode_; polFlags = polFlags_;
+  polCanon = polCanon_; polSeq = polSeq_; seqAt = seqAt_; seqLen = seqLen_;
+  seqNode = seqNode_; seqCum = seqCum_; canonOut = canonOut_; singleOut = singleOut_;
+  inMasks = inMasks_; words = words_; outMasks = outMasks_; outSummary = outSummary_;
+  outCap = outCap_; nOut = 0; ops = ops_; opCap = opCap_; nOps = 0;
+  block = block_; chunk = chunk_; blockMode = blockMode_;
+  have = false; pieces = 0; policyRuns = 0; runs = 0; groups = 0;
+  prevPieceEnd = 0; prevPiecePol = NO_MASK; anyPiece = false;
+  failCode = OK; failReq = 0; failRule = 0;
+}
+
+export function emitOps(): u32 { return nOps; }
+export function emitOutMasks(): u32 { return nOut; }
+export function emitPieces(): u32 { return pieces; }
+export function emitPolicyRuns(): u32 { return policyRuns; }
+export function emitRuns(): u32 { return runs; }
+export function emitGroups(): u32 { return groups; }
+export function emitFailCode(): i32 { return failCode; }
+export function emitFailReq(): u32 { return failReq; }
+export function emitFailRule(): i32 { return failRule; }
+
+// @ts-ignore: decorator
+@inline function fail(code: i32, req: u32, rule: i32): void {
+  if (failCode == OK) { failCode = code; failReq = req; failRule = rule; }
+}
+
+/** Op mask index holding the `bytes` at `src`, whose summary is `summary`. */
+// @ts-ignore: decorator
+@inline function newOut(summary: u32): u32 {
+  let at = nOut++;
+  store<u32>(outSummary + (<usize>at << 2), summary);
+  return at;
+}
+
+/**
+ * Op mask index of canonical input mask c (copied to the op table on first use). When blocks
+ * are in play a one-node mask shares the index of that node's block mask, so a block and a
+ * neighbour bound to the same node coalesce.
+ */
+function outOfCanon(c: u32): u32 {
+  let slot = canonOut + (<usize>c << 2);
+  let at = load<u32>(slot);
+  if (at != NO_MASK) return at;
+  let bytes = words << 3;
+  if (singleOut != 0) {
+    let src = inMasks + <usize>c * bytes, node: i32 = -1, count: u32 = 0;
+    for (let i: usize = 0; i < words; ++i) {
+      let w = load<u64>(src + (i << 3));
+      if (w == 0) continue;
+      count += <u32>popcnt(w);
+      node = <i32>((i << 6) + <usize>ctz(w));
+    }
+    if (count == 1) {
+      at = outOfNode(<u32>node);
+      store<u32>(slot, at);
+      return at;
+    }
+  }
+  if (nOut >= outCap) { fail(E_TOO_MANY_OPS, curReq, 0); return NO_MASK; }
+  let dst = outMasks + <usize>nOut * bytes;
+  memory.copy(dst, inMasks + <usize>c * bytes, bytes);
+  at = newOut(MASK_SUMMARY(dst, words));
+  store<u32>(slot, at);
+  return at;
+}
+
+/** Op mask index of the single-node mask {node}. */
+function outOfNode(node: u32): u32 {
+  let slot = singleOut + (<usize>node << 2);
+  let at = load<u32>(slot);
+  if (at != NO_MASK) return at;
+  if (nOut >= outCap) { fail(E_TOO_MANY_OPS, curReq, 0); return NO_MASK; }
+  let bytes = words << 3;
+  let dst = outMasks + <usize>nOut * bytes;
+  memory.fill(dst, 0, bytes);
+  let w = dst + ((<usize>node >>> 6) << 3);
+  store<u64>(w, <u64>1 << (<u64>node & 63));
+  at = newOut(MASK_SUMMARY(dst, words));
+  store<u32>(slot, at);
+  return at;
+}
+
+// @ts-ignore: decorator
+@inline function summaryOf(om: u32): u32 {
+  return om == NO_MASK ? MS_EMPTY : load<u32>(outSummary + (<usize>om << 2));
+}
+
+/** Writes the current run as one op, after checking it against the kernel's rules. */
+function flush(): void {
+  if (!have) return;
+  have = false;
+  if (nOps >= opCap) { fail(E_TOO_MANY_OPS, curReq, 0); return; }
+  let v = VALIDATE(curS, curE - curS, curMode, curMask != NO_MASK, <u64>words, curSummary, curFlags);
+  if (v != V_OK) fail(E_RULE, curReq, v);
+  let op = ops + <usize>nOps * OP_SIZE;
+  store<u64>(op + OP_ADDR, curS);
+  store<u64>(op + OP_LEN, curE - curS);
+  store<i32>(op + OP_MODE, curMode);
+  store<u32>(op + OP_FLAGS, curFlags);
+  store<u32>(op + OP_MASK, curMask);
+  store<u32>(op + OP_REQUEST, curReq);
+  nOps++;
+}
+
+/** Adds [a, b) with one effective policy; `cut` says a chunk boundary falls at a. */
+// @ts-ignore: decorator
+@inline function pushOne(a: u64, b: u64, mode: i32, flags: u32, om: u32, req: u32, cut: bool): void {
+  if (have && curE == a && curMode == mode && curFlags == flags && curMask == om) {
+    if (!cut) { curE = b; return; }
+    flush(); // same policy, new op: only the chunk boundary separates them
+  } else {
+    let contiguous = have && curE == a;
+    if (!contiguous && nOps > 0) {
+      let prev = ops + <usize>(nOps - 1) * OP_SIZE;
+      contiguous = load<u64>(prev + OP_ADDR) + load<u64>(prev + OP_LEN) == a;
+    }
+    flush();
+    runs++;
+    if (!contiguous) groups++;
+  }
+  have = true; curS = a; curE = b; curMode = mode; curFlags = flags; curMask = om;
+  curSummary = summaryOf(om); curReq = req;
+}
+
+/** Adds [s, e) with one effective policy, cut at every multiple of the chunk size. */
+function push(s: u64, e: u64, mode: i32, flags: u32, om: u32, req: u32): void {
+  if (chunk == 0) { pushOne(s, e, mode, flags, om, req, false); return; }
+  let a = s;
+  while (a < e) {
+    let next = a + (chunk - a % chunk);
+    let b = next < a || next > e ? e : next; // next < a: the multiple lies past 2^64
+    pushOne(a, b, mode, flags, om, req, a % chunk == 0);
+    a = b;
+  }
+}
+
+/** Node of block `bi` in sequence `q`: weighted round-robin over its entries. */
+// @ts-ignore: decorator
+@inline function nodeFor(q: u32, bi: u64): u32 {
+  let at = <usize>load<u32>(seqAt + (<usize>q << 2)), n = <usize>load<u32>(seqLen + (<usize>q << 2));
+  let total = load<u64>(seqCum + ((at + n - 1) << 3));
+  let r = bi % total;
+  if (total == <u64>n) return load<u32>(seqNode + ((at + <usize>r) << 2));
+  let lo: usize = 0, hi = n - 1; // smallest k with cum[k] > r
+  while (lo < hi) {
+    let mid = (lo + hi) >>> 1;
+    if (load<u64>(seqCum + ((at + mid) << 3)) > r) hi = mid; else lo = mid + 1;
+  }
+  return load<u32>(seqNode + ((at + lo) << 2));
+}
+
+/** Takes the visible piece [s, e) of request `req`; pieces arrive in address order. */
+export function emitPiece(s: u64, e: u64, req: u32): void {
+  let p = load<u32>(reqPol + (<usize>req << 2));
+  store<u8>(visible + <usize>req, 1);
+  pieces++;
+  if (!anyPiece || s != prevPieceEnd || p != prevPiecePol) policyRuns++;
+  anyPiece = true; prevPieceEnd = e; prevPiecePol = p;
+  let pp = <usize>p << 2;
+  let mode = load<i32>(polMode + pp), flags = load<u32>(polFlags + pp);
+  let q = load<u32>(polSeq + pp);
+  if (q == NO_MASK) {
+    let c = load<u32>(polCanon + pp);
+    push(s, e, mode, flags, c == NO_MASK ? NO_MASK : outOfCanon(c), req);
+    return;
+  }
+  // Interleave by blocks: each block of `block` bytes, counted from address 0, goes to one node.
+  let bmode = blockMode | (mode & (MPOL_F_STATIC_NODES | MPOL_F_RELATIVE_NODES));
+  let a = s;
+  while (a < e) {
+    let bi = a / block;
+    let next = a + (block - a % block);
+    let b = next < a || next > e ? e : next;
+    push(a, b, bmode, flags, outOfNode(nodeFor(q, bi)), req);
+    a = b;
+  }
+}
+
+/** Writes the last run. */
+export function emitEnd(): void { flush(); }

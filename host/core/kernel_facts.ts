@@ -1,0 +1,115 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { release } from "node:os";
+import { join } from "node:path";
+import {
+  MPOL_BIND, MPOL_LOCAL, MPOL_PREFERRED_MANY, MPOL_WEIGHTED_INTERLEAVE,
+} from "../../assembly/abi.ts";
+
+/** What the kernel's mbind rules depend on, beyond the node sets (kernel-mempolicy.md §1-§3). */
+export interface KernelFacts {
+  /** The kernel's nodemask width in bits (MAX_NUMNODES): the width of Mems_allowed. */
+  maxNumNodes: number;
+  /** Whether this process holds CAP_SYS_NICE (CapEff bit 23): MPOL_MF_MOVE_ALL needs it. */
+  capSysNice: boolean;
+  /** Number of modes the kernel knows (MPOL_MAX): 7 from Linux 6.9, 6 from 5.15, 5 from 3.8. */
+  mpolMax: number;
+  /** Bit m set: mode m takes MPOL_F_NUMA_BALANCING (bind from 5.15, preferred-many from 6.10). */
+  balancingModes: number;
+  /** PMD (transparent huge page) size in bytes: hugePageAlign's boundary. */
+  hugePageSize: number;
+  /** vm.max_map_count. */
+  maxMapCount: number;
+  /**
+   * Mappings the process has (lines of /proc/self/maps, about 1 µs per mapping to read). With
+   * `fresh` false a count read in the last second may be returned instead.
+   */
+  mapCount(fresh?: boolean): number;
+  /** Weighted-interleave weights by node id (/sys/kernel/mm/mempolicy/weighted_interleave/nodeN). */
+  interleaveWeights(): number[];
+}
+
+function read(root: string, path: string): string | undefined {
+  try { return readFileSync(join(root, path), "utf8"); } catch { return undefined; }
+}
+
+/** [major, minor] of a kernel release string such as "6.18.44-fc". */
+function kernelVersion(rel: string): [number, number] {
+  const m = /^(\d+)\.(\d+)/.exec(rel);
+  return m ? [Number(m[1]), Number(m[2])] : [0, 0];
+}
+
+/**
+ * MPOL_MAX and the balancing modes for a kernel release (modes and flags by version, from
+ * kernel-mempolicy.md §1).
+ * @example
+ * ```ts
+ * expect(modeFacts("6.18.44")).toEqual({ mpolMax: 7, balancingModes: 0b100100 });
+ * expect(modeFacts("5.10.0").mpolMax).toBe(5);
+ * ```
+ */
+export function modeFacts(rel: string): { mpolMax: number; balancingModes: number } {
+  const [a, b] = kernelVersion(rel);
+  const at = (x: number, y: number): boolean => a > x || (a === x && b >= y);
+  const mpolMax = at(6, 9) ? MPOL_WEIGHTED_INTERLEAVE + 1 : at(5, 15) ? MPOL_PREFERRED_MANY + 1
+    : at(3, 8) ? MPOL_LOCAL + 1 : MPOL_LOCAL;
+  let balancingModes = at(5, 15) ? 1 << MPOL_BIND : 0;
+  if (at(6, 10)) balancingModes |= 1 << MPOL_PREFERRED_MANY;
+  return { mpolMax, balancingModes };
+}
+
+/**
+ * Reads the kernel facts for this process. `root` lets tests point at a fake tree; `rel` is
+ * the kernel release (os.release() by default).
+ * @example
+ * ```ts
+ * const k = readKernelFacts();
+ * expect(k.maxNumNodes).toBeGreaterThan(0);
+ * ```
+ */
+export function readKernelFacts(root = "/", rel = release()): KernelFacts {
+  const status = read(root, "proc/self/status") ?? "";
+  const allowedHex = /^Mems_allowed:\s*(.*)$/m.exec(status)?.[1]?.trim();
+  const capEff = /^CapEff:\s*([0-9a-f]+)$/m.exec(status)?.[1];
+  const thp = Number(read(root, "sys/kernel/mm/transparent_hugepage/hpage_pmd_size") ?? "");
+  const mmc = Number(read(root, "proc/sys/vm/max_map_count") ?? "");
+  let counted = 0, countedAt = -Infinity;
+  return {
+    maxNumNodes: allowedHex ? allowedHex.replace(/,/g, "").length * 4 : 1024,
+    capSysNice: capEff !== undefined && ((BigInt(`0x${capEff}`) >> 23n) & 1n) === 1n,
+    ...modeFacts(rel),
+    hugePageSize: Number.isInteger(thp) && thp > 0 ? thp : 2 << 20,
+    maxMapCount: Number.isInteger(mmc) && mmc > 0 ? mmc : 65530,
+    mapCount(fresh = true) {
+      const now = performance.now();
+      if (fresh || now - countedAt > MAP_COUNT_MAX_AGE_MS) { counted = countLines(root, "proc/self/maps"); countedAt = now; }
+      return counted;
+    },
+    interleaveWeights: () => readWeights(root),
+  };
+}
+
+/** How old a cached map count may be for a plan that adds few mappings (see plan.ts). */
+const MAP_COUNT_MAX_AGE_MS = 1000;
+
+function countLines(root: string, path: string): number {
+  let b: Buffer;
+  try { b = readFileSync(join(root, path)); } catch { return 0; }
+  let n = 0;
+  for (let i = b.indexOf(10); i !== -1; i = b.indexOf(10, i + 1)) n++;
+  return n;
+}
+
+const WEIGHTS = "sys/kernel/mm/mempolicy/weighted_interleave";
+
+function readWeights(root: string): number[] {
+  const out: number[] = [];
+  let names: string[];
+  try { names = readdirSync(join(root, WEIGHTS)); } catch { return out; }
+  for (const name of names) {
+    const m = /^node(\d+)$/.exec(name);
+    const v = m && Number((read(root, `${WEIGHTS}/${name}`) ?? "").trim());
+    if (m && v && Number.isInteger(v) && v > 0) out[Number(m[1])] = v;
+  }
+  for (let i = 0; i < out.length; i++) out[i] ??= 1;
+  return out;
+}
