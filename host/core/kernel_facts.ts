@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { release } from "node:os";
 import { join } from "node:path";
+import { hasCapSysNice, kernelVersion, mapCount, maxMapCount } from "./proc_facts.ts";
 import {
   MPOL_BIND, MPOL_LOCAL, MPOL_PREFERRED_MANY, MPOL_WEIGHTED_INTERLEAVE,
 } from "../../assembly/abi.ts";
@@ -30,12 +31,6 @@ export interface KernelFacts {
 
 function read(root: string, path: string): string | undefined {
   try { return readFileSync(join(root, path), "utf8"); } catch { return undefined; }
-}
-
-/** [major, minor] of a kernel release string such as "6.18.44-fc". */
-function kernelVersion(rel: string): [number, number] {
-  const m = /^(\d+)\.(\d+)/.exec(rel);
-  return m ? [Number(m[1]), Number(m[2])] : [0, 0];
 }
 
 /**
@@ -69,19 +64,17 @@ export function modeFacts(rel: string): { mpolMax: number; balancingModes: numbe
 export function readKernelFacts(root = "/", rel = release()): KernelFacts {
   const status = read(root, "proc/self/status") ?? "";
   const allowedHex = /^Mems_allowed:\s*(.*)$/m.exec(status)?.[1]?.trim();
-  const capEff = /^CapEff:\s*([0-9a-f]+)$/m.exec(status)?.[1];
   const thp = Number(read(root, "sys/kernel/mm/transparent_hugepage/hpage_pmd_size") ?? "");
-  const mmc = Number(read(root, "proc/sys/vm/max_map_count") ?? "");
   let counted = 0, countedAt = -Infinity;
   return {
     maxNumNodes: allowedHex ? allowedHex.replace(/,/g, "").length * 4 : 1024,
-    capSysNice: capEff !== undefined && ((BigInt(`0x${capEff}`) >> 23n) & 1n) === 1n,
+    capSysNice: hasCapSysNice(root) === true,
     ...modeFacts(rel),
     hugePageSize: Number.isInteger(thp) && thp > 0 ? thp : 2 << 20,
-    maxMapCount: Number.isInteger(mmc) && mmc > 0 ? mmc : 65530,
+    maxMapCount: maxMapCount(root) || 65530,
     mapCount(fresh = true) {
       const now = performance.now();
-      if (fresh || now - countedAt > MAP_COUNT_MAX_AGE_MS) { counted = countLines(root, "proc/self/maps"); countedAt = now; }
+      if (fresh || now - countedAt > MAP_COUNT_MAX_AGE_MS) { counted = mapCount("self", root) ?? 0; countedAt = now; }
       return counted;
     },
     interleaveWeights: () => readWeights(root),
@@ -90,14 +83,6 @@ export function readKernelFacts(root = "/", rel = release()): KernelFacts {
 
 /** How old a cached map count may be for a plan that adds few mappings (see plan.ts). */
 const MAP_COUNT_MAX_AGE_MS = 1000;
-
-function countLines(root: string, path: string): number {
-  let b: Buffer;
-  try { b = readFileSync(join(root, path)); } catch { return 0; }
-  let n = 0;
-  for (let i = b.indexOf(10); i !== -1; i = b.indexOf(10, i + 1)) n++;
-  return n;
-}
 
 const WEIGHTS = "sys/kernel/mm/mempolicy/weighted_interleave";
 

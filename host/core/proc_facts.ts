@@ -1,11 +1,12 @@
 import { closeSync, openSync, readFileSync, readSync } from "node:fs";
 import { release } from "node:os";
+import { join } from "node:path";
 
 // Facts about this process that explain kernel errors. Read when an error is being explained,
 // never cached: the point is to say what holds now.
 
-function read(path: string): string | undefined {
-  try { return readFileSync(path, "utf8"); } catch { return undefined; }
+function read(path: string, root = "/"): string | undefined {
+  try { return readFileSync(join(root, path), "utf8"); } catch { return undefined; }
 }
 
 /**
@@ -17,11 +18,11 @@ function read(path: string): string | undefined {
  * expect(mapCount()).toBeGreaterThan(10);
  * ```
  */
-export function mapCount(pid: number | "self" = "self"): number | undefined {
+export function mapCount(pid: number | "self" = "self", root = "/"): number | undefined {
   // Streamed through one small buffer: this runs when the process is at the mapping limit,
   // where a multi-megabyte string could need a new mapping and make V8 abort the process.
   let fd: number;
-  try { fd = openSync(`/proc/${pid}/maps`, "r"); } catch { return undefined; }
+  try { fd = openSync(join(root, `proc/${pid}/maps`), "r"); } catch { return undefined; }
   try {
     const buf = Buffer.allocUnsafeSlow(16384);
     let lines = 0, vsyscall = false, got: number;
@@ -44,8 +45,8 @@ export function mapCount(pid: number | "self" = "self"): number | undefined {
  * expect(maxMapCount()).toBeGreaterThan(0);
  * ```
  */
-export function maxMapCount(): number | undefined {
-  const t = read("/proc/sys/vm/max_map_count");
+export function maxMapCount(root = "/"): number | undefined {
+  const t = read("proc/sys/vm/max_map_count", root);
   return t === undefined ? undefined : Number(t.trim());
 }
 
@@ -60,8 +61,8 @@ const CAP_SYS_NICE = 23n;
  * expect(typeof hasCapSysNice()).toBe("boolean");
  * ```
  */
-export function hasCapSysNice(): boolean | undefined {
-  const m = /^CapEff:\s*([0-9a-f]+)$/m.exec(read("/proc/self/status") ?? "");
+export function hasCapSysNice(root = "/"): boolean | undefined {
+  const m = /^CapEff:\s*([0-9a-f]+)$/m.exec(read("proc/self/status", root) ?? "");
   return m ? ((BigInt(`0x${m[1]}`) >> CAP_SYS_NICE) & 1n) === 1n : undefined;
 }
 
@@ -73,7 +74,7 @@ export function hasCapSysNice(): boolean | undefined {
  * ```
  */
 export function seccompMode(): number | undefined {
-  const m = /^Seccomp:\s*(\d+)$/m.exec(read("/proc/self/status") ?? "");
+  const m = /^Seccomp:\s*(\d+)$/m.exec(read("proc/self/status") ?? "");
   return m ? Number(m[1]) : undefined;
 }
 
