@@ -2,8 +2,8 @@
 // issuing the same mbind calls in the same process, on both paths (C shim, libc syscall per
 // op). Ratios come from one run; run it a few times on a loaded machine and compare spreads.
 // Usage: npm run bench:bind [-- --rounds 5 --single 20000 --pages 20000 --json]
-import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -15,26 +15,24 @@ const opt = (name, dflt) => { const i = args.indexOf(`--${name}`); return i >= 0
 const ROUNDS = opt("rounds", 7), SINGLE = opt("single", 20000), PAGES = opt("pages", 20000);
 const JSON_OUT = args.includes("--json");
 
-// --- build the baseline (and, where Node's headers exist, the Node-API probe) ---
+// --- build the baseline ---
 const out = join(root, "build", "bench");
 mkdirSync(out, { recursive: true });
 const cc = process.env.CC ?? "cc";
 const loopLib = join(out, "libbind_loop.so");
 execFileSync(cc, ["-O2", "-shared", "-fPIC", "-o", loopLib, join(root, "bench", "bind_loop.c")], { stdio: "inherit" });
-const nodeInclude = join(dirname(process.execPath), "..", "include", "node");
-let napi;
-if (existsSync(join(nodeInclude, "node_api.h"))) {
-  const addon = join(out, "napi_mbind.node");
-  const r = spawnSync(cc, ["-O2", "-shared", "-fPIC", `-I${nodeInclude}`, "-o", addon, join(root, "bench", "napi_mbind.c")], { stdio: "inherit" });
-  if (r.status === 0) napi = createRequire(import.meta.url)(addon);
-}
 
-// --- both paths in one process ---
+// --- every path in one process: shim with single calls through Node-API (the default where
+// Node's headers exist), shim with single calls through ffi-rs, and the per-op fallback ---
 const shim = createNumabind(openBackend());
+process.env.NUMABIND_NO_NODE_API = "1";
+const shimFfi = createNumabind(openBackend());
+delete process.env.NUMABIND_NO_NODE_API;
 process.env.NUMABIND_NO_SHIM = "1";
 const fallback = createNumabind(openBackend());
 delete process.env.NUMABIND_NO_SHIM;
-if (shim.backend.name !== "ffi-rs+shim") console.warn(`note: the shim did not load (${shim.backend.name}); both columns use the fallback`);
+if (shim.backend.name !== "ffi-rs+shim") console.warn(`note: the shim did not load (${shim.backend.name}); every column uses the fallback`);
+if (shim.backend.singleCalls !== "node-api") console.warn("note: build/numabind.node is missing (no Node headers at build time); single calls go through ffi-rs");
 const page = shim.topology().pageSize;
 
 const ffi = createRequire(import.meta.url)("ffi-rs");
@@ -86,21 +84,17 @@ const check = (ns) => { if (ns < 0) throw new Error(`C loop failed with errno ${
 for (let r = 0; r < ROUNDS; r++) {
   reset();
   record("single: C loop", check(Number(cSingle())) / SINGLE);
-  for (const [name, nb] of [["shim", shim], ["fallback", fallback]]) {
-    const n = name === "shim" ? SINGLE : SINGLE / 4;
+  for (const [name, nb] of [["shim", shim], ["shim, ffi-rs single calls", shimFfi], ["fallback", fallback]]) {
+    const n = name === "fallback" ? SINGLE / 4 : SINGLE;
     perCall((i) => nb.bind(single, i & 1 ? B : A), 500);
     record(`single: bind() ${name}`, perCall((i) => nb.bind(single, i & 1 ? B : A), n));
   }
-  {
-    // The backend's lean hook alone: one zero-argument FFI call and the syscall, no bind() work.
+  // The backends' single-call hooks alone (the call and the syscall, no bind() work): through
+  // Node-API, and through ffi-rs with no arguments (they go through the shim's call block).
+  for (const [name, nb] of [["Node-API", shim], ["ffi-rs", shimFfi]]) {
     const addr = Number(regionAddr) + 8 * page;
-    perCall((i) => shim.backend.mbindOne(addr, page, i & 1 ? MPOL_PREFERRED : MPOL_BIND, 0, mask, 1), 500);
-    record("single: shim mbindOne() alone", perCall((i) => shim.backend.mbindOne(addr, page, i & 1 ? MPOL_PREFERRED : MPOL_BIND, 0, mask, 1), SINGLE));
-  }
-  if (napi) {
-    const addr = Number(regionAddr) + 8 * page;
-    perCall((i) => napi.mbindPage(addr, page, i & 1 ? MPOL_PREFERRED : MPOL_BIND), 500);
-    record("single: Node-API mbind (probe)", perCall((i) => napi.mbindPage(addr, page, i & 1 ? MPOL_PREFERRED : MPOL_BIND), SINGLE));
+    perCall((i) => nb.backend.mbindOne(addr, page, i & 1 ? MPOL_PREFERRED : MPOL_BIND, 0, mask, 1), 500);
+    record(`single: mbindOne() alone, ${name}`, perCall((i) => nb.backend.mbindOne(addr, page, i & 1 ? MPOL_PREFERRED : MPOL_BIND, 0, mask, 1), SINGLE));
   }
 }
 
@@ -153,9 +147,10 @@ const summary = {
   single: {
     cLoopNs: m["single: C loop"].median,
     shimNs: m["single: bind() shim"].median, shimRatio: ratio("single: bind() shim", "single: C loop"),
+    shimFfiNs: m["single: bind() shim, ffi-rs single calls"].median, shimFfiRatio: ratio("single: bind() shim, ffi-rs single calls", "single: C loop"),
     fallbackNs: m["single: bind() fallback"].median, fallbackRatio: ratio("single: bind() fallback", "single: C loop"),
     shimMinRatio: minRatio("single: bind() shim", "single: C loop"), fallbackMinRatio: minRatio("single: bind() fallback", "single: C loop"),
-    ...(napi ? { napiNs: m["single: Node-API mbind (probe)"].median, napiRatio: ratio("single: Node-API mbind (probe)", "single: C loop") } : {}),
+    shimFfiMinRatio: minRatio("single: bind() shim, ffi-rs single calls", "single: C loop"),
   },
   batch: {
     cLoopMs: m["batch: C loop"].median,
@@ -175,6 +170,6 @@ else {
   const s = summary.single, b = summary.batch;
   const x = (v) => `${v.toFixed(2)}x`;
   console.log("Ratios to the C loop, median/median (min/min); targets: single ≤ 1.75, batch ≤ 1.05");
-  console.log(`  single bind()   shim ${x(s.shimRatio)} (${x(s.shimMinRatio)})   fallback ${x(s.fallbackRatio)} (${x(s.fallbackMinRatio)})${s.napiRatio ? `   Node-API probe ${x(s.napiRatio)}` : ""}`);
+  console.log(`  single bind()   shim ${x(s.shimRatio)} (${x(s.shimMinRatio)})   shim, ffi-rs single calls ${x(s.shimFfiRatio)} (${x(s.shimFfiMinRatio)})   fallback ${x(s.fallbackRatio)} (${x(s.fallbackMinRatio)})`);
   console.log(`  bindBatch       shim ${x(b.shimRatio)} (${x(b.shimMinRatio)})   fallback ${x(b.fallbackRatio)} (${x(b.fallbackMinRatio)})`);
 }

@@ -5,6 +5,7 @@ import { availabilityFromProbe } from "../core/kernel_error.ts";
 import { packageRoot } from "../core/package_root.ts";
 import { loadFfi } from "./ffi_rs_lib.ts";
 import { memoryHooks } from "./ffi_rs_memory.ts";
+import { nodeApiHooks } from "./node_api.ts";
 import { shimHooks } from "./ffi_rs_shim.ts";
 import { rawSyscall, syscallHooks } from "./ffi_rs_syscall.ts";
 import { syscallNumbers } from "./syscall_numbers.ts";
@@ -18,6 +19,7 @@ export interface FfiRsOpen { backend?: Backend; reason?: string }
 /**
  * Opens the Node backend: ffi-rs over libc, plus the C batch shim (build/libnumabind.so)
  * unless it is missing or NUMABIND_NO_SHIM=1, in which case every op is one libc syscall().
+ * With the shim, single calls go through Node-API (build/numabind.node) where it was built.
  * @param env where NUMABIND_NO_SHIM is read (tests and benchmarks open both paths at once)
  * @example
  * ```ts
@@ -45,20 +47,25 @@ export function openFfiRs(env: Record<string, string | undefined> = process.env)
     }
   }
   const memory = memoryHooks(lib, LIBC);
-  const kernel = useShim ? shimHooks(lib, SHIM) : syscallHooks(lib, LIBC, nr, memory.addressOf);
+  const single = useShim ? nodeApiHooks(env) : undefined;
+  const kernel = useShim ? { ...shimHooks(lib, SHIM), ...single } : syscallHooks(lib, LIBC, nr, memory.addressOf);
+  const singleCalls = single ? "node-api" : "ffi-rs";
   const sys = rawSyscall(lib, LIBC);
   const name = useShim ? "ffi-rs+shim" : "ffi-rs";
   const path = useShim ? "shim" : "syscall";
 
   const backend: Backend = {
-    name, path, ...memory, ...kernel,
+    name, path, singleCalls, ...memory, ...kernel,
     // Harmless calls: get_mempolicy of the thread into NULL, mbind of zero bytes, move_pages of
     // zero pages. Each gives ENOSYS without CONFIG_NUMA and EPERM under a seccomp profile
     // that denies it (Docker's default, without CAP_SYS_NICE).
-    probe: () => availabilityFromProbe(name, path, {
-      get_mempolicy: sys(nr.get_mempolicy, 0, 0, 0, 0, 0),
-      mbind: sys(nr.mbind, 0, 0, 0, 0, 0, 0),
-      move_pages: sys(nr.move_pages, 0, 0, 0, 0, 0, 0),
+    probe: () => ({
+      ...availabilityFromProbe(name, path, {
+        get_mempolicy: sys(nr.get_mempolicy, 0, 0, 0, 0, 0),
+        mbind: sys(nr.mbind, 0, 0, 0, 0, 0, 0),
+        move_pages: sys(nr.move_pages, 0, 0, 0, 0, 0, 0),
+      }),
+      singleCalls,
     }),
   };
   return { backend };

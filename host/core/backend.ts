@@ -13,6 +13,9 @@ export interface Backend extends KernelHooks {
   /** How ops reach the kernel: one C batch call ("shim"), one libc syscall per op ("syscall"). */
   readonly path?: "shim" | "syscall";
 
+  /** How single calls (one bind(), getPolicy(), thread policy) cross: "node-api" or "ffi-rs". */
+  readonly singleCalls?: "node-api" | "ffi-rs";
+
   /** Whether the kernel's memory-policy syscalls exist and are permitted here, and why not. */
   probe(): Availability;
 
@@ -97,6 +100,8 @@ export interface Availability {
   backend: string;
   /** How ops reach the kernel: "shim" (C batch calls), "syscall" (one per op), "none". */
   path?: "shim" | "syscall" | "none";
+  /** How single calls cross: "node-api" (build/numabind.node) or "ffi-rs". */
+  singleCalls?: "node-api" | "ffi-rs";
   /** Why binding cannot work here, in words a user can act on. */
   reason?: string;
   /** What each probed syscall answered: "ok" or an errno name ("EPERM", "ENOSYS"). */

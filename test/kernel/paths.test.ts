@@ -3,9 +3,10 @@ import { openFfiRs } from "../../host/backends/ffi_rs.ts";
 import { createNumabind, type Numabind } from "../../host/core/mod.ts";
 import type { BindRequest, Policy } from "../../host/mod.ts";
 
-// The C shim and the per-op libc fallback must leave the kernel in exactly the same state:
-// the same batch, singles and page moves, applied through each path to the two halves of one
-// region, give identical /proc/self/numa_maps lines (offsets, policies, resident pages).
+// Every path must leave the kernel in exactly the same state: the C shim with single calls
+// through Node-API (the default where Node's headers exist), the shim with single calls through
+// ffi-rs, and the per-op libc fallback. The same batch, singles and page moves, applied through
+// each to its own third of one region, give identical /proc/self/numa_maps lines.
 
 const open = (env: Record<string, string>): Numabind => {
   const { backend, reason } = openFfiRs(env);
@@ -13,6 +14,7 @@ const open = (env: Record<string, string>): Numabind => {
   return createNumabind(backend);
 };
 const shim = open({});
+const shimFfi = open({ NUMABIND_NO_NODE_API: "1" });
 const fallback = open({ NUMABIND_NO_SHIM: "1" });
 const page = shim.topology().pageSize;
 const HALF = 400;
@@ -45,18 +47,19 @@ function relative(start: bigint): unknown[] {
     .map((e) => ({ ...e, start: e.start - start, end: e.end! - start }));
 }
 
-describe("the shim and the fallback", () => {
+describe("the shim (single calls through Node-API or ffi-rs) and the fallback", () => {
   test("give identical /proc/self/numa_maps for the same batch, singles and moves", () => {
     expect(shim.available()).toMatchObject({ ok: true, path: "shim" });
+    expect(shimFfi.available()).toMatchObject({ ok: true, path: "shim", singleCalls: "ffi-rs" });
     expect(fallback.available()).toMatchObject({ ok: true, path: "syscall" });
-    // One region, two halves and a separator page, so each half's edges cannot merge away.
-    const region = shim.alloc((2 * HALF + 1) * page, { mode: "default" });
-    apply(shim, region, 0);
-    apply(fallback, region, HALF + 1);
+    // One region, three parts with a separator page each, so no part's edges merge away.
+    const region = shim.alloc((3 * HALF + 2) * page, { mode: "default" });
+    const paths = [shim, shimFfi, fallback];
+    paths.forEach((nb, k) => apply(nb, region, k * (HALF + 1)));
     const base = shim.backend.addressOf(new Uint8Array(region));
-    const a = relative(base), b = relative(base + BigInt((HALF + 1) * page));
-    expect(a.length).toBeGreaterThan(30);
-    expect(b).toEqual(a);
+    const [a, ...rest] = paths.map((_, k) => relative(base + BigInt(k * (HALF + 1) * page)));
+    expect(a!.length).toBeGreaterThan(30);
+    for (const b of rest) expect(b).toEqual(a);
     shim.free(region);
   });
 });
