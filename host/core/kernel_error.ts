@@ -126,7 +126,7 @@ export function explainErrno(f: KernelFailure): string {
     case "ENOSYS": return `the kernel has no ${f.syscall} (built without CONFIG_NUMA, or an emulation such as WSL1 that lacks it)`;
     case "ENODEV": return `target node ${(f.nodes ?? []).join(",") || "?"} is not online or does not exist (online: ${(f.topology ?? readTopology()).online.toList()})`;
     case "ESRCH": return `no process with pid ${f.pid ?? "?"} (it may have exited)`;
-    case "EACCES": return `target node ${(f.nodes ?? []).join(",") || "?"} is outside the cpuset (Mems_allowed) of ${f.pid ? `pid ${f.pid}` : "this process"}`;
+    case "EACCES": return `target node ${(f.nodes ?? []).join(",") || "?"} is outside the cpuset (Mems_allowed) of ${f.pid ? `pid ${f.pid}` : "this process"}; pages listed before the refused one may already have moved (the kernel moves what it queued, then fails the call), so check with locate()`;
     case "E2BIG": return "the node mask is wider than the kernel accepts";
     default: return `the kernel refused ${f.syscall}`;
   }

@@ -3,7 +3,7 @@ import { ERRNO, errnoName } from "./errors.ts";
 /** Per-page statuses move_pages reports besides a node id (negative errnos). */
 const WORDS: Readonly<Record<string, string>> = Object.freeze({
   ENOENT: "not faulted in: never touched, so no page exists yet (reading untouched anonymous memory maps the shared zero page, which says EFAULT instead)",
-  EFAULT: "no page: the address is not mapped, or it maps the shared zero page",
+  EFAULT: "no page: the address is not mapped, or it maps the shared zero page (Linux 4.3 to 6.11 also say this for a page never touched)",
   EACCES: "shared with another process: moving it needs moveAll (and CAP_SYS_NICE)",
   EBUSY: "busy: locked, under I/O or pinned; try again",
   ENOMEM: "the target node has no free memory",
