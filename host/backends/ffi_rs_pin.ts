@@ -5,7 +5,13 @@ import { prepare } from "./ffi_rs_lib.ts";
 /** dlopen flags (dlfcn.h, the same on every Linux ABI numabind runs on). */
 const RTLD_NOW = 2, RTLD_NOLOAD = 4, RTLD_NODELETE = 0x1000;
 
-/** Paths of ffi-rs's native addon mapped into this process (from /proc/self/maps). */
+/**
+ * Paths of ffi-rs's native addon mapped into this process (from /proc/self/maps).
+ * @example
+ * ```ts
+ * expect(addonPaths()[0]).toMatch(/ffi-rs.*\.node$/);
+ * ```
+ */
 export function addonPaths(maps = readFileSync("/proc/self/maps", "utf8")): string[] {
   const out = new Set<string>();
   for (const line of maps.split("\n")) {

@@ -17,7 +17,14 @@ import { prepareRestore, rollback, type RollbackOutcome } from "./rollback.ts";
 import { unchangedOps } from "./skip_unchanged.ts";
 import { usableNow } from "./usable_nodes.ts";
 
-/** Whether options ask for more than the plain one-crossing path. */
+/**
+ * Whether options ask for more than the plain one-crossing path.
+ * @example
+ * ```ts
+ * expect(needsCarefulPath({ continueOnError: true })).toBe(false);
+ * expect(needsCarefulPath({ atomic: true })).toBe(true);
+ * ```
+ */
 export function needsCarefulPath(o: BatchOptions): boolean {
   return !!(o.atomic || o.skipUnchanged || o.onProgress);
 }

@@ -63,7 +63,7 @@ export function firstUnchanged(p: Pieces, now: PolicySnapshot, from: number, wan
  */
 export function failureSites(backend: Backend, fails: FailedRange[], words: number): number[] {
   const out = fails.map((f) => f.lo);
-  const located = fails.map((f, i) => i).filter((i) => fails[i]!.errno === ERRNO.EFAULT || fails[i]!.errno === ERRNO.ENOMEM);
+  const located = fails.map((_, i) => i).filter((i) => fails[i]!.errno === ERRNO.EFAULT || fails[i]!.errno === ERRNO.ENOMEM);
   if (located.length === 0) return out;
   let lo = Infinity, hi = -Infinity;
   for (const i of located) { lo = Math.min(lo, fails[i]!.lo); hi = Math.max(hi, fails[i]!.hi); }

@@ -24,7 +24,13 @@ export interface OpSnapshot {
 
 const TWO32 = 4294967296;
 
-/** Start and end of op k as numbers. */
+/**
+ * Start and end of op k as numbers.
+ * @example
+ * ```ts
+ * const [start, end] = opRange({ u32: opsU32, count }, 0);
+ * ```
+ */
 export function opRange(ops: OpRecords, k: number): [number, number] {
   const o = k * (OP_SIZE >>> 2), u = ops.u32;
   const a = u[o]! + u[o + 1]! * TWO32;

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
-import { bindBatch, getPolicy, numabind, NumaError, topology, verify } from "../../host/mod.ts";
+import { bindBatch, getPolicy, numabind, topology, verify } from "../../host/mod.ts";
 import type { BindRequest, Policy } from "../../host/mod.ts";
 import { runChild } from "../helpers/child.ts";
 
