@@ -43,7 +43,8 @@ describe("bindBatch({ onProgress })", () => {
     expect(r.ok).toBe(true);
     expect(at.length).toBeGreaterThanOrEqual(1);
     expect(at.length).toBeLessThanOrEqual(Math.floor(elapsed / 10) + 1);
-    for (let i = 1; i < at.length - 1; i++) expect(at[i]! - at[i - 1]!).toBeGreaterThanOrEqual(10);
+    // The reporter reads the clock just before calling back; allow the callbacks' own jitter.
+    for (let i = 1; i < at.length - 1; i++) expect(at[i]! - at[i - 1]!).toBeGreaterThanOrEqual(9);
   });
 
   test("skipped ops count as done: re-applying with skipUnchanged still ends at (total, total)", () => {
