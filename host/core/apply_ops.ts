@@ -46,7 +46,9 @@ export function applyOps(backend: Backend, b: OpBatch,
       b.errnos.subarray(at * 4, (at + n) * 4), o.continueOnError);
     const ms = performance.now() - t0;
     state.attempted = at + r;
-    if (r < n) return; // stopped at a failure
+    // Stopped at a failure: fewer ops attempted, or (failing on the slice's last op) an errno
+    // in the last slot; the count alone cannot tell the second case from success.
+    if (r < n || (!o.continueOnError && r > 0 && new Int32Array(b.errnos.buffer, b.errnos.byteOffset + (at + r - 1) * 4, 1)[0] !== 0)) return;
     o.progress.step(state.attempted, n, ms);
     size = nextSize(size, ms, o.sliceMs, 1, MAX_SLICE);
   }

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { alloc, bindBatch, free, movePages, topology } from "../../host/mod.ts";
+import { alloc, bindBatch, free, getPolicy, movePages, numabind, topology } from "../../host/mod.ts";
 import type { BindRequest, Policy, ProgressInfo } from "../../host/mod.ts";
 import { firstPageOffset } from "../helpers/maps.ts";
 
@@ -67,6 +67,22 @@ describe("bindBatch({ onProgress })", () => {
     expect(r.failed[0]).toMatchObject({ code: "EFAULT", index: 0, opIndex: 0 });
     expect(calls.map((c) => c.slice(0, 2))).toEqual([[1, 1_001]]);
   });
+});
+
+test("a failure on the last op of a slice stops the batch too (the 256th op: the first slice's last)", () => {
+  const r0 = numabind.backend.mmap!(BigInt(300 * page), 1);
+  if (typeof r0 === "number") throw new Error("mmap");
+  const base = r0.addr;
+  expect(numabind.backend.munmap!(base + BigInt(255 * page), BigInt(page))).toBe(0);
+  const a: Policy = { mode: "bind", nodes: [0] }, b: Policy = { mode: "interleave", nodes: [0] };
+  const requests = Array.from({ length: 300 }, (_, i) => ({ target: { addr: base + BigInt(i * page), length: BigInt(page) }, policy: i & 1 ? a : b }));
+  const calls: Call[] = [];
+  const r = bindBatch(requests, { unsafeRawAddress: true, progressIntervalMs: 0, onProgress: (d, t, i) => calls.push([d, t, i]) });
+  expect(r).toMatchObject({ ok: false, applied: 255, syscalls: 256 });
+  expect(r.failed.map((f) => [f.index, f.code])).toEqual([[255, "EFAULT"]]);
+  expect(getPolicy(base + BigInt(256 * page)).mode).toBe("default");
+  expect(calls.map((c) => c.slice(0, 2))).toEqual([[256, 300]]);
+  numabind.backend.munmap!(base, BigInt(300 * page));
 });
 
 describe("movePages({ onProgress, targetChunkMs })", () => {
