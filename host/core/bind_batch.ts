@@ -1,12 +1,12 @@
 import { OP_SIZE } from "../../assembly/abi.ts";
 import { applyOps, type OpBatch } from "./apply_ops.ts";
-import { describeFailures, type RawFailure } from "./batch_failures.ts";
+import { describeFailures } from "./batch_failures.ts";
 import { keepForVerify, locateFailures, requireMbind, type BatchOptions, type BatchResult } from "./bind.ts";
 import type { Context } from "./context.ts";
 import { ERRNO, errnoName, NumaError } from "./errors.ts";
 import { attachExpectations } from "./expectations.ts";
 import { firstHole, firstUnchanged } from "./failure_site.ts";
-import { snapshotPolicies } from "./get_policy.ts";
+import { snapshotPolicies, type PolicySnapshot } from "./get_policy.ts";
 import { Nodemask } from "./nodemask.ts";
 import { opRange, snapshotOps, type OpRecords, type OpSnapshot } from "./op_snapshot.ts";
 import type { EnginePlan } from "./plan.ts";
@@ -109,52 +109,58 @@ export function bindCarefully(ctx: Context, p: EnginePlan, o: BatchOptions): Bat
     throw new NumaError(`Cannot bind: onProgress threw (${String((e as Error)?.message ?? e)})${rollbackText(out)}`, { code: "EIO", errno: 5, syscall: "mbind", cause: e });
   }
   const e32 = new Int32Array(batch.errnos.buffer, batch.errnos.byteOffset, batch.count);
+  // Atomic (which stops at its first failure, the last op attempted): undo at once. At
+  // vm.max_map_count the runtime itself may be unable to map memory, so nothing is allocated
+  // or called back before the restore has merged the mappings back.
+  let undo: { k: number; errno: number; out: RollbackOutcome; probe?: PolicySnapshot } | undefined;
+  if (restore && snap && state.attempted > 0 && e32[state.attempted - 1] !== 0) {
+    const k = issue[state.attempted - 1]!, errno = e32[state.attempted - 1]!;
+    const from = snap.firstPiece[k]!, to = snap.firstPiece[k + 1]!;
+    // Where the failing op stopped, read before the restore erases it.
+    const probe = errno === ERRNO.ENOMEM ? snapshotPolicies(backend, snap.addrs.subarray(from, to), words) : undefined;
+    undo = { k, errno, out: rollback(backend, snap, restore, to), ...(probe ? { probe } : {}) };
+  }
   const bad: { op: number; errno: number }[] = [];
   for (let j = 0; j < state.attempted; j++) if (e32[j] !== 0) bad.push({ op: issue[j]!, errno: e32[j]! });
   result.syscalls = state.attempted;
   result.applied = state.attempted - bad.length;
   progress?.finish(bad.length && !o.continueOnError ? bad[0]!.op + 1 : doneOf(state.attempted));
-
-  const status = new Int8Array(n); // 1: in force (applied or skipped)
-  for (let j = 0; j < state.attempted; j++) if (e32[j] === 0) status[issue[j]!] = 1;
-  if (skip) for (let k = 0; k < n; k++) if (skip[k]) status[k] = 1;
-  keepForVerify(result, p, (k) => status[k] === 1);
-  if (bad.length === 0) return result;
-
-  result.ok = false;
-  if (!restore || !snap) {
-    result.failed = describeFailures(p, locateFailures(ctx, p, bad));
+  if (!undo) {
+    const status = new Int8Array(n); // 1: in force (applied or skipped)
+    for (let j = 0; j < state.attempted; j++) if (e32[j] === 0) status[issue[j]!] = 1;
+    if (skip) for (let k = 0; k < n; k++) if (skip[k]) status[k] = 1;
+    keepForVerify(result, p, (k) => status[k] === 1);
+    if (bad.length) {
+      result.ok = false;
+      result.failed = describeFailures(p, locateFailures(ctx, p, bad));
+    }
     return result;
   }
-  // Atomic: where the failing op stopped (read before the restore erases it), then undo.
-  const k = bad[0]!.op, [lo, hi] = opRange(ops, k);
-  const from = snap.firstPiece[k]!, to = snap.firstPiece[k + 1]!;
-  const pieces = { starts: snap.start.subarray(from, to), ends: snap.end.subarray(from, to) };
-  const errno = bad[0]!.errno;
-  const probe = errno === ERRNO.ENOMEM ? snapshotPolicies(backend, snap.addrs.subarray(from, to), words) : undefined;
-  const out = rollback(backend, snap, restore, to);
+
+  const { k, errno, out, probe } = undo, [lo, hi] = opRange(ops, k), s0 = snap!;
+  const from = s0.firstPiece[k]!, to = s0.firstPiece[k + 1]!;
+  const pieces = { starts: s0.start.subarray(from, to), ends: s0.end.subarray(from, to) };
+  result.ok = false;
   result.restoreSyscalls = out.syscalls;
   result.rolledBack = out.ok;
   result.restoreFailed = out.failed;
   const at = errno === ERRNO.EFAULT ? firstHole(pieces, lo, hi)
     : probe ? firstUnchanged(pieces, probe, 0, opReportedForm(ops.u32, k, masks32, p.maskWords, usable)) : lo;
-  const raw: RawFailure[] = [{ op: k, errno, at }];
   // The map count has dropped again by now, so say what held when the split failed.
   const enomem = (e: number): string | undefined => (e !== ERRNO.ENOMEM ? undefined
     : `mbind had to split a mapping with the process at vm.max_map_count = ${maxMapCount() ?? "?"}: the plan adds up to ${p.stats.estimatedVmas} mappings and the kernel refused after ${result.applied} of ${n} ops (the process has ${mapCount() ?? "?"} mappings again after the rollback); coalesce neighbouring ranges that share a policy, bind fewer and larger ranges, keep the VMA budget on (it refuses such a plan before any syscall), or raise vm.max_map_count (a system setting)`);
-  result.failed = describeFailures(p, raw, rollbackText(out), enomem);
+  result.failed = describeFailures(p, [{ op: k, errno, at }], rollbackText(out), enomem);
   // What verify() should find now: the prior policy of everything up to the failing op.
-  const snapshot = snap;
   attachExpectations(result, () => {
-    const out2 = [], w = snapshot.policies.words * 2;
+    const prior = [], w = s0.policies.words * 2;
     for (let q = 0, op = 0; q < to; q++) {
-      while (snapshot.firstPiece[op + 1]! <= q) op++;
-      out2.push({
-        addr: snapshot.start[q]!, end: snapshot.end[q]!, mode: snapshot.policies.modes[q]!, op,
-        nodes: Nodemask.fromWords(snapshot.policies.masks.slice(q * w, (q + 1) * w)),
+      while (s0.firstPiece[op + 1]! <= q) op++;
+      prior.push({
+        addr: s0.start[q]!, end: s0.end[q]!, mode: s0.policies.modes[q]!, op,
+        nodes: Nodemask.fromWords(s0.policies.masks.slice(q * w, (q + 1) * w)),
       });
     }
-    return out2;
+    return prior;
   });
   return result;
 }

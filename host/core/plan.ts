@@ -190,6 +190,15 @@ export function planInEngine(engine: Engine, requests: readonly BindRequest[], o
     mapCount = k!.mapCount(true);
     code = x.plan_budget(mapCount, budget);
   }
+  // A process already inside the reserve got there without the budget (it was off, or other
+  // code mapped memory): a small plan is then held to the limit itself, so that binding a
+  // region back to one policy (which merges its mappings) still works there. A healthy
+  // process is held to the limit less the reserve, small plans included.
+  let reserveUsed = reserve;
+  if (code === abi.E_VMA_BUDGET && reserve > 0 && mapCount > budget && x.plan_estimated_vmas() <= FEW_MAPPINGS) {
+    code = x.plan_budget(mapCount, maxMapCount);
+    reserveUsed = 0;
+  }
   const stats: PlanStats = {
     requests: n, ops: x.plan_op_count(), coalesced: x.plan_coalesced(), splits: x.plan_splits(),
     estimatedVmas: x.plan_estimated_vmas(), overridden: x.plan_overridden(),
@@ -202,7 +211,7 @@ export function planInEngine(engine: Engine, requests: readonly BindRequest[], o
         kp: policies.get(requests[i]!.policy)!, flags: flagBits[i]!,
       } : undefined),
       usable: facts.usable, opts: eo, stats, kernel: kf, kernelPage: facts.pageSize,
-      mapCount, maxMapCount, mapReserve: reserve,
+      mapCount, maxMapCount, mapReserve: reserveUsed,
     });
   }
   return {

@@ -114,16 +114,16 @@ export function rollback(backend: Backend, s: OpSnapshot, r: RestorePlan, pieces
   while (n < r.count && r.firstPiece[n]! < pieces) n++;
   const u = new Uint32Array(r.records.buffer);
   if (n > 0 && r.firstPiece[n]! > pieces) writeRange(u, (n - 1) * (OP_SIZE >>> 2), s.start[r.firstPiece[n - 1]!]!, s.end[pieces - 1]!);
-  let syscalls = 0, passes = 0;
-  let pending = Array.from({ length: n }, (_, i) => i);
-  let records = r.records, errnos = r.errnos;
+  // Pass 1 runs the prepared records as they are: nothing is allocated before it.
+  let syscalls = n === 0 ? 0 : backend.mbindBatch!(r.records, n, masks, words, new Uint8Array(r.errnos.buffer, 0, n * 4), true);
+  let passes = n === 0 ? 0 : 1;
+  let pending: number[] = [];
+  for (let i = 0; i < n; i++) if (r.errnos[i] !== 0) pending.push(i);
+  // Later passes retry what failed while that helps: a restore may need a mapping another freed.
   while (pending.length > 0 && passes < MAX_PASSES) {
-    if (passes > 0) {
-      records = new Uint8Array(pending.length * OP_SIZE);
-      pending.forEach((i, j) => records.set(r.records.subarray(i * OP_SIZE, (i + 1) * OP_SIZE), j * OP_SIZE));
-      errnos = new Int32Array(pending.length);
-    }
-    syscalls += backend.mbindBatch!(records, pending.length, masks, words, new Uint8Array(errnos.buffer, errnos.byteOffset, pending.length * 4), true);
+    const records = new Uint8Array(pending.length * OP_SIZE), errnos = new Int32Array(pending.length);
+    pending.forEach((i, j) => records.set(r.records.subarray(i * OP_SIZE, (i + 1) * OP_SIZE), j * OP_SIZE));
+    syscalls += backend.mbindBatch!(records, pending.length, masks, words, new Uint8Array(errnos.buffer), true);
     passes++;
     const still = pending.filter((i, j) => { r.errnos[i] = errnos[j]!; return errnos[j] !== 0; });
     if (still.length === pending.length) break;
