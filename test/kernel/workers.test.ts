@@ -47,11 +47,18 @@ const src = \`
     againOk: again.ok, skipped: again.skipped, againSyscalls: again.syscalls });
 \`;
 const workers = Array.from({ length: WORKERS }, (_, w) => new Worker(src, { eval: true, workerData: { sab, gate, w, PER, RUN, POLICIES, MOD } }));
+// Listeners from the start: a worker may report and exit before the main thread looks again.
+const reports = workers.map((wk, w) => new Promise((res, rej) => {
+  wk.once("message", res);
+  wk.once("error", rej);
+  wk.once("exit", (code) => rej(new Error("worker " + w + " exited with " + code + " before reporting")));
+}));
+const exits = workers.map((wk) => new Promise((res) => wk.once("exit", res)));
 while (Atomics.load(gate, 1) < WORKERS) await new Promise((r) => setTimeout(r, 5));
 Atomics.store(gate, 0, 1);
 Atomics.notify(gate, 0);
-const out = await Promise.all(workers.map((wk) => new Promise((res, rej) => { wk.once("message", res); wk.once("error", rej); })));
-await Promise.all(workers.map((wk) => new Promise((res) => wk.once("exit", res))));
+const out = await Promise.all(reports);
+await Promise.all(exits);
 // Only now does the main thread load numabind, to read the result.
 const nb = await import(MOD);
 const page = nb.topology().pageSize;
