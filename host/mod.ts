@@ -11,6 +11,7 @@ export type {
   Target, Topology,
 } from "./core/mod.ts";
 export type { MoveOptions } from "./core/mod.ts";
+export type { Mismatch, ProgressCallback, ProgressInfo, RestoreFailure, VerifyOptions, VerifyReport } from "./core/mod.ts";
 export { openBackend } from "./backends/open_backend.ts";
 
 /** The default instance, over the backend for this runtime. */
@@ -20,4 +21,5 @@ export const {
   plan, bind, bindBatch, getPolicy, numaMaps, alloc, free, isFreed, topology, refreshTopology, available,
 } = numabind;
 export const { locate, movePages, migratePages } = numabind;
+export const { verify } = numabind;
 export const { getThreadPolicy, setThreadPolicy } = numabind;

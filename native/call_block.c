@@ -9,7 +9,11 @@ struct nb_call *numabind_call_block(void) {
   return &block;
 }
 
+/* A block naming more mask words than it holds is refused before any syscall. */
+#define NB_CHECK_BLOCK() do { if (block.mask_words > NB_CALL_MASK_WORDS) return -EINVAL; } while (0)
+
 long numabind_mbind_call(void) {
+  NB_CHECK_BLOCK();
 #ifdef SYS_mbind
   return NB_SYSCALL(SYS_mbind, block.addr, block.len, block.mode,
                     block.mask_words ? block.mask : NULL,
@@ -20,10 +24,12 @@ long numabind_mbind_call(void) {
 }
 
 long numabind_get_mempolicy_call(void) {
+  NB_CHECK_BLOCK();
   return numabind_get_mempolicy(&block.mode, block.mask, block.mask_words, block.addr,
                                 block.flags);
 }
 
 long numabind_set_mempolicy_call(void) {
+  NB_CHECK_BLOCK();
   return numabind_set_mempolicy(block.mode, block.mask, block.mask_words);
 }

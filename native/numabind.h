@@ -18,6 +18,11 @@ struct nb_op {
 };
 #define NB_NO_MASK 0xffffffffu
 
+/* Widest mask any entry point takes: 32768 nodes, numabind's limit (the kernel refuses
+ * maxnode - 1 > PAGE_SIZE * 8 too). Wider answers -EINVAL without a syscall, which also lets
+ * the host resolve every symbol once at load with calls that reach no kernel. */
+#define NB_MAX_MASK_WORDS 512
+
 /* Options for numabind_mbind_batch. */
 #define NB_CONTINUE_ON_ERROR 1u
 

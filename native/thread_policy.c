@@ -3,6 +3,7 @@
 #include "numabind.h"
 
 long numabind_set_mempolicy(int32_t mode, const uint64_t *mask, size_t mask_words) {
+  if (mask_words > NB_MAX_MASK_WORDS) return -EINVAL;
 #ifdef SYS_set_mempolicy
   return NB_SYSCALL(SYS_set_mempolicy, mode, mask_words ? mask : NULL,
                     mask_words ? NB_MAXNODE(mask_words) : 0);
@@ -14,6 +15,7 @@ long numabind_set_mempolicy(int32_t mode, const uint64_t *mask, size_t mask_word
 
 long numabind_get_mempolicy(int32_t *mode, uint64_t *mask, size_t mask_words, uint64_t addr,
                             uint32_t flags) {
+  if (mask_words > NB_MAX_MASK_WORDS) return -EINVAL;
 #ifdef SYS_get_mempolicy
   return NB_SYSCALL(SYS_get_mempolicy, mode, mask_words ? mask : NULL,
                     mask_words ? NB_MAXNODE(mask_words) : 0, addr, flags);

@@ -4,10 +4,13 @@ import type { Backend } from "../core/backend.ts";
 import { availabilityFromProbe } from "../core/kernel_error.ts";
 import { packageRoot } from "../core/package_root.ts";
 import { loadFfi } from "./ffi_rs_lib.ts";
+import { withFfiLock } from "./ffi_rs_lock.ts";
+import { pinAddon } from "./ffi_rs_pin.ts";
 import { memoryHooks } from "./ffi_rs_memory.ts";
 import { nodeApiHooks } from "./node_api.ts";
 import { shimHooks } from "./ffi_rs_shim.ts";
 import { rawSyscall, syscallHooks } from "./ffi_rs_syscall.ts";
+import { warmSymbols } from "./ffi_rs_warm.ts";
 import { syscallNumbers } from "./syscall_numbers.ts";
 
 const LIBC = "numabind_libc";
@@ -20,6 +23,11 @@ export interface FfiRsOpen { backend?: Backend; reason?: string }
  * Opens the Node backend: ffi-rs over libc, plus the C batch shim (build/libnumabind.so)
  * unless it is missing or NUMABIND_NO_SHIM=1, in which case every op is one libc syscall().
  * With the shim, single calls go through Node-API (build/numabind.node) where it was built.
+ * Safe from any number of worker threads at once: the libraries are opened and every symbol
+ * resolved under a process-wide lock (ffi_rs_lock.ts), the shim even when it goes unused, so
+ * that after the first thread's setup no call changes ffi-rs's unsynchronised symbol table;
+ * and ffi-rs's addon is pinned in memory, since unloading it when a worker exits crashes the
+ * process (ffi_rs_pin.ts).
  * @param env where NUMABIND_NO_SHIM is read (tests and benchmarks open both paths at once)
  * @example
  * ```ts
@@ -32,20 +40,28 @@ export function openFfiRs(env: Record<string, string | undefined> = process.env)
   if (typeof lib === "string") return { reason: lib };
   const nr = syscallNumbers(process.arch);
   if (!nr) return { reason: `numabind has no syscall numbers for ${process.arch}` };
+  return withFfiLock(() => openLocked(lib, nr, env));
+}
+
+function openLocked(lib: Exclude<ReturnType<typeof loadFfi>, string>, nr: NonNullable<ReturnType<typeof syscallNumbers>>,
+  env: Record<string, string | undefined>): FfiRsOpen {
   try {
     lib.open({ library: LIBC, path: "libc.so.6" });
   } catch (e) {
     return { reason: `cannot open libc.so.6: ${(e as Error).message}` };
   }
+  pinAddon(lib, LIBC);
   const shimPath = join(packageRoot(import.meta.url), "build", "libnumabind.so");
-  let useShim = env.NUMABIND_NO_SHIM !== "1" && existsSync(shimPath);
-  if (useShim) {
+  let shimOpen = existsSync(shimPath);
+  if (shimOpen) {
     try {
       lib.open({ library: SHIM, path: shimPath });
     } catch {
-      useShim = false; // a shim built for another libc or architecture: the fallback still works
+      shimOpen = false; // a shim built for another libc or architecture: the fallback still works
     }
   }
+  warmSymbols(lib, LIBC, shimOpen ? SHIM : undefined);
+  const useShim = shimOpen && env.NUMABIND_NO_SHIM !== "1";
   const memory = memoryHooks(lib, LIBC);
   const single = useShim ? nodeApiHooks(env) : undefined;
   const kernel = useShim ? { ...shimHooks(lib, SHIM), ...single } : syscallHooks(lib, LIBC, nr, memory.addressOf);

@@ -2,6 +2,9 @@ import { MPOL_MF_MOVE, MPOL_MF_MOVE_ALL } from "../../assembly/abi.ts";
 import type { Context } from "./context.ts";
 import { invalid, NumaError } from "./errors.ts";
 import { kernelError } from "./kernel_error.ts";
+import {
+  checkProgressOptions, DEFAULT_PROGRESS_INTERVAL_MS, nextSize, progressReporter, type ProgressCallback,
+} from "./progress.ts";
 import { resolveTarget, type Target } from "./target.ts";
 
 const TWO32 = 4294967296;
@@ -56,11 +59,18 @@ export interface MoveOptions {
   chunkPages?: number;
   /**
    * Aim for syscalls of about this many milliseconds: numabind then issues one chunk per FFI
-   * call and resizes chunks from the time each took (starting at chunkPages).
+   * call and resizes chunks from the time each took (starting at chunkPages, by at most 4x
+   * per chunk), so the calling thread is never held much longer than this by one call.
    */
   targetChunkMs?: number;
-  /** Called after each FFI call with pages done and the total. */
-  onProgress?: (done: number, total: number) => void;
+  /**
+   * Called with (pages done, pages in total, { calls, lastItems, lastMs, maxMs }) at most once
+   * per progressIntervalMs, and once at the end (not when the call throws); info.lastMs and maxMs are the time FFI calls
+   * took (one chunk each with targetChunkMs).
+   */
+  onProgress?: ProgressCallback;
+  /** Least time between two progress calls (default 100 ms; 0: after every call). */
+  progressIntervalMs?: number;
   /** Allow { addr, length } targets. */
   unsafeRawAddress?: boolean;
 }
@@ -73,9 +83,7 @@ function checkOptions(o: MoveOptions): void {
   if (o.targetChunkMs !== undefined && !(typeof o.targetChunkMs === "number" && o.targetChunkMs > 0 && Number.isFinite(o.targetChunkMs))) {
     throw new RangeError(`Cannot use opts.targetChunkMs: it must be a positive number of milliseconds, current value is ${String(o.targetChunkMs)}`);
   }
-  if (o.onProgress !== undefined && typeof o.onProgress !== "function") {
-    throw new TypeError(`Cannot use opts.onProgress: it must be a function, current value is ${typeof o.onProgress}`);
-  }
+  checkProgressOptions(o);
 }
 
 /**
@@ -97,6 +105,8 @@ export function runMovePages(ctx: Context, span: PageSpan, nodes: Int32Array | n
   const scratch = new Uint32Array(2 * Math.min(span.count, BLOCK_PAGES));
   const base = Number(span.first);
   let chunk = o.chunkPages ?? DEFAULT_CHUNK_PAGES;
+  const progress = o.onProgress
+    ? progressReporter(o.onProgress, span.count, o.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS) : undefined;
   for (let done = 0; done < span.count;) {
     // With a latency target, one chunk per call, so each call can be timed and resized.
     const n = Math.min(span.count - done, o.targetChunkMs ? chunk : BLOCK_PAGES, BLOCK_PAGES);
@@ -107,7 +117,8 @@ export function runMovePages(ctx: Context, span: PageSpan, nodes: Int32Array | n
     }
     const st = new Uint8Array(status.buffer, done * 4, n * 4);
     const nd = nodes ? new Uint8Array(nodes.buffer, nodes.byteOffset + done * 4, n * 4) : null;
-    const t0 = o.targetChunkMs ? performance.now() : 0;
+    const timed = !!(o.targetChunkMs || progress);
+    const t0 = timed ? performance.now() : 0;
     const r = b.movePages(pid, n, new Uint8Array(scratch.buffer, 0, n * 8), nd, st, flags, Math.min(chunk, n));
     if (r.result < 0) {
       const at = done + r.done;
@@ -119,11 +130,10 @@ export function runMovePages(ctx: Context, span: PageSpan, nodes: Int32Array | n
       });
     }
     done += n;
-    if (o.targetChunkMs) {
-      const ms = performance.now() - t0;
-      chunk = Math.max(1, Math.min(BLOCK_PAGES, Math.round(chunk * Math.min(4, Math.max(0.25, o.targetChunkMs / Math.max(ms, 1e-3))))));
-    }
-    o.onProgress?.(done, span.count);
+    const ms = timed ? performance.now() - t0 : 0;
+    if (o.targetChunkMs) chunk = nextSize(chunk, ms, o.targetChunkMs, 1, BLOCK_PAGES);
+    progress?.step(done, n, ms);
   }
+  progress?.finish(span.count);
   return status;
 }

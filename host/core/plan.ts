@@ -66,6 +66,10 @@ export interface EnginePlan {
   opsAt: number;
   masksAt: number;
   errnosAt: number;
+  /** Byte offset of the request records (abi.ts REQ_*), valid until the engine plans again. */
+  requestsAt: number;
+  /** The alignment granule buffers were shrunk to (PlanOptions.pageSize). */
+  pageSize: number;
 }
 
 /** Plans adding at most this many mappings may use a map count up to a second old. */
@@ -165,6 +169,9 @@ export function planInEngine(engine: Engine, requests: readonly BindRequest[], o
   engine.putMask(abi.SLOT_USABLE, facts.usable.toWords(MAX_MASK_WORDS), MAX_MASK_WORDS);
   const kf = k ?? DEFAULT_KERNEL;
   const maxMapCount = eo.maxMapCount ?? k?.maxMapCount ?? 0;
+  // The engine plans against the limit less the reserve kept for the runtime (0: no budget).
+  const reserve = maxMapCount === 0 ? 0 : Math.min(eo.mapReserve, maxMapCount - 1);
+  const budget = maxMapCount - reserve;
   // The map count costs ~1 µs per mapping to read, so a small plan may use one read in the last
   // second; a plan adding many mappings, or one the budget refuses, is checked on a fresh count.
   const counted = maxMapCount === 0 || eo.mapCount !== undefined || !k;
@@ -173,7 +180,7 @@ export function planInEngine(engine: Engine, requests: readonly BindRequest[], o
     pageSize: eo.pageSize, kernelPageSize: facts.pageSize, overlapError: eo.overlapError,
     blockMode: eo.blockMode, chunk: eo.chunk, block: eo.block,
     huge: eo.hugePageAlign ? BigInt(kf.hugePageSize) : 0n,
-    maxMapCount, mapCount,
+    maxMapCount: budget, mapCount,
     maxNumNodes: kf.maxNumNodes, capSysNice: kf.capSysNice, mpolMax: kf.mpolMax,
     balancingModes: kf.balancingModes, weightModes: eo.weightModes,
   });
@@ -181,7 +188,16 @@ export function planInEngine(engine: Engine, requests: readonly BindRequest[], o
   let code = x.plan_run();
   if (!counted && (code === abi.E_VMA_BUDGET || (code === abi.OK && x.plan_estimated_vmas() > FEW_MAPPINGS))) {
     mapCount = k!.mapCount(true);
+    code = x.plan_budget(mapCount, budget);
+  }
+  // A process already inside the reserve got there without the budget (it was off, or other
+  // code mapped memory): a small plan is then held to the limit itself, so that binding a
+  // region back to one policy (which merges its mappings) still works there. A healthy
+  // process is held to the limit less the reserve, small plans included.
+  let reserveUsed = reserve;
+  if (code === abi.E_VMA_BUDGET && reserve > 0 && mapCount > budget && x.plan_estimated_vmas() <= FEW_MAPPINGS) {
     code = x.plan_budget(mapCount, maxMapCount);
+    reserveUsed = 0;
   }
   const stats: PlanStats = {
     requests: n, ops: x.plan_op_count(), coalesced: x.plan_coalesced(), splits: x.plan_splits(),
@@ -195,12 +211,13 @@ export function planInEngine(engine: Engine, requests: readonly BindRequest[], o
         kp: policies.get(requests[i]!.policy)!, flags: flagBits[i]!,
       } : undefined),
       usable: facts.usable, opts: eo, stats, kernel: kf, kernelPage: facts.pageSize,
-      mapCount, maxMapCount,
+      mapCount, maxMapCount, mapReserve: reserveUsed,
     });
   }
   return {
     engine, count: stats.ops, maskWords: words, stats,
     opsAt: x.plan_ops(), masksAt: x.plan_masks(), errnosAt: x.plan_errnos(),
+    requestsAt: base, pageSize: eo.pageSize,
   };
 }
 

@@ -20,6 +20,8 @@ export interface PlanErrorContext {
   kernelPage: number;
   mapCount: number;
   maxMapCount: number;
+  /** Mappings kept free below maxMapCount for the runtime. */
+  mapReserve: number;
 }
 
 const OPTION_AT: Record<number, string> = {
@@ -74,7 +76,10 @@ export function planError(code: number, c: PlanErrorContext): NumaError {
       const fix = c.opts.block > 0n
         ? `raise interleaveBlock (now ${c.opts.block} bytes; every block is a mapping), set hugePageAlign, or drop interleaveBlock to let the kernel interleave inside one mapping`
         : "give neighbouring ranges equal policies so they coalesce, or split the batch over separate mappings";
-      return new NumaError(`Cannot plan: the plan adds up to ${est} mappings (VMAs) to the ${c.mapCount} this process has, which passes vm.max_map_count = ${c.maxMapCount} (the kernel would fail with ENOMEM part way); ${fix}; if the limit was raised, pass maxMapCount`,
+      const limit = c.mapReserve > 0
+        ? `vm.max_map_count = ${c.maxMapCount} less the ${c.mapReserve} mappings kept free for the runtime (mapReserve): ${c.mapCount} + ${est} > ${c.maxMapCount - c.mapReserve}`
+        : `vm.max_map_count = ${c.maxMapCount}: ${c.mapCount} + ${est} > ${c.maxMapCount}`;
+      return new NumaError(`Cannot plan: the plan adds up to ${est} mappings (VMAs) to the ${c.mapCount} this process has, which passes ${limit} (the kernel would fail with ENOMEM part way, and a process at the limit can abort when the runtime needs memory); nothing was bound; ${fix}; if the limit was raised, pass maxMapCount (0 turns this check off)`,
         { code: "ENOMEM", errno: 12, syscall: "validate", arg: c.opts.block > 0n ? "interleaveBlock" : "requests" });
     }
     case abi.E_TOO_MANY_OPS:

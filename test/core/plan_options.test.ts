@@ -96,7 +96,27 @@ describe("plan(): the VMA budget", () => {
     expect(e.message).toMatch(/200 this process has/);
     expect(e.message).toMatch(/vm\.max_map_count = 1000/);
     expect(e.message).toMatch(/equal policies/);
-    expect(planOn({ maxMapCount: 1201, mapCount: 200 }, alternating(1000)).ops).toHaveLength(1000);
+    expect(planOn({ maxMapCount: 1201, mapCount: 200 }, alternating(1000), { mapReserve: 0 }).ops).toHaveLength(1000);
+  });
+
+  test("the budget keeps mapReserve mappings (default 1024) free for the runtime, and says so", () => {
+    // 64000 + 1001 fits under 65530, not under 65530 - 1024.
+    const e = refusal(() => planOn({ maxMapCount: 65530, mapCount: 64000 }, alternating(1000)));
+    expect(e).toMatchObject({ code: "ENOMEM", syscall: "validate" });
+    expect(e.message).toMatch(/vm\.max_map_count = 65530 less the 1024 mappings kept free for the runtime \(mapReserve\): 64000 \+ 1001 > 64506/);
+    expect(e.message).toMatch(/nothing was bound/);
+    expect(planOn({ maxMapCount: 65530, mapCount: 64000 }, alternating(1000), { mapReserve: 0 }).ops).toHaveLength(1000);
+    expect(planOn({ maxMapCount: 65530, mapCount: 63505 }, alternating(1000)).ops).toHaveLength(1000);
+    expect(() => planOn({ maxMapCount: 65530, mapCount: 63506 }, alternating(1000))).toThrow(/63506 \+ 1001 > 64506/);
+    // A process already inside the reserve may still make small plans up to the limit itself
+    // (binding a region back to one policy is how it gets out); a large one is refused.
+    expect(planOn({ maxMapCount: 65530, mapCount: 65000 }, alternating(10)).ops).toHaveLength(10);
+    expect(() => planOn({ maxMapCount: 65530, mapCount: 65525 }, alternating(10))).toThrow(/vm\.max_map_count = 65530: 65525 \+ 11 > 65530/);
+    expect(() => planOn({ maxMapCount: 65530, mapCount: 65000 }, alternating(100))).toThrow(/65000 \+ 101 > 64506/);
+    // A healthy process may not walk into the reserve, however small the steps.
+    expect(() => planOn({ maxMapCount: 65530, mapCount: 64500 }, alternating(10))).toThrow(/64500 \+ 11 > 64506/);
+    // maxMapCount: 0 still turns the budget off, reserve or not.
+    expect(planOn({ maxMapCount: 65530, mapCount: 65529 }, alternating(1000), { maxMapCount: 0 }).ops).toHaveLength(1000);
   });
 
   test("a plan adding many mappings is checked on a fresh map count, not a cached one", () => {
@@ -125,6 +145,7 @@ describe("plan(): option checks name the option", () => {
     [{ blockPolicy: "strict" }, TypeError, /blockPolicy must be "preferred" or "bind"/],
     [{ pageSize: 5000 }, RangeError, /pageSize must be a power of two/],
     [{ maxMapCount: -1 }, RangeError, /maxMapCount must be an integer/],
+    [{ mapReserve: 1.5 }, RangeError, /mapReserve must be an integer/],
   ])("%j is refused", (opts, type, message) => {
     expect(() => planOn({}, [at(0n, 1n, IL)], opts as never)).toThrow(type);
     expect(() => planOn({}, [at(0n, 1n, IL)], opts as never)).toThrow(message);

@@ -69,6 +69,7 @@ const opts = fc.oneof(fc.constant(undefined), value, fc.record({
   unsafeRawAddress: fc.oneof(fc.constant(true), value), pageSize: fc.oneof(fc.constantFrom(page, 4096, 3, 2 ** 21), value),
   chunkPages: fc.oneof(fc.integer({ min: -1, max: 9 }), value), targetChunkMs: value, onProgress: fc.oneof(fc.constant(() => { throw new Error("progress"); }), value),
   moveAll: fc.boolean(), continueOnError: fc.boolean(), overlap: value,
+  atomic: fc.oneof(fc.boolean(), value), skipUnchanged: fc.oneof(fc.boolean(), value), progressIntervalMs: value, mapReserve: value,
 }, { requiredKeys: [] }));
 // Pids: this process, or none that exists; never someone else's.
 const pid = fc.oneof(fc.constantFrom(0, process.pid, 0x7ffffff0, -1, 1.5, NaN), value.filter((v) => !(Number.isInteger(v) && v > 0 && v !== process.pid)));
@@ -78,6 +79,7 @@ const call = fc.oneof(
   fc.tuple(fc.constant("bindBatch"), fc.oneof(fc.array(fc.record({ target: value, policy, flags }), { maxLength: 5 }), value), opts),
   fc.tuple(fc.constant("plan"), fc.oneof(fc.array(fc.record({ target: value, policy }), { maxLength: 5 }), value), opts),
   fc.tuple(fc.constant("getPolicy"), value),
+  fc.tuple(fc.constant("verify"), fc.oneof(value, fc.constant({ ops: [] })), opts),
   fc.tuple(fc.constant("locate"), value, opts),
   fc.tuple(fc.constant("movePages"), value, fc.oneof(fc.integer({ min: -2, max: 3 }), value, fc.constant(new Int32Array(3))), opts),
   fc.tuple(fc.constant("migratePages"), pid, nodes, nodes),

@@ -2,24 +2,11 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { runChild, tempDir } from "../helpers/child.ts";
+import { parseStrace, type Call } from "../helpers/strace.ts";
 
 // strace proves what reached the kernel: a child process runs batches, a single bind, the
 // thread policy calls and migrate_pages under `strace -f -e raw=...`, and every syscall line
 // is checked against the plan: one mbind per planned op, and maxnode = words * 64 + 1.
-
-interface Call { name: string; args: bigint[] }
-
-/** Syscall lines of an strace -e raw=... log (hex arguments), unfinished ones included. */
-function parseStrace(text: string, names: string[]): Call[] {
-  const calls: Call[] = [];
-  const re = new RegExp(`^(?:\\[pid\\s+)?\\d*\\]?\\s*(${names.join("|")})\\(([^)]*?)(?:\\)| <unfinished)`);
-  for (const line of text.split("\n")) {
-    const m = re.exec(line);
-    if (!m) continue;
-    calls.push({ name: m[1]!, args: m[2]!.split(",").map((a) => BigInt(a.trim())) });
-  }
-  return calls;
-}
 
 const CHILD = `
 const page = nb.topology().pageSize;

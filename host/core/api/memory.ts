@@ -28,7 +28,7 @@ export function memoryApi(ctx: Context): MemoryApi {
       const request = { target: { addr, length }, policy, ...(flags ? { flags } : {}) };
       let r;
       try {
-        r = applyPlan(ctx.backend, planInEngine(ctx.engine, [request], { unsafeRawAddress: true }, ctx.facts()), false);
+        r = applyPlan(ctx, planInEngine(ctx.engine, [request], { unsafeRawAddress: true }, ctx.facts()), false);
       } catch (e) {
         ctx.allocations.unmapNow(buffer);
         throw e;
