@@ -10,7 +10,7 @@ import {
   fromKernelPolicy, toKernelFlags, toKernelPolicy, type BindFlags, type KernelPolicy, type Mode,
   type Policy, type PolicyInput,
 } from "./policy.ts";
-import { resolveTarget, type ResolvedTarget, type Target } from "./target.ts";
+import { resolveTarget, type Target } from "./target.ts";
 
 export type { PlanOptions } from "./plan_options.ts";
 
@@ -95,43 +95,24 @@ export function planInEngine(engine: Engine, requests: readonly BindRequest[], o
   const policies = new Map<PolicyInput, KernelPolicy & { maskIndex: number }>();
   const masks: Nodemask[] = [];
   const n = requests.length;
-  // Per request only numbers: BigInt arithmetic, a view per request and the garbage they
-  // leave cost ~0.7 µs per request, 6x the engine itself (bench/bind.mjs, "batch").
-  const kinds = new Uint32Array(n), flagBits = new Uint32Array(n);
-  const addrs = new Float64Array(n), lens = new Float64Array(n);
-  const modes = new Uint32Array(n), maskIndexes = new Uint32Array(n);
-  const raw: (ResolvedTarget | undefined)[] = []; // targets kept as bigints (raw ranges)
-  const isRaw = new Uint8Array(n);
-  const bases = new Map<ArrayBufferLike, number>();
-  let lastBuf: ArrayBufferLike | undefined, lastBase = 0;
+  // Pass 1, policies only: the mask table's size must be known before the records are placed.
+  // Batches reuse a few policy objects, so most requests cost one identity compare.
+  let lastPolicy: PolicyInput | undefined, lastKp: (KernelPolicy & { maskIndex: number }) | undefined;
+  const kps = new Array<KernelPolicy & { maskIndex: number }>(n);
   for (let i = 0; i < n; i++) {
     const r = requests[i];
     if (r === null || typeof r !== "object") throw new TypeError(`Cannot use requests[${i}]: a request must be { target, policy, flags? }, current value is ${String(r)}`);
-    let kp = policies.get(r.policy);
-    if (!kp) {
-      const k = toKernelPolicy(r.policy, `requests[${i}].policy`, ctx);
-      kp = { ...k, maskIndex: k.mask ? masks.push(k.mask) - 1 : abi.NO_MASK };
-      policies.set(r.policy, kp);
+    const p = r.policy;
+    if (p !== lastPolicy || lastKp === undefined) {
+      let kp = policies.get(p);
+      if (!kp) {
+        const k = toKernelPolicy(p, `requests[${i}].policy`, ctx);
+        kp = { ...k, maskIndex: k.mask ? masks.push(k.mask) - 1 : abi.NO_MASK };
+        policies.set(p, kp);
+      }
+      lastPolicy = p; lastKp = kp;
     }
-    modes[i] = kp.mode >>> 0;
-    maskIndexes[i] = kp.maskIndex >>> 0;
-    const t = r.target;
-    let buf: ArrayBufferLike | undefined, off = 0, len = 0;
-    if (ArrayBuffer.isView(t)) { buf = t.buffer; off = t.byteOffset; len = t.byteLength; }
-    else if (t instanceof ArrayBuffer || (typeof SharedArrayBuffer !== "undefined" && t instanceof SharedArrayBuffer)) { buf = t; len = t.byteLength; }
-    // Batches are mostly views of one buffer: remember the last one.
-    const base = buf === undefined || len === 0 ? undefined : buf === lastBuf ? lastBase : bufferBase(buf, bases, facts);
-    if (base !== undefined) {
-      lastBuf = buf; lastBase = base;
-      addrs[i] = base + off;
-      lens[i] = len;
-      kinds[i] = abi.KIND_BUFFER;
-    } else {
-      const rt = raw[i] = resolveTarget(t, `requests[${i}].target`, facts.addressOf, !!opts.unsafeRawAddress);
-      kinds[i] = rt.kind;
-      isRaw[i] = 1;
-    }
-    flagBits[i] = r.flags === undefined ? 0 : toKernelFlags(r.flags, `requests[${i}].flags`);
+    kps[i] = lastKp;
   }
   const words = Math.max(1, facts.usable.words64, ...masks.map((m) => m.words64));
   if (words > MAX_MASK_WORDS) throw invalid("requests", `Cannot plan: masks wider than ${MAX_MASK_WORDS * 64} bits`);
@@ -142,26 +123,41 @@ export function planInEngine(engine: Engine, requests: readonly BindRequest[], o
   const base = x.plan_input(n, masks.length, words, weights.length);
   if (base === 0 && n > 0) throw new RangeError(`Cannot plan ${n} requests at once: the engine's 4 GiB memory cannot hold them; split the batch`);
   const u32 = engine.u32();
+  // Pass 2, targets, written straight into the records. Per request only numbers: BigInt
+  // arithmetic, a view per request and the garbage they leave cost ~0.7 µs per request, 6x the
+  // engine itself (bench/bind.mjs, "batch"). Raw ranges and buffers past 2^53 take BigInts.
+  const bases = new Map<ArrayBufferLike, number>();
+  let lastBuf: ArrayBufferLike | undefined, lastBase = 0;
   for (let i = 0; i < n; i++) {
-    const r = (base + i * abi.REQ_SIZE) >>> 2;
-    if (isRaw[i] === 0) {
+    const r = requests[i]!;
+    const kp = kps[i]!;
+    const at = (base + i * abi.REQ_SIZE) >>> 2;
+    const t = r.target;
+    let buf: ArrayBufferLike | undefined, off = 0, len = 0;
+    if (ArrayBuffer.isView(t)) { buf = t.buffer; off = t.byteOffset; len = t.byteLength; }
+    else if (t instanceof ArrayBuffer || (typeof SharedArrayBuffer !== "undefined" && t instanceof SharedArrayBuffer)) { buf = t; len = t.byteLength; }
+    // Batches are mostly views of one buffer: remember the last one.
+    const b = buf === undefined || len === 0 ? undefined : buf === lastBuf ? lastBase : bufferBase(buf, bases, facts);
+    if (b !== undefined) {
+      lastBuf = buf; lastBase = b;
       // >>> 0 is the low 32 bits; what remains divides by 2^32 exactly (a < 2^53).
-      const a = addrs[i]!, l = lens[i]!, alo = a >>> 0, llo = l >>> 0;
-      u32[r] = alo;
-      u32[r + 1] = (a - alo) / TWO32;
-      u32[r + 2] = llo;
-      u32[r + 3] = (l - llo) / TWO32;
+      const a = b + off, alo = a >>> 0, llo = len >>> 0;
+      u32[at] = alo;
+      u32[at + 1] = (a - alo) / TWO32;
+      u32[at + 2] = llo;
+      u32[at + 3] = (len - llo) / TWO32;
+      u32[at + 7] = abi.KIND_BUFFER;
     } else {
-      const t = raw[i]!;
-      u32[r] = Number(t.addr & 0xffffffffn);
-      u32[r + 1] = Number(t.addr >> 32n);
-      u32[r + 2] = Number(t.length & 0xffffffffn);
-      u32[r + 3] = Number(t.length >> 32n);
+      const rt = resolveTarget(t, `requests[${i}].target`, facts.addressOf, !!opts.unsafeRawAddress);
+      u32[at] = Number(rt.addr & 0xffffffffn);
+      u32[at + 1] = Number(rt.addr >> 32n);
+      u32[at + 2] = Number(rt.length & 0xffffffffn);
+      u32[at + 3] = Number(rt.length >> 32n);
+      u32[at + 7] = rt.kind;
     }
-    u32[r + 4] = modes[i]!;
-    u32[r + 5] = flagBits[i]!;
-    u32[r + 6] = maskIndexes[i]!;
-    u32[r + 7] = kinds[i]!;
+    u32[at + 4] = kp.mode >>> 0;
+    u32[at + 5] = r.flags === undefined ? 0 : toKernelFlags(r.flags, `requests[${i}].flags`);
+    u32[at + 6] = kp.maskIndex >>> 0;
   }
   const table = x.plan_mask_table() >>> 2;
   masks.forEach((m, j) => u32.set(m.toWords(words), table + j * words * 2));
@@ -206,10 +202,7 @@ export function planInEngine(engine: Engine, requests: readonly BindRequest[], o
   if (code !== abi.OK) {
     throw planError(code, {
       index: x.plan_err_index(), other: x.plan_err_other(), rule: x.plan_err_rule(), requests: n,
-      requestAt: (i: number) => (i < n ? {
-        t: isRaw[i] ? raw[i]! : { addr: BigInt(addrs[i]!), length: BigInt(lens[i]!) },
-        kp: policies.get(requests[i]!.policy)!, flags: flagBits[i]!,
-      } : undefined),
+      requestAt: (i: number) => (i < n ? requestRecord(engine, base, i, kps[i]!) : undefined),
       usable: facts.usable, opts: eo, stats, kernel: kf, kernelPage: facts.pageSize,
       mapCount, maxMapCount, mapReserve: reserveUsed,
     });
@@ -222,6 +215,13 @@ export function planInEngine(engine: Engine, requests: readonly BindRequest[], o
 }
 
 const TWO32 = 4294967296;
+
+/** Request i's range and flags as its record holds them (for error messages only). */
+function requestRecord(engine: Engine, base: number, i: number, kp: KernelPolicy) {
+  const u32 = engine.u32(), at = (base + i * abi.REQ_SIZE) >>> 2;
+  const big = (lo: number, hi: number): bigint => (BigInt(hi) << 32n) | BigInt(lo);
+  return { t: { addr: big(u32[at]!, u32[at + 1]!), length: big(u32[at + 2]!, u32[at + 3]!) }, kp, flags: u32[at + 5]! };
+}
 
 /**
  * A buffer's base address as a number (one FFI call per buffer per batch), or undefined when
