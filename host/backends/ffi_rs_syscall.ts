@@ -86,6 +86,10 @@ export function syscallHooks(lib: FfiLib, libc: string, nr: SyscallNumbers,
       return count;
     },
     getMempolicy(mode, mask, max, addr, flags) {
+      // The kernel writes (max - 1) bits rounded up to u64 words into the scratch: only the
+      // maxnode every numabind caller passes (words * 64 + 1) for a mask that fits is taken.
+      const words = mask.byteLength >>> 3;
+      if (mask.byteLength !== words * 8 || mask.byteLength > SCRATCH_BYTES - SCRATCH_MASK || (words && max !== words * 64 + 1)) return -22;
       const r = sys(nr.get_mempolicy, scratchAt, mask.byteLength ? scratchAt + SCRATCH_MASK : 0,
         mask.byteLength ? max : 0, num(addr), flags);
       if (r >= 0) {

@@ -7,7 +7,7 @@ import { packageRoot } from "../core/package_root.ts";
 /** build/numabind.node's exports (native/node_api/addon.c); each returns 0 or -errno. */
 interface NodeApiAddon {
   mbindOne(addr: number, len: number, mode: number, flags: number, mask: Uint8Array | null, words: number): number;
-  getMempolicy(mode: Uint8Array, mask: Uint8Array | null, addr: number, flags: number): number;
+  getMempolicy(mode: Uint8Array, mask: Uint8Array | null, addrLo: number, addrHi: number, flags: number): number;
   setMempolicy(mode: number, mask: Uint8Array | null, words: number): number;
 }
 
@@ -39,7 +39,7 @@ export function nodeApiHooks(env: Record<string, string | undefined>): Pick<Kern
       const words = mask.byteLength >>> 3;
       // numabind always passes maxnode = words * 64 + 1, which the addon derives from the mask.
       if (mask.byteLength !== words * 8 || (words && maxnode !== words * 64 + 1)) return -22;
-      return addon.getMempolicy(mode, words ? mask : null, Number(addr), flags);
+      return addon.getMempolicy(mode, words ? mask : null, Number(addr & 0xffffffffn), Number((addr >> 32n) & 0xffffffffn), flags);
     },
     setMempolicy: (mode, mask, words) => addon.setMempolicy(mode, mask, mask ? words : 0),
   };

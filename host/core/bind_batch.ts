@@ -99,6 +99,7 @@ export function bindCarefully(ctx: Context, p: EnginePlan, o: BatchOptions): Bat
   // Ops handled once `a` issued ops ran: everything before the next op to issue.
   const doneOf = (a: number): number => (a >= issue.length ? n : issue[a]!);
   const reporter = progress && { step: (a: number, items: number, ms: number) => progress.step(doneOf(a), items, ms), finish: progress.finish };
+  p.engine.busy = true;
   try {
     applyOps(backend, batch, { continueOnError: !!o.continueOnError, sliceMs: sliceMs(o.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS), ...(reporter ? { progress: reporter } : {}) }, state);
   } catch (e) {
@@ -107,6 +108,8 @@ export function bindCarefully(ctx: Context, p: EnginePlan, o: BatchOptions): Bat
     const out = rollback(backend, snap, restore, snap.firstPiece[issue[state.attempted - 1]! + 1]!);
     if (out.ok) throw e;
     throw new NumaError(`Cannot bind: onProgress threw (${String((e as Error)?.message ?? e)})${rollbackText(out)}`, { code: "EIO", errno: 5, syscall: "mbind", cause: e });
+  } finally {
+    p.engine.busy = false;
   }
   const e32 = new Int32Array(batch.errnos.buffer, batch.errnos.byteOffset, batch.count);
   // Atomic (which stops at its first failure, the last op attempted): undo at once. At

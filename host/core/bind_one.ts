@@ -3,6 +3,7 @@ import { invalid } from "./errors.ts";
 import { kernelError } from "./kernel_error.ts";
 import { Nodemask } from "./nodemask.ts";
 import { planInEngine, readOp, type PlanFacts } from "./plan.ts";
+import { DEFAULT_MAP_RESERVE } from "./plan_options.ts";
 import { toKernelFlags, type BindFlags, type PolicyInput } from "./policy.ts";
 import type { Target } from "./target.ts";
 import { kernelForm } from "./validate_policy.ts";
@@ -99,6 +100,18 @@ export function leanBind(ctx: Context): (target: Target, policy: PolicyInput, fl
     return b;
   };
 
+  // The VMA budget: each replayed bind can add two mappings (a middle range splits its mapping
+  // in three), so replays count down an allowance taken from a fresh map count; when it runs
+  // out, bind() takes the batch path, whose plan applies the budget (and refuses past it).
+  let allowance = 0;
+  const withinBudget = (): boolean => {
+    if (allowance > 0) { allowance--; return true; }
+    const k = ctx.facts().kernel;
+    if (!k) return true;
+    allowance = Math.floor((k.maxMapCount - DEFAULT_MAP_RESERVE - k.mapCount(true)) / 2) - 1;
+    return allowance >= 0;
+  };
+
   /** Plans one request in the engine and keeps the op if replaying it would be exact. */
   const learn = (target: Target, policy: PolicyInput, flags: BindFlags | undefined, first: number, length: number): Verdict | null => {
     const p = planInEngine(ctx.engine, [flags === undefined ? { target, policy } : { target, policy, flags }], {}, ctx.facts());
@@ -137,6 +150,7 @@ export function leanBind(ctx: Context): (target: Target, policy: PolicyInput, fl
     }
     let v = e.byFlags[bits];
     if (v === undefined) v = e.byFlags[bits] = learn(target, policy, flags, first, end - first);
+    else if (!withinBudget()) return false;
     if (v === null) return false;
 
     const r = backend.mbindOne(first, end - first, v.mode, v.flags, v.mask, v.words);

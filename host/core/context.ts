@@ -54,6 +54,7 @@ export function createContext(backend: Backend): Context {
       pageSize: topo.pageSize, usable: topo.memsAllowed.intersect(topo.withMemory), addressOf,
       configured: Nodemask.of(...topo.nodes.map((n) => n.id)), allowed: topo.memsAllowed,
       kernel: readKernelFacts(),
+      isFreed: (buf) => allocations.isFreed(buf as ArrayBuffer),
     };
     return topo;
   };

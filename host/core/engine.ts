@@ -79,6 +79,11 @@ const decoder = new TextDecoder("latin1");
  */
 export class Engine {
   readonly x: EngineExports;
+  /**
+   * Set while a batch applies in slices from this engine's memory (between its onProgress
+   * callbacks): planning again would overwrite the ops still to be issued, so it is refused.
+   */
+  busy = false;
   #buffer: ArrayBuffer | undefined;
   #u8 = new Uint8Array(0);
   #u32 = new Uint32Array(0);

@@ -1,10 +1,11 @@
 import * as abi from "../../assembly/abi.ts";
 import { MAX_MASK_WORDS, type Engine } from "./engine.ts";
 import { writeControl } from "./engine_control.ts";
-import { invalid } from "./errors.ts";
+import { invalid, NumaError } from "./errors.ts";
 import type { KernelFacts } from "./kernel_facts.ts";
 import { Nodemask, type NodeContext } from "./nodemask.ts";
 import { planError } from "./plan_errors.ts";
+import { mappingDelta } from "./vma_budget.ts";
 import { engineOptions, type PlanOptions } from "./plan_options.ts";
 import {
   fromKernelPolicy, toKernelFlags, toKernelPolicy, type BindFlags, type KernelPolicy, type Mode,
@@ -54,6 +55,8 @@ export interface PlanFacts {
   allowed?: Nodemask;
   /** Kernel facts for the rules and the VMA budget (default: this kernel's generation, no budget). */
   kernel?: KernelFacts;
+  /** Whether free() has released this buffer (its range then holds no memory of the caller's). */
+  isFreed?: (buf: ArrayBufferLike) => boolean;
 }
 
 /** A plan living in the engine's memory, ready for the native batch call. */
@@ -89,6 +92,10 @@ const DEFAULT_KERNEL = { maxNumNodes: 1024, capSysNice: false, mpolMax: 7, balan
 export function planInEngine(engine: Engine, requests: readonly BindRequest[], opts: PlanOptions,
   facts: PlanFacts): EnginePlan {
   if (!Array.isArray(requests)) throw new TypeError(`Cannot plan: requests must be an array, current value is ${typeof requests}`);
+  if (engine.busy) {
+    throw new NumaError("Cannot plan while a batch is being applied: onProgress may not call plan(), bind(), bindBatch(), alloc() or setThreadPolicy() of the same instance; do that after bindBatch() returns",
+      { code: "EBUSY", errno: 16, syscall: "validate", arg: "onProgress" });
+  }
   const eo = engineOptions(opts, facts.pageSize);
   const ctx: NodeContext | undefined = facts.configured && facts.allowed
     ? { configured: facts.configured, allowed: facts.allowed } : undefined;
@@ -114,7 +121,8 @@ export function planInEngine(engine: Engine, requests: readonly BindRequest[], o
     }
     kps[i] = lastKp;
   }
-  const words = Math.max(1, facts.usable.words64, ...masks.map((m) => m.words64));
+  let words = Math.max(1, facts.usable.words64);
+  for (const m of masks) if (m.words64 > words) words = m.words64;
   if (words > MAX_MASK_WORDS) throw invalid("requests", `Cannot plan: masks wider than ${MAX_MASK_WORDS * 64} bits`);
   const k = facts.kernel;
   const weights = eo.block === 0n ? [] : eo.weights ?? k?.interleaveWeights() ?? [];
@@ -137,6 +145,9 @@ export function planInEngine(engine: Engine, requests: readonly BindRequest[], o
     if (ArrayBuffer.isView(t)) { buf = t.buffer; off = t.byteOffset; len = t.byteLength; }
     else if (t instanceof ArrayBuffer || (typeof SharedArrayBuffer !== "undefined" && t instanceof SharedArrayBuffer)) { buf = t; len = t.byteLength; }
     // Batches are mostly views of one buffer: remember the last one.
+    if (buf !== undefined && buf !== lastBuf && facts.isFreed?.(buf)) {
+      throw invalid(`requests[${i}].target`, `Cannot bind requests[${i}].target: the buffer was released by free(); its address range holds no memory of yours any more`, { index: i });
+    }
     const b = buf === undefined || len === 0 ? undefined : buf === lastBuf ? lastBase : bufferBase(buf, bases, facts);
     if (b !== undefined) {
       lastBuf = buf; lastBase = b;
@@ -186,14 +197,14 @@ export function planInEngine(engine: Engine, requests: readonly BindRequest[], o
     mapCount = k!.mapCount(true);
     code = x.plan_budget(mapCount, budget);
   }
-  // A process already inside the reserve got there without the budget (it was off, or other
-  // code mapped memory): a small plan is then held to the limit itself, so that binding a
-  // region back to one policy (which merges its mappings) still works there. A healthy
-  // process is held to the limit less the reserve, small plans included.
-  let reserveUsed = reserve;
-  if (code === abi.E_VMA_BUDGET && reserve > 0 && mapCount > budget && x.plan_estimated_vmas() <= FEW_MAPPINGS) {
-    code = x.plan_budget(mapCount, maxMapCount);
-    reserveUsed = 0;
+  // The estimate is an upper bound that ignores merges. Where it fails the budget, bound the
+  // change by the mappings the ops actually overlap: binding a region back to one policy
+  // (which merges its mappings) must work even at the limit, and a plan that cannot raise the
+  // count never makes things worse, reserve or not.
+  if (code === abi.E_VMA_BUDGET && k) {
+    const ops = x.plan_ops() >>> 2, n = x.plan_op_count();
+    const delta = mappingDelta(engine.u32().subarray(ops, ops + n * (abi.OP_SIZE >>> 2)), n);
+    if (delta <= 0 || mapCount + delta <= budget) code = abi.OK;
   }
   const stats: PlanStats = {
     requests: n, ops: x.plan_op_count(), coalesced: x.plan_coalesced(), splits: x.plan_splits(),
@@ -204,7 +215,7 @@ export function planInEngine(engine: Engine, requests: readonly BindRequest[], o
       index: x.plan_err_index(), other: x.plan_err_other(), rule: x.plan_err_rule(), requests: n,
       requestAt: (i: number) => (i < n ? requestRecord(engine, base, i, kps[i]!) : undefined),
       usable: facts.usable, opts: eo, stats, kernel: kf, kernelPage: facts.pageSize,
-      mapCount, maxMapCount, mapReserve: reserveUsed,
+      mapCount, maxMapCount, mapReserve: reserve,
     });
   }
   return {

@@ -98,6 +98,11 @@ function toMask(nodes: Policy["nodes"], arg: string, ctx: NodeContext | undefine
 export function toKernelFlags(f: BindFlags | undefined, arg: string): number {
   if (f === undefined || f === null) return 0;
   if (typeof f !== "object") throw new TypeError(`Cannot use ${arg}: flags must be an object like { move: true }, current value is ${String(f)}`);
+  for (const k in f) {
+    const v = (f as Record<string, unknown>)[k];
+    if (k !== "strict" && k !== "move" && k !== "moveAll") throw new TypeError(`Cannot use ${arg}.${k}: bind flags are strict, move and moveAll`);
+    if (v !== undefined && typeof v !== "boolean") throw new TypeError(`Cannot use ${arg}.${k}: it must be a boolean, current value is ${typeof v}`);
+  }
   return (f.strict ? MPOL_MF_STRICT : 0) | (f.move ? MPOL_MF_MOVE : 0) | (f.moveAll ? MPOL_MF_MOVE_ALL : 0);
 }
 

@@ -3,7 +3,7 @@ import type { Context } from "./context.ts";
 import { NumaError } from "./errors.ts";
 import { Nodemask } from "./nodemask.ts";
 import { planInEngine, type EnginePlan } from "./plan.ts";
-import type { Policy } from "./policy.ts";
+import type { BindFlags, PolicyInput } from "./policy.ts";
 
 /** A policy the engine accepted, in the form the kernel takes. */
 export interface CheckedPolicy {
@@ -16,32 +16,33 @@ export interface CheckedPolicy {
 }
 
 /**
- * Checks a policy with the engine's rules (the same checks bind() applies, so set_mempolicy
- * refuses what mbind would) and returns it in kernel form. It plans the policy over one
- * page-aligned dummy range, which the engine validates without any syscall.
+ * Checks a policy (and mbind flags) with the engine's rules (the same checks bind() applies,
+ * so set_mempolicy and alloc() refuse what mbind would) and returns it in kernel form. It plans
+ * the policy over one page-aligned dummy range, which the engine validates without any
+ * syscall; the dummy range counts against no mapping budget.
  * @param arg the argument name errors should blame ("policy")
  * @example
  * ```ts
  * expect(checkPolicy(ctx, { mode: "bind", nodes: [0] }, "policy").mode).toBe(2);
  * ```
  */
-export function checkPolicy(ctx: Context, policy: Policy, arg: string): CheckedPolicy {
+export function checkPolicy(ctx: Context, policy: PolicyInput, arg: string, flags?: BindFlags): CheckedPolicy {
   const facts = ctx.facts();
   const page = BigInt(facts.pageSize);
+  const rename = (t: string): string => t.replace(/Cannot (bind|plan|use) requests\[0\]/g, `Cannot use ${arg}`)
+    .replaceAll("requests[0].policy", arg).replaceAll("requests[0].flags", "flags").replaceAll("requests[0]", arg);
   let p;
   try {
-    p = planInEngine(ctx.engine, [{ target: { addr: page, length: page }, policy }], { unsafeRawAddress: true }, facts);
+    p = planInEngine(ctx.engine, [{ target: { addr: page, length: page }, policy, ...(flags ? { flags } : {}) }], { unsafeRawAddress: true, maxMapCount: 0 }, facts);
   } catch (e) {
     // Name the caller's argument, not the engine's request list.
     if (e instanceof NumaError) {
-      const renamed = e.message.replace(/Cannot (bind|plan|use) requests\[0\]/g, `Cannot use ${arg}`)
-        .replaceAll("requests[0].policy", arg).replaceAll("requests[0]", arg);
-      throw new NumaError(renamed, {
+      throw new NumaError(rename(e.message), {
         code: e.code, errno: e.errno, syscall: e.syscall, cause: e,
-        ...(e.arg !== undefined ? { arg: e.arg.replace("requests[0].policy", arg) } : {}),
+        ...(e.arg !== undefined ? { arg: rename(e.arg) } : {}),
       });
     }
-    if (e instanceof Error) e.message = e.message.replaceAll("requests[0].policy", arg);
+    if (e instanceof Error) e.message = rename(e.message);
     throw e;
   }
   const k = kernelForm(p, 0);

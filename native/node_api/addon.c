@@ -64,21 +64,22 @@ static napi_value mbind_one(napi_env env, napi_callback_info info) {
   return result(env, r);
 }
 
-/* getMempolicy(modeOut: Uint8Array(4), mask: Uint8Array(words * 8), addr, flags) */
+/* getMempolicy(modeOut: Uint8Array(4), mask: Uint8Array(words * 8), addrLo, addrHi, flags):
+ * the address in u32 halves, since any u64 may be asked about. */
 static napi_value get_mempolicy_one(napi_env env, napi_callback_info info) {
-  size_t argc = 4, mode_len, mask_len;
-  napi_value argv[4];
-  double addr;
-  uint32_t flags;
+  size_t argc = 5, mode_len, mask_len;
+  napi_value argv[5];
+  uint32_t lo, hi, flags;
   uint8_t *mode, *mask;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 4
-      || napi_get_value_double(env, argv[2], &addr) != napi_ok
-      || napi_get_value_uint32(env, argv[3], &flags) != napi_ok) return result(env, -EINVAL);
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 5
+      || napi_get_value_uint32(env, argv[2], &lo) != napi_ok
+      || napi_get_value_uint32(env, argv[3], &hi) != napi_ok
+      || napi_get_value_uint32(env, argv[4], &flags) != napi_ok) return result(env, -EINVAL);
   mode = bytes_of(env, argv[0], &mode_len);
   mask = bytes_of(env, argv[1], &mask_len);
   if (!mode || mode_len < 4) return result(env, -EINVAL);
   return result(env, numabind_get_mempolicy((int32_t *)mode, (uint64_t *)mask, mask ? mask_len / 8 : 0,
-                                            (uint64_t)addr, flags));
+                                            ((uint64_t)hi << 32) | lo, flags));
 }
 
 /* setMempolicy(mode, mask, words) */

@@ -3,6 +3,7 @@ import { expect, test } from "vitest";
 import { plan } from "../../host/mod.ts";
 import { mapCount } from "../../host/core/proc_facts.ts";
 import { topology } from "../../host/mod.ts";
+import { distUrl, runChild } from "../helpers/child.ts";
 import { runTraced } from "../helpers/strace.ts";
 
 // The VMA budget at bind time: a batch that would pass vm.max_map_count (less the reserve kept
@@ -58,4 +59,32 @@ test("plan() refuses a plan that fits under vm.max_map_count but not under the r
   expect(() => plan(requests, { unsafeRawAddress: true })).toThrow(/less the 1024 mappings kept free for the runtime/);
   expect(plan(requests, { unsafeRawAddress: true, mapReserve: 0 }).stats.ops).toBe(ops);
   expect(plan(requests, { unsafeRawAddress: true, maxMapCount: 0 }).stats.ops).toBe(ops);
+});
+
+test("single bind() keeps to the VMA budget too: alternating binds are refused before the reserve is used up, and the process survives", () => {
+  // Each bind of one page between pages of another policy adds a mapping. bind() replays a
+  // learned op without planning, so without its own count it would walk up to the kernel's
+  // ENOMEM (and Node, at the limit, often aborts).
+  const N = limit + 2000;
+  const child = runChild(`
+    const page = nb.topology().pageSize, N = ${N};
+    const region = nb.alloc(N * page, { mode: "default" });
+    const A = { mode: "bind", nodes: [0] }, B = { mode: "local" };
+    let bound = 0, error;
+    try {
+      for (; bound < N; bound += 2) nb.bind(new Uint8Array(region, bound * page, page), A);
+    } catch (e) { error = { code: e.code, syscall: e.syscall, message: e.message }; }
+    const { mapCount } = await import(${JSON.stringify(distUrl("host/core/proc_facts.js"))});
+    const atRefusal = mapCount();
+    nb.bind(region, B); // one call merges the region back
+    report({ bound, error, atRefusal, after: mapCount() });
+  `, { timeoutMs: 120_000 });
+  expect(child.stderr).toBe("");
+  expect(child.status).toBe(0);
+  const r = child.result as { bound: number; error?: { code: string; syscall: string; message: string }; atRefusal: number; after: number };
+  expect(r.error).toMatchObject({ code: "ENOMEM", syscall: "validate" });
+  expect(r.error!.message).toMatch(/mapReserve/);
+  expect(r.atRefusal).toBeLessThanOrEqual(limit - 1024 + 64);
+  expect(r.atRefusal).toBeGreaterThan(limit - 1024 - 200);
+  expect(r.after).toBeLessThan(1000);
 });

@@ -39,7 +39,8 @@ describe("the Node-API single-call path (build/numabind.node)", () => {
     expect(addon.mbindOne!(0, 0, 2, 0, new Uint8Array(4), 1)).toBe(-22); // mask shorter than words
     expect(addon.mbindOne!(0, 0, 2, 0, new ArrayBuffer(8), 1)).toBe(-22); // not a Uint8Array
     expect(addon.mbindOne!()).toBe(-22);
-    expect(addon.getMempolicy!(new Uint8Array(2), null, 0, 0)).toBe(-22);
+    expect(addon.getMempolicy!(new Uint8Array(2), null, 0, 0, 0)).toBe(-22);
+    expect(addon.getMempolicy!(new Uint8Array(4), null, 0, 0)).toBe(-22); // too few arguments
     expect(addon.setMempolicy!(0, null, "1")).toBe(-22);
   });
 });

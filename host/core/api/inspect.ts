@@ -1,5 +1,6 @@
 import type { Availability } from "../backend.ts";
 import type { Context } from "../context.ts";
+import { invalid } from "../errors.ts";
 import { getPolicyAt, type PolicyInfo } from "../get_policy.ts";
 import { readNumaMaps, type NumaMapsEntry } from "../numa_maps.ts";
 import { bytesOf, type Target } from "../target.ts";
@@ -25,8 +26,10 @@ export function inspectApi(ctx: Context): InspectApi {
   return {
     getPolicy(target) {
       let addr: bigint;
-      if (typeof target === "bigint") addr = target;
-      else {
+      if (typeof target === "bigint") {
+        if (target < 0n || target > 0xffffffffffffffffn) throw invalid("target", `Cannot read a policy: an address must be in 0..2^64-1, current value is ${target}`);
+        addr = target;
+      } else {
         // The first page the target fully owns, or its first byte if it owns none.
         const u8 = bytesOf(target, "target");
         const page = BigInt(ctx.facts().pageSize);

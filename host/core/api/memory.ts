@@ -2,11 +2,12 @@ import { applyPlan, failureError } from "../bind.ts";
 import type { Context } from "../context.ts";
 import { invalid } from "../errors.ts";
 import { planInEngine } from "../plan.ts";
-import type { BindFlags, Policy } from "../policy.ts";
+import { checkPolicy } from "../validate_policy.ts";
+import type { BindFlags, PolicyInput } from "../policy.ts";
 
 /** Memory numabind maps itself, with a policy set before first touch. */
 export interface MemoryApi {
-  alloc(bytes: number | bigint, policy: Policy, flags?: BindFlags): ArrayBuffer;
+  alloc(bytes: number | bigint, policy: PolicyInput, flags?: BindFlags): ArrayBuffer;
   free(buffer: ArrayBuffer): void;
   isFreed(buffer: ArrayBuffer): boolean;
 }
@@ -24,6 +25,8 @@ export function memoryApi(ctx: Context): MemoryApi {
       if (n <= 0n || n > MAX_ALLOC) throw invalid("bytes", `Cannot alloc: bytes must be in 1..2^53-1, current value is ${n}`);
       const page = BigInt(ctx.facts().pageSize);
       const length = (n + page - 1n) / page * page;
+      // The policy and flags are checked before anything is mapped.
+      checkPolicy(ctx, policy, "policy", flags);
       const { addr, buffer } = ctx.allocations.map(length, Number(n));
       const request = { target: { addr, length }, policy, ...(flags ? { flags } : {}) };
       let r;
