@@ -21,7 +21,9 @@ export interface NumaMapsCheck {
 /**
  * Checks ops against parsed numa_maps: every mapping overlapping an op must carry the policy
  * text the op implies, and together they must cover the op. Mappings may reach past an op
- * when a neighbour has an equal policy (the kernel merges them).
+ * when a neighbour has an equal policy (the kernel merges them). A mapping bound to "default"
+ * has no policy of its own and numa_maps prints the task's: pass its text as taskPolicyText
+ * (under `numactl --membind=0`, "bind:0").
  * @example
  * ```ts
  * const rows = compareWithNumaMaps(plan.ops, numaMaps(), usable);
@@ -29,11 +31,11 @@ export interface NumaMapsCheck {
  * ```
  */
 export function compareWithNumaMaps(ops: readonly PlannedOp[], entries: readonly NumaMapsEntry[],
-  usable: Nodemask): NumaMapsCheck[] {
+  usable: Nodemask, taskPolicyText = "default"): NumaMapsCheck[] {
   const sorted = entries.filter((e) => e.end !== undefined).sort((a, b) => (a.start < b.start ? -1 : 1));
   return ops.map((op) => {
     const p = op.policy;
-    const expected = numaMapsPolicyText(toKernelPolicy(p, "op.policy").mode, p.nodes, usable);
+    const expected = numaMapsPolicyText(toKernelPolicy(p, "op.policy").mode, p.nodes, usable, taskPolicyText);
     const end = op.addr + op.length;
     const hits = sorted.filter((e) => e.start < end && e.end! > op.addr);
     let cursor = op.addr;
