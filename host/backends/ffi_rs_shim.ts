@@ -1,4 +1,5 @@
 import { OP_SIZE } from "../../assembly/abi.ts";
+import { setBigU64, setU64 } from "../core/_u64.ts";
 import type { KernelHooks } from "../core/backend.ts";
 import { prepare, type FfiLib } from "./ffi_rs_lib.ts";
 
@@ -7,7 +8,6 @@ const CALL_ADDR = 0, CALL_LEN = 2, CALL_MODE = 4, CALL_FLAGS = 5, CALL_WORDS = 6
 /** NB_CALL_MASK_WORDS: masks up to 1024 nodes go through the zero-argument calls. */
 export const CALL_MASK_WORDS = 16;
 const CALL_BYTES = CALL_MASK * 4 + CALL_MASK_WORDS * 8;
-const TWO32 = 4294967296;
 
 /**
  * The kernel hooks through the C shim (build/libnumabind.so): batches cross the FFI boundary
@@ -52,15 +52,16 @@ export function shimHooks(lib: FfiLib, shim: string): KernelHooks {
   return {
     mbindOne(addr, len, mode, flags, mask, words) {
       if (mask && words > CALL_MASK_WORDS) {
-        oneOp32.set([addr % TWO32, Math.floor(addr / TWO32), len % TWO32, Math.floor(len / TWO32), mode, flags, 0, 0]);
+        setU64(oneOp32, 0, addr); setU64(oneOp32, 2, len);
+        oneOp32.set([mode, flags, 0, 0], 4);
         const a = mbindBatch.args;
         a[0] = oneOp; a[1] = 1; a[2] = mask; a[3] = words; a[4] = oneErrno; a[5] = 0;
         mbindBatch.call();
         const e = new Int32Array(oneErrno.buffer)[0]!;
         return e === 0 ? 0 : -e;
       }
-      b32[CALL_ADDR] = addr % TWO32; b32[CALL_ADDR + 1] = Math.floor(addr / TWO32);
-      b32[CALL_LEN] = len % TWO32; b32[CALL_LEN + 1] = Math.floor(len / TWO32);
+      setU64(b32, CALL_ADDR, addr);
+      setU64(b32, CALL_LEN, len);
       b32[CALL_MODE] = mode; b32[CALL_FLAGS] = flags;
       putMask(mask, words);
       return mbindCall.call() as number;
@@ -79,7 +80,7 @@ export function shimHooks(lib: FfiLib, shim: string): KernelHooks {
         a[0] = mode; a[1] = mask; a[2] = words; a[3] = Number(addr); a[4] = flags;
         return getWide.call() as number;
       }
-      b32[CALL_ADDR] = Number(addr & 0xffffffffn); b32[CALL_ADDR + 1] = Number(addr >> 32n);
+      setBigU64(b32, CALL_ADDR, addr);
       b32[CALL_FLAGS] = flags; b32[CALL_WORDS] = words;
       const r = getCall.call() as number;
       if (r >= 0) {

@@ -1,9 +1,9 @@
 import { OP_SIZE } from "../../assembly/abi.ts";
+import { getU64 } from "../core/_u64.ts";
 import type { KernelHooks } from "../core/backend.ts";
 import { prepare, type FfiLib, type Prepared, type WithErrno } from "./ffi_rs_lib.ts";
 import type { SyscallNumbers } from "./syscall_numbers.ts";
 
-const TWO32 = 4294967296;
 /** Room for the widest mask numabind builds (32768 bits) plus a mode word. */
 const SCRATCH_MASK = 64, SCRATCH_BYTES = SCRATCH_MASK + 4096;
 
@@ -78,7 +78,7 @@ export function syscallHooks(lib: FfiLib, libc: string, nr: SyscallNumbers,
       for (let i = 0; i < count; i++) {
         const o = i * (OP_SIZE >>> 2);
         const m = u32[o + 6]!;
-        const r = sys(nr.mbind, u32[o]! + u32[o + 1]! * TWO32, u32[o + 2]! + u32[o + 3]! * TWO32, u32[o + 4]! | 0,
+        const r = sys(nr.mbind, getU64(u32, o), getU64(u32, o + 2), u32[o + 4]! | 0,
           m === 0xffffffff ? 0 : masksAt + m * words * 8, m === 0xffffffff ? 0 : maxnode(words), u32[o + 5]!);
         e32[i] = -r;
         if (r < 0 && !continueOnError) return i + 1;
@@ -105,7 +105,7 @@ export function syscallHooks(lib: FfiLib, libc: string, nr: SyscallNumbers,
       let failed = 0;
       for (let i = 0; i < count; i++) {
         const r = sys(nr.get_mempolicy, modesAt + i * 4, masksAt + i * words * 8, maxnode(words),
-          a32[2 * i]! + a32[2 * i + 1]! * TWO32, flags);
+          getU64(a32, 2 * i), flags);
         e32[i] = -r;
         if (r !== 0) failed++;
       }

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
+import { hi32, lo32 } from "../core/_u64.ts";
 import type { KernelHooks } from "../core/backend.ts";
 import { packageRoot } from "../core/package_root.ts";
 
@@ -39,7 +40,7 @@ export function nodeApiHooks(env: Record<string, string | undefined>): Pick<Kern
       const words = mask.byteLength >>> 3;
       // numabind always passes maxnode = words * 64 + 1, which the addon derives from the mask.
       if (mask.byteLength !== words * 8 || (words && maxnode !== words * 64 + 1)) return -22;
-      return addon.getMempolicy(mode, words ? mask : null, Number(addr & 0xffffffffn), Number((addr >> 32n) & 0xffffffffn), flags);
+      return addon.getMempolicy(mode, words ? mask : null, lo32(addr), hi32(addr), flags);
     },
     setMempolicy: (mode, mask, words) => addon.setMempolicy(mode, mask, mask ? words : 0),
   };

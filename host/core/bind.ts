@@ -1,4 +1,5 @@
 import { OP_SIZE } from "../../assembly/abi.ts";
+import { getU64 } from "./_u64.ts";
 import { describeFailures, type BatchFailure, type RawFailure } from "./batch_failures.ts";
 import type { Context } from "./context.ts";
 import { NumaError } from "./errors.ts";
@@ -112,11 +113,11 @@ export function locateFailures(ctx: Context, p: EnginePlan, failed: { op: number
   const wants = new Map<string, ReturnType<typeof opReportedForm>>();
   const ranges: FailedRange[] = failed.map((f) => {
     const o = f.op * (OP_SIZE >>> 2);
-    const lo = ops32[o]! + ops32[o + 1]! * 4294967296;
+    const lo = getU64(ops32, o);
     const key = `${ops32[o + 4]}/${ops32[o + 6]}`;
     let want = wants.get(key);
     if (!want) wants.set(key, want = opReportedForm(ops32, f.op, masks32, p.maskWords, usable));
-    return { lo, hi: lo + ops32[o + 2]! + ops32[o + 3]! * 4294967296, errno: f.errno, want };
+    return { lo, hi: lo + getU64(ops32, o + 2), errno: f.errno, want };
   });
   const sites = failureSites(ctx.backend, ranges, ctx.maskWords());
   return failed.map((f, i) => ({ op: f.op, errno: f.errno, at: sites[i]! }));

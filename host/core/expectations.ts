@@ -1,4 +1,5 @@
 import { NO_MASK, OP_SIZE } from "../../assembly/abi.ts";
+import { getU64 } from "./_u64.ts";
 import { Nodemask } from "./nodemask.ts";
 
 /** A range and the policy the kernel should report for it (mbind's mode | mode flags, and mask). */
@@ -40,8 +41,6 @@ export function expectationsOf(result: object): Expectation[] | undefined {
   return typeof make === "function" ? (make as () => Expectation[])() : undefined;
 }
 
-const TWO32 = 4294967296;
-
 /**
  * Expectations from op records (abi.ts OP_*) and their mask table, for the ops `include` picks.
  * @param ops32 op records as u32 (a copy: the engine's memory is reused by the next plan)
@@ -63,8 +62,8 @@ export function opExpectations(ops32: Uint32Array, masks32: Uint32Array, maskWor
       nodes = masks.get(mi) ?? Nodemask.fromWords(masks32.slice(mi * maskWords * 2, (mi + 1) * maskWords * 2));
       masks.set(mi, nodes);
     }
-    const addr = ops32[o]! + ops32[o + 1]! * TWO32;
-    out.push({ addr, end: addr + ops32[o + 2]! + ops32[o + 3]! * TWO32, mode: ops32[o + 4]! | 0, nodes, op: k });
+    const addr = getU64(ops32, o);
+    out.push({ addr, end: addr + getU64(ops32, o + 2), mode: ops32[o + 4]! | 0, nodes, op: k });
   }
   return out;
 }

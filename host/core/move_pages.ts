@@ -1,4 +1,5 @@
 import { MPOL_MF_MOVE, MPOL_MF_MOVE_ALL } from "../../assembly/abi.ts";
+import { setU64 } from "./_u64.ts";
 import type { Context } from "./context.ts";
 import { invalid, NumaError } from "./errors.ts";
 import { kernelError } from "./kernel_error.ts";
@@ -7,7 +8,6 @@ import {
 } from "./progress.ts";
 import { resolveTarget, type Target } from "./target.ts";
 
-const TWO32 = 4294967296;
 /** Most pages one call of locate()/movePages() takes: its Int32Array result is then 1 GiB. */
 export const MAX_PAGES = 2 ** 28;
 /** Pages per host block: one FFI call (and one page-address scratch of 512 KiB). */
@@ -110,11 +110,7 @@ export function runMovePages(ctx: Context, span: PageSpan, nodes: Int32Array | n
   for (let done = 0; done < span.count;) {
     // With a latency target, one chunk per call, so each call can be timed and resized.
     const n = Math.min(span.count - done, o.targetChunkMs ? chunk : BLOCK_PAGES, BLOCK_PAGES);
-    for (let i = 0; i < n; i++) {
-      const a = base + (done + i) * span.pageSize;
-      scratch[2 * i] = a % TWO32;
-      scratch[2 * i + 1] = Math.floor(a / TWO32);
-    }
+    for (let i = 0; i < n; i++) setU64(scratch, 2 * i, base + (done + i) * span.pageSize);
     const st = new Uint8Array(status.buffer, done * 4, n * 4);
     const nd = nodes ? new Uint8Array(nodes.buffer, nodes.byteOffset + done * 4, n * 4) : null;
     const timed = !!(o.targetChunkMs || progress);

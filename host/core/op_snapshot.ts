@@ -1,4 +1,5 @@
 import { OP_SIZE } from "../../assembly/abi.ts";
+import { getU64, setU64 } from "./_u64.ts";
 import type { Backend } from "./backend.ts";
 import { invalid } from "./errors.ts";
 import { snapshotPolicies, type PolicySnapshot } from "./get_policy.ts";
@@ -22,8 +23,6 @@ export interface OpSnapshot {
   policies: PolicySnapshot;
 }
 
-const TWO32 = 4294967296;
-
 /**
  * Start and end of op k as numbers.
  * @example
@@ -33,8 +32,8 @@ const TWO32 = 4294967296;
  */
 export function opRange(ops: OpRecords, k: number): [number, number] {
   const o = k * (OP_SIZE >>> 2), u = ops.u32;
-  const a = u[o]! + u[o + 1]! * TWO32;
-  return [a, a + u[o + 2]! + u[o + 3]! * TWO32];
+  const a = getU64(u, o);
+  return [a, a + getU64(u, o + 2)];
 }
 
 /**
@@ -79,10 +78,7 @@ export function snapshotOps(backend: Backend, ops: OpRecords, words: number, map
   firstPiece[n] = starts.length;
   // Halves written as u32: a BigInt per piece would cost more than the get_mempolicy itself.
   const addrs = new BigUint64Array(starts.length), halves = new Uint32Array(addrs.buffer);
-  for (let i = 0; i < starts.length; i++) {
-    const a = starts[i]!, low = a % TWO32;
-    halves[2 * i] = low; halves[2 * i + 1] = (a - low) / TWO32;
-  }
+  for (let i = 0; i < starts.length; i++) setU64(halves, 2 * i, starts[i]!);
   return {
     start: Float64Array.from(starts), end: Float64Array.from(ends), firstPiece, covered, addrs,
     policies: snapshotPolicies(backend, addrs, words),

@@ -1,4 +1,5 @@
 import * as abi from "../../assembly/abi.ts";
+import { getBigU64, setBigU64, setU64 } from "./_u64.ts";
 import { MAX_MASK_WORDS, type Engine } from "./engine.ts";
 import { writeControl } from "./engine_control.ts";
 import { invalid, NumaError } from "./errors.ts";
@@ -151,19 +152,13 @@ export function planInEngine(engine: Engine, requests: readonly BindRequest[], o
     const b = buf === undefined || len === 0 ? undefined : buf === lastBuf ? lastBase : bufferBase(buf, bases, facts);
     if (b !== undefined) {
       lastBuf = buf; lastBase = b;
-      // >>> 0 is the low 32 bits; what remains divides by 2^32 exactly (a < 2^53).
-      const a = b + off, alo = a >>> 0, llo = len >>> 0;
-      u32[at] = alo;
-      u32[at + 1] = (a - alo) / TWO32;
-      u32[at + 2] = llo;
-      u32[at + 3] = (len - llo) / TWO32;
+      setU64(u32, at, b + off);
+      setU64(u32, at + 2, len);
       u32[at + 7] = abi.KIND_BUFFER;
     } else {
       const rt = resolveTarget(t, `requests[${i}].target`, facts.addressOf, !!opts.unsafeRawAddress);
-      u32[at] = Number(rt.addr & 0xffffffffn);
-      u32[at + 1] = Number(rt.addr >> 32n);
-      u32[at + 2] = Number(rt.length & 0xffffffffn);
-      u32[at + 3] = Number(rt.length >> 32n);
+      setBigU64(u32, at, rt.addr);
+      setBigU64(u32, at + 2, rt.length);
       u32[at + 7] = rt.kind;
     }
     u32[at + 4] = kp.mode >>> 0;
@@ -225,13 +220,10 @@ export function planInEngine(engine: Engine, requests: readonly BindRequest[], o
   };
 }
 
-const TWO32 = 4294967296;
-
 /** Request i's range and flags as its record holds them (for error messages only). */
 function requestRecord(engine: Engine, base: number, i: number, kp: KernelPolicy) {
   const u32 = engine.u32(), at = (base + i * abi.REQ_SIZE) >>> 2;
-  const big = (lo: number, hi: number): bigint => (BigInt(hi) << 32n) | BigInt(lo);
-  return { t: { addr: big(u32[at]!, u32[at + 1]!), length: big(u32[at + 2]!, u32[at + 3]!) }, kp, flags: u32[at + 5]! };
+  return { t: { addr: getBigU64(u32, at), length: getBigU64(u32, at + 2) }, kp, flags: u32[at + 5]! };
 }
 
 /**
@@ -267,8 +259,8 @@ export function readOp(p: EnginePlan, i: number): PlannedOp {
   if (flags & abi.MPOL_MF_MOVE) f.move = true;
   if (flags & abi.MPOL_MF_MOVE_ALL) f.moveAll = true;
   return {
-    addr: BigInt(u32[o]!) | (BigInt(u32[o + 1]!) << 32n),
-    length: BigInt(u32[o + 2]!) | (BigInt(u32[o + 3]!) << 32n),
+    addr: getBigU64(u32, o),
+    length: getBigU64(u32, o + 2),
     policy: fromKernelPolicy(u32[o + 4]! | 0, nodes),
     flags: f,
     request: u32[o + 7]!,

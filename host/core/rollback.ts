@@ -1,4 +1,5 @@
 import { MPOL_DEFAULT, MPOL_LOCAL, MPOL_MODE_FLAGS, NO_MASK, OP_SIZE } from "../../assembly/abi.ts";
+import { setU64 } from "./_u64.ts";
 import type { Backend } from "./backend.ts";
 import { errnoName, type AddressRange } from "./errors.ts";
 import { snapshotPolicies } from "./get_policy.ts";
@@ -28,7 +29,6 @@ export interface RestorePlan {
   errnos: Int32Array;
 }
 
-const TWO32 = 4294967296;
 /** Passes over restores that failed: one restore can need a mapping another one frees. */
 const MAX_PASSES = 8;
 
@@ -80,8 +80,8 @@ export function prepareRestore(s: OpSnapshot): RestorePlan {
 }
 
 function writeRange(u: Uint32Array, o: number, a: number, b: number): void {
-  const al = a % TWO32, l = b - a, ll = l % TWO32;
-  u[o] = al; u[o + 1] = (a - al) / TWO32; u[o + 2] = ll; u[o + 3] = (l - ll) / TWO32;
+  setU64(u, o, a);
+  setU64(u, o + 2, b - a);
 }
 
 /** What a rollback did. */

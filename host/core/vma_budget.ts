@@ -1,7 +1,6 @@
 import { OP_ADDR, OP_LEN, OP_MASK, OP_MODE, OP_SIZE } from "../../assembly/abi.ts";
+import { getU64 } from "./_u64.ts";
 import { readMappings, type Mappings } from "./proc_maps.ts";
-
-const TWO32 = 4294967296;
 
 /**
  * How many mappings (VMAs) applying `count` op records can add at most, given the mappings
@@ -22,8 +21,8 @@ const TWO32 = 4294967296;
 export function mappingDelta(ops32: Uint32Array, count: number, mappings?: Mappings): number {
   if (count === 0) return 0;
   const at = (k: number, field: number): number => (k * OP_SIZE + field) >>> 2;
-  const addr = (k: number): number => ops32[at(k, OP_ADDR)]! + ops32[at(k, OP_ADDR) + 1]! * TWO32;
-  const end = (k: number): number => addr(k) + ops32[at(k, OP_LEN)]! + ops32[at(k, OP_LEN) + 1]! * TWO32;
+  const addr = (k: number): number => getU64(ops32, at(k, OP_ADDR));
+  const end = (k: number): number => addr(k) + getU64(ops32, at(k, OP_LEN));
   const m = mappings ?? readMappings(addr(0), end(count - 1));
   let delta = 0, j = 0;
   for (let k = 0; k < count;) {
