@@ -1,4 +1,5 @@
-import { OP_SIZE } from "../../assembly/abi.ts";
+import { NO_MASK } from "../../assembly/abi.ts";
+import { OP_WORDS, opAddr, opAt, opFlags, opLen, opMask, opMode } from "../core/_op_record.ts";
 import { getU64 } from "../core/_u64.ts";
 import type { KernelHooks } from "../core/backend.ts";
 import { prepare, type FfiLib, type Prepared, type WithErrno } from "./ffi_rs_lib.ts";
@@ -72,14 +73,13 @@ export function syscallHooks(lib: FfiLib, libc: string, nr: SyscallNumbers,
     mbindOne: (addr, len, mode, flags, mask, words) =>
       sys(nr.mbind, addr, len, mode, maskIn(mask, words), mask ? maxnode(words) : 0, flags),
     mbindBatch(ops, count, masks, words, errnos, continueOnError) {
-      const u32 = new Uint32Array(ops.buffer, ops.byteOffset, count * (OP_SIZE >>> 2));
+      const u32 = new Uint32Array(ops.buffer, ops.byteOffset, count * OP_WORDS);
       const e32 = new Int32Array(errnos.buffer, errnos.byteOffset, count);
       const masksAt = ptr(masks);
       for (let i = 0; i < count; i++) {
-        const o = i * (OP_SIZE >>> 2);
-        const m = u32[o + 6]!;
-        const r = sys(nr.mbind, getU64(u32, o), getU64(u32, o + 2), u32[o + 4]! | 0,
-          m === 0xffffffff ? 0 : masksAt + m * words * 8, m === 0xffffffff ? 0 : maxnode(words), u32[o + 5]!);
+        const o = opAt(i), m = opMask(u32, o);
+        const r = sys(nr.mbind, opAddr(u32, o), opLen(u32, o), opMode(u32, o),
+          m === NO_MASK ? 0 : masksAt + m * words * 8, m === NO_MASK ? 0 : maxnode(words), opFlags(u32, o));
         e32[i] = -r;
         if (r < 0 && !continueOnError) return i + 1;
       }

@@ -1,4 +1,5 @@
-import { NO_MASK, OP_SIZE, REQ_SIZE } from "../../assembly/abi.ts";
+import { NO_MASK, REQ_SIZE } from "../../assembly/abi.ts";
+import { opAt, opFlags, opMask, opMode } from "./_op_record.ts";
 import { errnoName, type AddressRange } from "./errors.ts";
 import { explainErrno } from "./kernel_error.ts";
 import { readOp, type EnginePlan, type PlannedOp } from "./plan.ts";
@@ -63,8 +64,8 @@ export function describeFailures(p: EnginePlan, raw: readonly RawFailure[], suff
   const explained = new Map<string, string>();
   return raw.map((f) => {
     const op = readOp(p, f.op);
-    const o = (p.opsAt >>> 2) + f.op * (OP_SIZE >>> 2);
-    const mode = u32[o + 4]! | 0, flags = u32[o + 5]!, mi = u32[o + 6]!;
+    const o = opAt(f.op, p.opsAt >>> 2);
+    const mode = opMode(u32, o), flags = opFlags(u32, o), mi = opMask(u32, o);
     const key = `${f.errno}/${mode}/${mi}/${flags}`;
     let why = explained.get(key);
     if (why === undefined) {

@@ -1,5 +1,5 @@
 import { OP_SIZE } from "../../assembly/abi.ts";
-import { getU64 } from "./_u64.ts";
+import { OP_WORDS, opAddr, opAt, opLen, opMask, opMode } from "./_op_record.ts";
 import { describeFailures, type BatchFailure, type RawFailure } from "./batch_failures.ts";
 import type { Context } from "./context.ts";
 import { NumaError } from "./errors.ts";
@@ -93,7 +93,7 @@ export function requireMbind(ctx: Context): void {
  */
 export function keepForVerify(result: BatchResult, p: EnginePlan, include: (k: number) => boolean): void {
   const u32 = p.engine.u32();
-  const ops32 = u32.slice(p.opsAt >>> 2, (p.opsAt >>> 2) + p.count * (OP_SIZE >>> 2));
+  const ops32 = u32.slice(p.opsAt >>> 2, (p.opsAt >>> 2) + p.count * OP_WORDS);
   const masks32 = u32.slice(p.masksAt >>> 2, (p.masksAt >>> 2) + Math.max(1, p.engine.x.plan_mask_count()) * p.maskWords * 2);
   attachExpectations(result, () => opExpectations(ops32, masks32, p.maskWords, include));
 }
@@ -109,15 +109,15 @@ export function locateFailures(ctx: Context, p: EnginePlan, failed: { op: number
   if (failed.length === 0) return [];
   const u32 = p.engine.u32(), usable = usableNow(ctx);
   const masks32 = u32.subarray(p.masksAt >>> 2);
-  const ops32 = u32.subarray(p.opsAt >>> 2, (p.opsAt >>> 2) + p.count * (OP_SIZE >>> 2));
+  const ops32 = u32.subarray(p.opsAt >>> 2, (p.opsAt >>> 2) + p.count * OP_WORDS);
   const wants = new Map<string, ReturnType<typeof opReportedForm>>();
   const ranges: FailedRange[] = failed.map((f) => {
-    const o = f.op * (OP_SIZE >>> 2);
-    const lo = getU64(ops32, o);
-    const key = `${ops32[o + 4]}/${ops32[o + 6]}`;
+    const o = opAt(f.op);
+    const lo = opAddr(ops32, o);
+    const key = `${opMode(ops32, o)}/${opMask(ops32, o)}`;
     let want = wants.get(key);
     if (!want) wants.set(key, want = opReportedForm(ops32, f.op, masks32, p.maskWords, usable));
-    return { lo, hi: lo + getU64(ops32, o + 2), errno: f.errno, want };
+    return { lo, hi: lo + opLen(ops32, o), errno: f.errno, want };
   });
   const sites = failureSites(ctx.backend, ranges, ctx.maskWords());
   return failed.map((f, i) => ({ op: f.op, errno: f.errno, at: sites[i]! }));

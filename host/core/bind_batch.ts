@@ -1,4 +1,5 @@
 import { OP_SIZE } from "../../assembly/abi.ts";
+import { OP_WORDS } from "./_op_record.ts";
 import { applyOps, type OpBatch } from "./apply_ops.ts";
 import { describeFailures } from "./batch_failures.ts";
 import { keepForVerify, locateFailures, requireMbind, type BatchOptions, type BatchResult } from "./bind.ts";
@@ -60,7 +61,7 @@ export function bindCarefully(ctx: Context, p: EnginePlan, o: BatchOptions): Bat
   if (n === 0) { progress?.finish(0); return result; }
   requireMbind(ctx);
   const mem = () => p.engine.u32();
-  const ops: OpRecords = { u32: mem().subarray(p.opsAt >>> 2, (p.opsAt >>> 2) + n * (OP_SIZE >>> 2)), count: n };
+  const ops: OpRecords = { u32: mem().subarray(p.opsAt >>> 2, (p.opsAt >>> 2) + n * OP_WORDS), count: n };
   const maskBytes = Math.max(1, p.engine.x.plan_mask_count()) * p.maskWords * 8;
   const masks32 = mem().subarray(p.masksAt >>> 2, (p.masksAt + maskBytes) >>> 2);
 

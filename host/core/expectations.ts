@@ -1,5 +1,5 @@
-import { NO_MASK, OP_SIZE } from "../../assembly/abi.ts";
-import { getU64 } from "./_u64.ts";
+import { NO_MASK } from "../../assembly/abi.ts";
+import { OP_WORDS, opAddr, opAt, opLen, opMask, opMode } from "./_op_record.ts";
 import { Nodemask } from "./nodemask.ts";
 
 /** A range and the policy the kernel should report for it (mbind's mode | mode flags, and mask). */
@@ -53,17 +53,17 @@ export function expectationsOf(result: object): Expectation[] | undefined {
 export function opExpectations(ops32: Uint32Array, masks32: Uint32Array, maskWords: number,
   include: (k: number) => boolean): Expectation[] {
   const out: Expectation[] = [];
-  const rec = OP_SIZE >>> 2, masks = new Map<number, Nodemask>();
-  for (let k = 0; k < ops32.length / rec; k++) {
+  const masks = new Map<number, Nodemask>();
+  for (let k = 0; k < ops32.length / OP_WORDS; k++) {
     if (!include(k)) continue;
-    const o = k * rec, mi = ops32[o + 6]!;
+    const o = opAt(k), mi = opMask(ops32, o);
     let nodes: Nodemask | null = null;
     if (mi !== NO_MASK) {
       nodes = masks.get(mi) ?? Nodemask.fromWords(masks32.slice(mi * maskWords * 2, (mi + 1) * maskWords * 2));
       masks.set(mi, nodes);
     }
-    const addr = getU64(ops32, o);
-    out.push({ addr, end: addr + getU64(ops32, o + 2), mode: ops32[o + 4]! | 0, nodes, op: k });
+    const addr = opAddr(ops32, o);
+    out.push({ addr, end: addr + opLen(ops32, o), mode: opMode(ops32, o), nodes, op: k });
   }
   return out;
 }

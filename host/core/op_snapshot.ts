@@ -1,5 +1,5 @@
-import { OP_SIZE } from "../../assembly/abi.ts";
-import { getU64, setU64 } from "./_u64.ts";
+import { opAddr, opAt, opLen } from "./_op_record.ts";
+import { setU64 } from "./_u64.ts";
 import type { Backend } from "./backend.ts";
 import { invalid } from "./errors.ts";
 import { snapshotPolicies, type PolicySnapshot } from "./get_policy.ts";
@@ -31,9 +31,8 @@ export interface OpSnapshot {
  * ```
  */
 export function opRange(ops: OpRecords, k: number): [number, number] {
-  const o = k * (OP_SIZE >>> 2), u = ops.u32;
-  const a = getU64(u, o);
-  return [a, a + getU64(u, o + 2)];
+  const o = opAt(k), a = opAddr(ops.u32, o);
+  return [a, a + opLen(ops.u32, o)];
 }
 
 /**

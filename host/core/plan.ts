@@ -1,4 +1,5 @@
 import * as abi from "../../assembly/abi.ts";
+import { OP_WORDS, opAt, opBigAddr, opBigLen, opFlags, opMask, opMode, opRequest } from "./_op_record.ts";
 import { getBigU64, setBigU64, setU64 } from "./_u64.ts";
 import { MAX_MASK_WORDS, type Engine } from "./engine.ts";
 import { writeControl } from "./engine_control.ts";
@@ -198,7 +199,7 @@ export function planInEngine(engine: Engine, requests: readonly BindRequest[], o
   // count never makes things worse, reserve or not.
   if (code === abi.E_VMA_BUDGET && k) {
     const ops = x.plan_ops() >>> 2, n = x.plan_op_count();
-    const delta = mappingDelta(engine.u32().subarray(ops, ops + n * (abi.OP_SIZE >>> 2)), n);
+    const delta = mappingDelta(engine.u32().subarray(ops, ops + n * OP_WORDS), n);
     if (delta <= 0 || mapCount + delta <= budget) code = abi.OK;
   }
   const stats: PlanStats = {
@@ -249,21 +250,21 @@ function bufferBase(buf: ArrayBufferLike, bases: Map<ArrayBufferLike, number>, f
  */
 export function readOp(p: EnginePlan, i: number): PlannedOp {
   const u32 = p.engine.u32();
-  const o = (p.opsAt + i * abi.OP_SIZE) >>> 2;
-  const mask = u32[o + 6]!;
+  const o = opAt(i, p.opsAt >>> 2);
+  const mask = opMask(u32, o);
   const nodes = mask === abi.NO_MASK ? Nodemask.EMPTY
     : Nodemask.fromWords(u32.slice((p.masksAt >>> 2) + mask * p.maskWords * 2, (p.masksAt >>> 2) + (mask + 1) * p.maskWords * 2));
-  const flags = u32[o + 5]!;
+  const flags = opFlags(u32, o);
   const f: BindFlags = {};
   if (flags & abi.MPOL_MF_STRICT) f.strict = true;
   if (flags & abi.MPOL_MF_MOVE) f.move = true;
   if (flags & abi.MPOL_MF_MOVE_ALL) f.moveAll = true;
   return {
-    addr: getBigU64(u32, o),
-    length: getBigU64(u32, o + 2),
-    policy: fromKernelPolicy(u32[o + 4]! | 0, nodes),
+    addr: opBigAddr(u32, o),
+    length: opBigLen(u32, o),
+    policy: fromKernelPolicy(opMode(u32, o), nodes),
     flags: f,
-    request: u32[o + 7]!,
+    request: opRequest(u32, o),
   };
 }
 

@@ -1,7 +1,8 @@
 import {
   MPOL_DEFAULT, MPOL_F_NUMA_BALANCING, MPOL_F_RELATIVE_NODES, MPOL_F_STATIC_NODES, MPOL_LOCAL,
-  MPOL_MODE_FLAGS, MPOL_PREFERRED, NO_MASK, OP_SIZE,
+  MPOL_MODE_FLAGS, MPOL_PREFERRED, NO_MASK,
 } from "../../assembly/abi.ts";
+import { opAt, opMask, opMode } from "./_op_record.ts";
 import { effectiveNodes } from "./kernel_policy_text.ts";
 import { Nodemask } from "./nodemask.ts";
 import { modeName } from "./policy.ts";
@@ -45,9 +46,9 @@ export function reportedForm(mode: number, mask: Nodemask | null, usable: Nodema
  */
 export function opReportedForm(ops32: Uint32Array, k: number, masks32: Uint32Array, maskWords: number,
   usable: Nodemask): ReportedPolicy {
-  const o = k * (OP_SIZE >>> 2), mi = ops32[o + 6]!;
+  const o = opAt(k), mi = opMask(ops32, o);
   const mask = mi === NO_MASK ? null : Nodemask.fromWords(masks32.slice(mi * maskWords * 2, (mi + 1) * maskWords * 2));
-  return reportedForm(ops32[o + 4]! | 0, mask, usable);
+  return reportedForm(opMode(ops32, o), mask, usable);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { MPOL_DEFAULT, MPOL_LOCAL, MPOL_MODE_FLAGS, NO_MASK, OP_SIZE } from "../../assembly/abi.ts";
-import { setU64 } from "./_u64.ts";
+import { opAt, setOpRange, writeOp } from "./_op_record.ts";
 import type { Backend } from "./backend.ts";
 import { errnoName, type AddressRange } from "./errors.ts";
 import { snapshotPolicies } from "./get_policy.ts";
@@ -69,19 +69,10 @@ export function prepareRestore(s: OpSnapshot): RestorePlan {
   }
   firstPiece[count] = n;
   for (let r = 0; r < count; r++) {
-    const p = firstPiece[r]!, o = r * (OP_SIZE >>> 2);
-    writeRange(u, o, s.start[p]!, s.end[firstPiece[r + 1]! - 1]!);
-    const mode = s.policies.modes[p]!;
-    u[o + 4] = mode; u[o + 5] = 0;
-    u[o + 6] = noMask(mode) ? NO_MASK : p;
-    u[o + 7] = p;
+    const p = firstPiece[r]!, a = s.start[p]!, mode = s.policies.modes[p]!;
+    writeOp(u, opAt(r), a, s.end[firstPiece[r + 1]! - 1]! - a, mode, 0, noMask(mode) ? NO_MASK : p, p);
   }
   return { records, count, firstPiece, errnos: new Int32Array(Math.max(1, count)) };
-}
-
-function writeRange(u: Uint32Array, o: number, a: number, b: number): void {
-  setU64(u, o, a);
-  setU64(u, o + 2, b - a);
 }
 
 /** What a rollback did. */
@@ -113,7 +104,10 @@ export function rollback(backend: Backend, s: OpSnapshot, r: RestorePlan, pieces
   let n = 0;
   while (n < r.count && r.firstPiece[n]! < pieces) n++;
   const u = new Uint32Array(r.records.buffer);
-  if (n > 0 && r.firstPiece[n]! > pieces) writeRange(u, (n - 1) * (OP_SIZE >>> 2), s.start[r.firstPiece[n - 1]!]!, s.end[pieces - 1]!);
+  if (n > 0 && r.firstPiece[n]! > pieces) {
+    const a = s.start[r.firstPiece[n - 1]!]!;
+    setOpRange(u, opAt(n - 1), a, s.end[pieces - 1]! - a);
+  }
   // Pass 1 runs the prepared records as they are: nothing is allocated before it.
   let syscalls = n === 0 ? 0 : backend.mbindBatch!(r.records, n, masks, words, new Uint8Array(r.errnos.buffer, 0, n * 4), true);
   let passes = n === 0 ? 0 : 1;

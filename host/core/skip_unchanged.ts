@@ -1,4 +1,5 @@
-import { MPOL_MF_MOVE, MPOL_MF_MOVE_ALL, MPOL_MF_STRICT, OP_SIZE } from "../../assembly/abi.ts";
+import { MPOL_MF_MOVE, MPOL_MF_MOVE_ALL, MPOL_MF_STRICT } from "../../assembly/abi.ts";
+import { opAt, opFlags, opMask, opMode } from "./_op_record.ts";
 import type { Nodemask } from "./nodemask.ts";
 import type { OpRecords, OpSnapshot } from "./op_snapshot.ts";
 import { opReportedForm } from "./reported_policy.ts";
@@ -33,11 +34,11 @@ export function unchangedOps(ops: OpRecords, masks32: Uint32Array, maskWords: nu
   const out = new Uint8Array(ops.count);
   const R2 = snap.policies.words * 2, { modes, masks, errnos } = snap.policies;
   const wants = new Map<string, Want>();
-  const u = ops.u32, rec = OP_SIZE >>> 2;
+  const u = ops.u32;
   for (let k = 0; k < ops.count; k++) {
-    const o = k * rec;
-    if (!snap.covered[k] || (u[o + 5]! & (MPOL_MF_STRICT | MPOL_MF_MOVE | MPOL_MF_MOVE_ALL))) continue;
-    const key = `${u[o + 4]}/${u[o + 6]}`;
+    const o = opAt(k);
+    if (!snap.covered[k] || (opFlags(u, o) & (MPOL_MF_STRICT | MPOL_MF_MOVE | MPOL_MF_MOVE_ALL))) continue;
+    const key = `${opMode(u, o)}/${opMask(u, o)}`;
     let w = wants.get(key);
     if (!w) {
       const r = opReportedForm(u, k, masks32, maskWords, usable);

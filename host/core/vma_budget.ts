@@ -1,5 +1,4 @@
-import { OP_ADDR, OP_LEN, OP_MASK, OP_MODE, OP_SIZE } from "../../assembly/abi.ts";
-import { getU64 } from "./_u64.ts";
+import { opAddr, opAt, opLen, opMask, opMode } from "./_op_record.ts";
 import { readMappings, type Mappings } from "./proc_maps.ts";
 
 /**
@@ -20,9 +19,8 @@ import { readMappings, type Mappings } from "./proc_maps.ts";
  */
 export function mappingDelta(ops32: Uint32Array, count: number, mappings?: Mappings): number {
   if (count === 0) return 0;
-  const at = (k: number, field: number): number => (k * OP_SIZE + field) >>> 2;
-  const addr = (k: number): number => getU64(ops32, at(k, OP_ADDR));
-  const end = (k: number): number => addr(k) + getU64(ops32, at(k, OP_LEN));
+  const addr = (k: number): number => opAddr(ops32, opAt(k));
+  const end = (k: number): number => addr(k) + opLen(ops32, opAt(k));
   const m = mappings ?? readMappings(addr(0), end(count - 1));
   let delta = 0, j = 0;
   for (let k = 0; k < count;) {
@@ -30,7 +28,8 @@ export function mappingDelta(ops32: Uint32Array, count: number, mappings?: Mappi
     let e = end(k), runs = 1;
     for (k++; k < count && addr(k) === e; k++) {
       // Ops differing only in mbind flags (or chunks of one run) leave one mapping.
-      if (ops32[at(k, OP_MODE)] !== ops32[at(k - 1, OP_MODE)] || ops32[at(k, OP_MASK)] !== ops32[at(k - 1, OP_MASK)]) runs++;
+      const o = opAt(k), prev = opAt(k - 1);
+      if (opMode(ops32, o) !== opMode(ops32, prev) || opMask(ops32, o) !== opMask(ops32, prev)) runs++;
       e = end(k);
     }
     while (j < m.starts.length && m.ends[j]! <= s) j++;
