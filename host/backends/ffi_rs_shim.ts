@@ -1,6 +1,7 @@
 import { OP_SIZE } from "../../assembly/abi.ts";
 import { setBigU64, setU64 } from "../core/_u64.ts";
 import type { KernelHooks } from "../core/backend.ts";
+import { ERRNO } from "../core/errors.ts";
 import { prepare, type FfiLib } from "./ffi_rs_lib.ts";
 
 /** struct nb_call (native/numabind.h), in u32 units. */
@@ -74,7 +75,7 @@ export function shimHooks(lib: FfiLib, shim: string): KernelHooks {
     getMempolicy(mode, mask, maxnode, addr, flags) {
       const words = mask.byteLength >>> 3;
       // The shim passes maxnode = words * 64 + 1 only, as every numabind caller does.
-      if (mask.byteLength !== words * 8 || (words && maxnode !== words * 64 + 1)) return -22;
+      if (mask.byteLength !== words * 8 || (words && maxnode !== words * 64 + 1)) return -ERRNO.EINVAL;
       if (words > CALL_MASK_WORDS) {
         const a = getWide.args;
         a[0] = mode; a[1] = mask; a[2] = words; a[3] = Number(addr); a[4] = flags;

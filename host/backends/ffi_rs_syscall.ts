@@ -2,6 +2,7 @@ import { NO_MASK } from "../../assembly/abi.ts";
 import { OP_WORDS, opAddr, opAt, opFlags, opLen, opMask, opMode } from "../core/_op_record.ts";
 import { getU64 } from "../core/_u64.ts";
 import type { KernelHooks } from "../core/backend.ts";
+import { ERRNO } from "../core/errors.ts";
 import { prepare, type FfiLib, type Prepared, type WithErrno } from "./ffi_rs_lib.ts";
 import type { SyscallNumbers } from "./syscall_numbers.ts";
 
@@ -54,7 +55,7 @@ export function syscallHooks(lib: FfiLib, libc: string, nr: SyscallNumbers,
   const raw = rawSyscall(lib, libc);
   const sys: RawSyscall = (n, ...a) => {
     let r: number;
-    do r = raw(n, ...a); while (r === -4);
+    do r = raw(n, ...a); while (r === -ERRNO.EINTR);
     return r;
   };
   const ptr = (u8: Uint8Array): number => num(addressOf(u8));
@@ -89,7 +90,7 @@ export function syscallHooks(lib: FfiLib, libc: string, nr: SyscallNumbers,
       // The kernel writes (max - 1) bits rounded up to u64 words into the scratch: only the
       // maxnode every numabind caller passes (words * 64 + 1) for a mask that fits is taken.
       const words = mask.byteLength >>> 3;
-      if (mask.byteLength !== words * 8 || mask.byteLength > SCRATCH_BYTES - SCRATCH_MASK || (words && max !== words * 64 + 1)) return -22;
+      if (mask.byteLength !== words * 8 || mask.byteLength > SCRATCH_BYTES - SCRATCH_MASK || (words && max !== words * 64 + 1)) return -ERRNO.EINVAL;
       const r = sys(nr.get_mempolicy, scratchAt, mask.byteLength ? scratchAt + SCRATCH_MASK : 0,
         mask.byteLength ? max : 0, num(addr), flags);
       if (r >= 0) {

@@ -1,5 +1,5 @@
 import type { Backend } from "./backend.ts";
-import { errnoName, NumaError } from "./errors.ts";
+import { ERRNO, errnoName, NumaError, unsupported } from "./errors.ts";
 
 /** Where an allocation lives, and whether free() has run. */
 interface Allocation { addr: bigint; length: bigint; freed: boolean }
@@ -22,7 +22,7 @@ export class Allocations {
   map(length: bigint, visible: number): { addr: bigint; buffer: ArrayBuffer } {
     const b = this.backend;
     if (!b.mmap || !b.munmap) {
-      throw new NumaError(`Cannot allocate: the ${b.name} backend has no mmap`, { code: "ENOSYS", syscall: "mmap" });
+      throw unsupported("allocate", b.name, "mmap");
     }
     const r = b.mmap(length, visible);
     if (typeof r === "number") {
@@ -47,7 +47,7 @@ export class Allocations {
     const a = this.#live.get(buffer);
     if (!a) throw new TypeError("Cannot free: the buffer was not returned by numabind alloc()");
     if (a.freed) throw new TypeError(`Cannot free: the buffer at 0x${a.addr.toString(16)} is already freed`);
-    const r = this.backend.discard ? this.backend.discard(a.addr, a.length) : -38;
+    const r = this.backend.discard ? this.backend.discard(a.addr, a.length) : -ERRNO.ENOSYS;
     if (r < 0) {
       throw new NumaError(`Cannot free the buffer at 0x${a.addr.toString(16)}: ${errnoName(-r)}`, { code: errnoName(-r), errno: -r, syscall: "mmap" });
     }

@@ -2,7 +2,7 @@ import { OP_SIZE } from "../../assembly/abi.ts";
 import { OP_WORDS, opAddr, opAt, opLen, opMask, opMode } from "./_op_record.ts";
 import { describeFailures, type BatchFailure, type RawFailure } from "./batch_failures.ts";
 import type { Context } from "./context.ts";
-import { NumaError } from "./errors.ts";
+import { NumaError, unsupported } from "./errors.ts";
 import { attachExpectations, opExpectations } from "./expectations.ts";
 import { failureSites, type FailedRange } from "./failure_site.ts";
 import { explainErrno } from "./kernel_error.ts";
@@ -79,7 +79,7 @@ export function explainMbind(errno: number): string {
  */
 export function requireMbind(ctx: Context): void {
   if (!ctx.backend.mbindBatch) {
-    throw new NumaError(`Cannot bind: the ${ctx.backend.name} backend has no mbind`, { code: "ENOSYS", syscall: "mbind" });
+    throw unsupported("bind", ctx.backend.name, "mbind");
   }
 }
 

@@ -108,7 +108,7 @@ export function bindCarefully(ctx: Context, p: EnginePlan, o: BatchOptions): Bat
     if (!restore || !snap || state.attempted === 0) throw e;
     const out = rollback(backend, snap, restore, snap.firstPiece[issue[state.attempted - 1]! + 1]!);
     if (out.ok) throw e;
-    throw new NumaError(`Cannot bind: onProgress threw (${String((e as Error)?.message ?? e)})${rollbackText(out)}`, { code: "EIO", errno: 5, syscall: "mbind", cause: e });
+    throw new NumaError(`Cannot bind: onProgress threw (${String((e as Error)?.message ?? e)})${rollbackText(out)}`, { code: "EIO", errno: ERRNO.EIO, syscall: "mbind", cause: e });
   } finally {
     p.engine.busy = false;
   }

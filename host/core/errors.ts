@@ -73,6 +73,23 @@ export class NumaError extends Error {
 }
 
 /**
+ * The ENOSYS NumaError for an operation whose hook the backend lacks (hooks a backend cannot
+ * serve stay unset; see backend.ts).
+ * @param action what the caller asked for, as "Cannot <action>"
+ * @param backend the backend's name
+ * @param syscall the call the backend has no hook for
+ * @example Basic usage
+ * ```ts
+ * const e = unsupported("bind", "unavailable", "mbind");
+ * expect(e.message).toBe("Cannot bind: the unavailable backend has no mbind");
+ * expect(e.errno).toBe(ERRNO.ENOSYS);
+ * ```
+ */
+export function unsupported(action: string, backend: string, syscall: string): NumaError {
+  return new NumaError(`Cannot ${action}: the ${backend} backend has no ${syscall}`, { code: "ENOSYS", syscall });
+}
+
+/**
  * Builds the NumaError for input refused before any syscall (EINVAL from "validate").
  * @param arg the argument at fault
  * @param message "Cannot X: rule, current value is V"

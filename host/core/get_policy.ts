@@ -1,5 +1,5 @@
 import type { Backend } from "./backend.ts";
-import { NumaError } from "./errors.ts";
+import { unsupported } from "./errors.ts";
 import { kernelError } from "./kernel_error.ts";
 import { Nodemask } from "./nodemask.ts";
 import { fromKernelPolicy, type Policy } from "./policy.ts";
@@ -12,10 +12,6 @@ export const MPOL_F_NODE = 1;
 export const MPOL_F_ADDR = 2;
 export const MPOL_F_MEMS_ALLOWED = 4;
 
-function unsupported(backend: Backend, what: string): NumaError {
-  return new NumaError(`Cannot read ${what}: the ${backend.name} backend has no get_mempolicy`, { code: "ENOSYS", syscall: "get_mempolicy" });
-}
-
 /**
  * get_mempolicy with a mask wide enough for every possible node.
  * @param words u64 words of mask to read; maxnode = words * 64 + 1 must cover nr_node_ids
@@ -26,7 +22,7 @@ function unsupported(backend: Backend, what: string): NumaError {
  * ```
  */
 export function getMempolicy(backend: Backend, addr: bigint, flags: number, words: number): { mode: number; mask: Nodemask } {
-  if (!backend.getMempolicy) throw unsupported(backend, "a policy");
+  if (!backend.getMempolicy) throw unsupported("read a policy", backend.name, "get_mempolicy");
   const mode = new Uint8Array(4);
   const mask = new Uint8Array(words * 8);
   const r = backend.getMempolicy(mode, mask, words * 64 + 1, addr, flags);
@@ -79,7 +75,7 @@ export interface PolicySnapshot {
  * ```
  */
 export function snapshotPolicies(backend: Backend, addrs: BigUint64Array, words: number, flags = MPOL_F_ADDR): PolicySnapshot {
-  if (!backend.getMempolicyBatch) throw unsupported(backend, "policies");
+  if (!backend.getMempolicyBatch) throw unsupported("read policies", backend.name, "get_mempolicy");
   const n = addrs.length;
   const modes = new Int32Array(Math.max(1, n)), errnos = new Int32Array(Math.max(1, n));
   const masks = new Uint32Array(Math.max(1, n) * words * 2);

@@ -1,4 +1,5 @@
 import * as abi from "../../assembly/abi.ts";
+import { ERRNO } from "./errors.ts";
 
 /**
  * The errno mbind(2) returns for a verdict of the engine's validator (0 when it accepts).
@@ -10,9 +11,9 @@ import * as abi from "../../assembly/abi.ts";
  */
 export function verdictErrno(v: number): number {
   if (v === abi.V_OK || v === abi.V_NOOP) return 0;
-  if (v === abi.V_MOVE_ALL) return 1;
-  if (v === abi.V_FAULT) return 14;
-  return 22;
+  if (v === abi.V_MOVE_ALL) return ERRNO.EPERM;
+  if (v === abi.V_FAULT) return ERRNO.EFAULT;
+  return ERRNO.EINVAL;
 }
 
 /**

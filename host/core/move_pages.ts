@@ -1,7 +1,7 @@
 import { MPOL_MF_MOVE, MPOL_MF_MOVE_ALL } from "../../assembly/abi.ts";
 import { setU64 } from "./_u64.ts";
 import type { Context } from "./context.ts";
-import { invalid, NumaError } from "./errors.ts";
+import { invalid, unsupported } from "./errors.ts";
 import { kernelError } from "./kernel_error.ts";
 import {
   checkProgressOptions, DEFAULT_PROGRESS_INTERVAL_MS, nextSize, progressReporter, type ProgressCallback,
@@ -99,7 +99,7 @@ export function runMovePages(ctx: Context, span: PageSpan, nodes: Int32Array | n
   action: string, pid = 0): Int32Array {
   checkOptions(o);
   const b = ctx.backend;
-  if (!b.movePages) throw new NumaError(`Cannot ${action}: the ${b.name} backend has no move_pages`, { code: "ENOSYS", syscall: "move_pages" });
+  if (!b.movePages) throw unsupported(action, b.name, "move_pages");
   const flags = nodes ? (o.moveAll ? MPOL_MF_MOVE_ALL : MPOL_MF_MOVE) : 0;
   const status = new Int32Array(span.count);
   const scratch = new Uint32Array(2 * Math.min(span.count, BLOCK_PAGES));

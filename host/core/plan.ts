@@ -3,7 +3,7 @@ import { OP_WORDS, opAt, opBigAddr, opBigLen, opFlags, opMask, opMode, opRequest
 import { getBigU64, setBigU64, setU64 } from "./_u64.ts";
 import { MAX_MASK_WORDS, type Engine } from "./engine.ts";
 import { writeControl } from "./engine_control.ts";
-import { invalid, NumaError } from "./errors.ts";
+import { ERRNO, invalid, NumaError } from "./errors.ts";
 import type { KernelFacts } from "./kernel_facts.ts";
 import { Nodemask, type NodeContext } from "./nodemask.ts";
 import { planError } from "./plan_errors.ts";
@@ -96,7 +96,7 @@ export function planInEngine(engine: Engine, requests: readonly BindRequest[], o
   if (!Array.isArray(requests)) throw new TypeError(`Cannot plan: requests must be an array, current value is ${typeof requests}`);
   if (engine.busy) {
     throw new NumaError("Cannot plan while a batch is being applied: onProgress may not call plan(), bind(), bindBatch(), alloc() or setThreadPolicy() of the same instance; do that after bindBatch() returns",
-      { code: "EBUSY", errno: 16, syscall: "validate", arg: "onProgress" });
+      { code: "EBUSY", errno: ERRNO.EBUSY, syscall: "validate", arg: "onProgress" });
   }
   const eo = engineOptions(opts, facts.pageSize);
   const ctx: NodeContext | undefined = facts.configured && facts.allowed
