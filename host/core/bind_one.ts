@@ -1,3 +1,4 @@
+import { pageDown, pageUp } from "./_pages.ts";
 import type { Context } from "./context.ts";
 import { invalid } from "./errors.ts";
 import { kernelError } from "./kernel_error.ts";
@@ -136,9 +137,7 @@ export function leanBind(ctx: Context): (target: Target, policy: PolicyInput, fl
     if (base === undefined) return false;
     const facts = ctx.facts(), page = facts.pageSize;
     const start = base + off;
-    // % is exact on integers below 2^53, where division followed by rounding is not.
-    const first = start + (page - (start % page)) % page;
-    const end = start + len - ((start + len) % page);
+    const first = pageUp(start, page), end = pageDown(start + len, page);
     if (end <= first) return false;
 
     const bits = toKernelFlags(flags, "requests[0].flags");

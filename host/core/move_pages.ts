@@ -1,4 +1,5 @@
 import { MPOL_MF_MOVE, MPOL_MF_MOVE_ALL } from "../../assembly/abi.ts";
+import { pageDown, pageUp } from "./_pages.ts";
 import { setU64 } from "./_u64.ts";
 import type { Context } from "./context.ts";
 import { invalid, unsupported } from "./errors.ts";
@@ -37,8 +38,8 @@ export function pageSpan(ctx: Context, target: Target, arg: string, owned: boole
   }
   const pageSize = ctx.facts().pageSize, page = BigInt(pageSize);
   const start = t.addr, end = t.addr + t.length;
-  const first = owned ? (start + page - 1n) / page * page : start / page * page;
-  const last = owned ? end / page * page : (end + page - 1n) / page * page;
+  const first = owned ? pageUp(start, page) : pageDown(start, page);
+  const last = owned ? pageDown(end, page) : pageUp(end, page);
   const pages = last > first ? (last - first) / page : 0n;
   if (pages === 0n) {
     throw invalid(arg, owned

@@ -1,4 +1,5 @@
 import { KIND_BUFFER, REQ_SIZE } from "../../assembly/abi.ts";
+import { pageDown, pageUp } from "./_pages.ts";
 import { getU64 } from "./_u64.ts";
 
 /** Which requests a range of the plan came from. */
@@ -36,8 +37,8 @@ export class RequestIndex {
       const r = i * (REQ_SIZE >>> 2);
       const a = getU64(reqU32, r), l = getU64(reqU32, r + 2);
       if (reqU32[r + 7]! & KIND_BUFFER) {
-        this.#start[i] = Math.ceil(a / page) * page;
-        this.#end[i] = Math.floor((a + l) / page) * page;
+        this.#start[i] = pageUp(a, page);
+        this.#end[i] = pageDown(a + l, page);
       } else {
         this.#start[i] = a;
         this.#end[i] = a + l;

@@ -1,3 +1,4 @@
+import { pageUp } from "../_pages.ts";
 import type { Availability } from "../backend.ts";
 import type { Context } from "../context.ts";
 import { invalid } from "../errors.ts";
@@ -34,7 +35,7 @@ export function inspectApi(ctx: Context): InspectApi {
         const u8 = bytesOf(target, "target");
         const page = BigInt(ctx.facts().pageSize);
         const start = ctx.addressOf(u8);
-        const firstOwned = (start + page - 1n) / page * page;
+        const firstOwned = pageUp(start, page);
         addr = firstOwned + page <= start + BigInt(u8.byteLength) ? firstOwned : start;
       }
       return getPolicyAt(ctx.backend, addr, ctx.maskWords());

@@ -1,3 +1,4 @@
+import { pageUp } from "../_pages.ts";
 import { applyPlan, failureError } from "../bind.ts";
 import type { Context } from "../context.ts";
 import { invalid } from "../errors.ts";
@@ -24,7 +25,7 @@ export function memoryApi(ctx: Context): MemoryApi {
       const n = BigInt(bytes);
       if (n <= 0n || n > MAX_ALLOC) throw invalid("bytes", `Cannot alloc: bytes must be in 1..2^53-1, current value is ${n}`);
       const page = BigInt(ctx.facts().pageSize);
-      const length = (n + page - 1n) / page * page;
+      const length = pageUp(n, page);
       // The policy and flags are checked before anything is mapped.
       checkPolicy(ctx, policy, "policy", flags);
       const { addr, buffer } = ctx.allocations.map(length, Number(n));
