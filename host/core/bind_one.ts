@@ -89,17 +89,6 @@ function hasOptions(opts: object | undefined): boolean {
 export function leanBind(ctx: Context): (target: Target, policy: PolicyInput, flags?: BindFlags, opts?: object) => boolean {
   const backend = ctx.backend;
   const entries = new WeakMap<object, Entry>();
-  const bases = new WeakMap<ArrayBufferLike, number>();
-
-  const baseOf = (buf: ArrayBufferLike): number | undefined => {
-    let b = bases.get(buf);
-    if (b === undefined) {
-      const big = ctx.addressOf(new Uint8Array(buf));
-      if (big > BigInt(Number.MAX_SAFE_INTEGER)) return undefined;
-      bases.set(buf, b = Number(big));
-    }
-    return b;
-  };
 
   // The VMA budget: each replayed bind can add two mappings (a middle range splits its mapping
   // in three), so replays count down an allowance taken from a fresh map count; when it runs
@@ -133,7 +122,7 @@ export function leanBind(ctx: Context): (target: Target, policy: PolicyInput, fl
     if (ctx.allocations.isFreed(buf as ArrayBuffer)) {
       throw invalid("requests[0].target", "Cannot bind requests[0].target: the buffer was released by free(); its address range holds no memory of yours any more");
     }
-    const base = baseOf(buf);
+    const base = ctx.bufferBase(buf);
     if (base === undefined) return false;
     const facts = ctx.facts(), page = facts.pageSize;
     const start = base + off;

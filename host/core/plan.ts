@@ -1,4 +1,5 @@
 import * as abi from "../../assembly/abi.ts";
+import { bufferBases } from "./_buffer_bases.ts";
 import { OP_WORDS, opAt, opBigAddr, opBigLen, opFlags, opMask, opMode, opRequest } from "./_op_record.ts";
 import { getBigU64, setBigU64, setU64 } from "./_u64.ts";
 import { MAX_MASK_WORDS, type Engine } from "./engine.ts";
@@ -52,6 +53,8 @@ export interface PlanFacts {
   /** Nodes the kernel would accept: mems_allowed ∩ nodes with memory. */
   usable: Nodemask;
   addressOf: (u8: Uint8Array) => bigint;
+  /** A buffer's base as a number, undefined past 2^53 (default: from addressOf, per plan). */
+  bufferBase?: (buf: ArrayBufferLike) => number | undefined;
   /** Nodestrings are read against these (default: read from the process). */
   configured?: Nodemask;
   allowed?: Nodemask;
@@ -136,7 +139,7 @@ export function planInEngine(engine: Engine, requests: readonly BindRequest[], o
   // Pass 2, targets, written straight into the records. Per request only numbers: BigInt
   // arithmetic, a view per request and the garbage they leave cost ~0.7 µs per request, 6x the
   // engine itself (bench/bind.mjs, "batch"). Raw ranges and buffers past 2^53 take BigInts.
-  const bases = new Map<ArrayBufferLike, number>();
+  const bufferBase = facts.bufferBase ?? bufferBases(facts.addressOf).bufferBase;
   let lastBuf: ArrayBufferLike | undefined, lastBase = 0;
   for (let i = 0; i < n; i++) {
     const r = requests[i]!;
@@ -150,7 +153,7 @@ export function planInEngine(engine: Engine, requests: readonly BindRequest[], o
     if (buf !== undefined && buf !== lastBuf && facts.isFreed?.(buf)) {
       throw invalid(`requests[${i}].target`, `Cannot bind requests[${i}].target: the buffer was released by free(); its address range holds no memory of yours any more`, { index: i });
     }
-    const b = buf === undefined || len === 0 ? undefined : buf === lastBuf ? lastBase : bufferBase(buf, bases, facts);
+    const b = buf === undefined || len === 0 ? undefined : buf === lastBuf ? lastBase : bufferBase(buf);
     if (b !== undefined) {
       lastBuf = buf; lastBase = b;
       setU64(u32, at, b + off);
@@ -225,20 +228,6 @@ export function planInEngine(engine: Engine, requests: readonly BindRequest[], o
 function requestRecord(engine: Engine, base: number, i: number, kp: KernelPolicy) {
   const u32 = engine.u32(), at = (base + i * abi.REQ_SIZE) >>> 2;
   return { t: { addr: getBigU64(u32, at), length: getBigU64(u32, at + 2) }, kp, flags: u32[at + 5]! };
-}
-
-/**
- * A buffer's base address as a number (one FFI call per buffer per batch), or undefined when
- * the buffer reaches past 2^53 and resolveTarget must handle it with BigInt.
- */
-function bufferBase(buf: ArrayBufferLike, bases: Map<ArrayBufferLike, number>, facts: PlanFacts): number | undefined {
-  let b = bases.get(buf);
-  if (b === undefined) {
-    const big = facts.addressOf(new Uint8Array(buf));
-    if (big + BigInt(buf.byteLength) > BigInt(Number.MAX_SAFE_INTEGER)) return undefined;
-    bases.set(buf, b = Number(big));
-  }
-  return b;
 }
 
 /**
