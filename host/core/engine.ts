@@ -88,6 +88,8 @@ export class Engine {
   #u8 = new Uint8Array(0);
   #u32 = new Uint32Array(0);
   #dv = new DataView(new ArrayBuffer(0));
+  /** Per mask slot, the immutable mask putMaskOnce last wrote there (cleared by putMask). */
+  #held: (object | undefined)[] = [];
 
   constructor(module: WebAssembly.Module = engineModule()) {
     this.x = new WebAssembly.Instance(module, {}).exports as unknown as EngineExports;
@@ -121,6 +123,18 @@ export class Engine {
     const u32 = this.u32();
     u32.fill(0, at, at + words64 * 2);
     u32.set(words32.subarray(0, Math.min(words32.length, words64 * 2)), at);
+    this.#held[k] = undefined;
+  }
+
+  /**
+   * putMask for an immutable mask (a Nodemask), skipped when slot `k` already holds that very
+   * object: the planner's usable-nodes slot spans every node id (4 KiB), and rewriting it on
+   * every plan cost a copy of 512 words for facts that change only on refreshTopology().
+   */
+  putMaskOnce(k: number, mask: { toWords(): Uint32Array }, words64: number): void {
+    if (this.#held[k] === mask) return;
+    this.putMask(k, mask.toWords(), words64);
+    this.#held[k] = mask;
   }
 
   /** Copies `words64` u64 words out of mask slot `k`. */

@@ -172,7 +172,7 @@ export function planInEngine(engine: Engine, requests: readonly BindRequest[], o
   const table = x.plan_mask_table() >>> 2;
   masks.forEach((m, j) => u32.set(m.toWords(words), table + j * words * 2));
   u32.set(weights, x.plan_weight_table() >>> 2);
-  engine.putMask(abi.SLOT_USABLE, facts.usable.toWords(MAX_MASK_WORDS), MAX_MASK_WORDS);
+  engine.putMaskOnce(abi.SLOT_USABLE, facts.usable, MAX_MASK_WORDS);
   const kf = k ?? DEFAULT_KERNEL;
   const maxMapCount = eo.maxMapCount ?? k?.maxMapCount ?? 0;
   // The engine plans against the limit less the reserve kept for the runtime (0: no budget).
