@@ -126,12 +126,14 @@ export function locateFailures(ctx: Context, p: EnginePlan, failed: { op: number
 /**
  * Sends a planned batch to the kernel in one FFI crossing (the plain path: no snapshot, no
  * progress). Failures are located and attributed to requests after the fact.
+ * @param forVerify keep what verify() needs with the result (a copy of the ops and masks);
+ * false for callers that only look at ok and failed (bind(), alloc())
  * @example
  * ```ts
  * const r = applyPlan(ctx, planInEngine(ctx.engine, requests, {}, ctx.facts()), false);
  * ```
  */
-export function applyPlan(ctx: Context, p: EnginePlan, continueOnError: boolean): BatchResult {
+export function applyPlan(ctx: Context, p: EnginePlan, continueOnError: boolean, forVerify = true): BatchResult {
   const result: BatchResult = {
     ok: true, applied: 0, syscalls: 0, ops: p.count, skipped: 0, failed: [], rolledBack: false,
     restoreFailed: [], restoreSyscalls: 0, stats: p.stats,
@@ -150,8 +152,10 @@ export function applyPlan(ctx: Context, p: EnginePlan, continueOnError: boolean)
   for (let i = 0; i < syscalls; i++) if (e32[i] !== 0) bad.push({ op: i, errno: e32[i]! });
   result.syscalls = syscalls;
   result.applied = syscalls - bad.length;
-  const status = e32.slice(0, syscalls);
-  keepForVerify(result, p, (k) => k < syscalls && status[k] === 0);
+  if (forVerify) {
+    const status = e32.slice(0, syscalls);
+    keepForVerify(result, p, (k) => k < syscalls && status[k] === 0);
+  }
   if (bad.length) {
     result.ok = false;
     result.failed = describeFailures(p, locateFailures(ctx, p, bad));

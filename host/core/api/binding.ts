@@ -43,18 +43,20 @@ function checkBatchOptions(o: PlanOptions & BatchOptions): void {
 }
 
 export function bindingApi(ctx: Context): BindingApi {
-  const bindBatch = (requests: readonly BindRequest[], opts: PlanOptions & BatchOptions = {}): BatchResult => {
+  const batch = (requests: readonly BindRequest[], opts: PlanOptions & BatchOptions, forVerify: boolean): BatchResult => {
     checkBatchOptions(opts);
     const p = planInEngine(ctx.engine, requests, opts, ctx.facts());
-    return needsCarefulPath(opts) ? bindCarefully(ctx, p, opts) : applyPlan(ctx, p, !!opts.continueOnError);
+    return needsCarefulPath(opts) ? bindCarefully(ctx, p, opts) : applyPlan(ctx, p, !!opts.continueOnError, forVerify);
   };
+  const bindBatch = (requests: readonly BindRequest[], opts: PlanOptions & BatchOptions = {}): BatchResult => batch(requests, opts, true);
   const one = leanBind(ctx);
   return {
     plan: (requests, opts = {}) => planRequests(ctx.engine, requests, opts, ctx.facts()),
     bindBatch,
     bind(target, policy, flags, opts = {}) {
       if (one(target, policy, flags, opts)) return;
-      const r = bindBatch([flags === undefined ? { target, policy } : { target, policy, flags }], opts);
+      // Nothing verify() needs is kept: bind() returns nothing to verify.
+      const r = batch([flags === undefined ? { target, policy } : { target, policy, flags }], opts, false);
       if (!r.ok) throw failureError(r.failed[0]!);
     },
     verify: (x, opts = {}) => verifyPlacement(ctx, x, opts),

@@ -32,7 +32,7 @@ export function memoryApi(ctx: Context): MemoryApi {
       const request = { target: { addr, length }, policy, ...(flags ? { flags } : {}) };
       let r;
       try {
-        r = applyPlan(ctx, planInEngine(ctx.engine, [request], { unsafeRawAddress: true }, ctx.facts()), false);
+        r = applyPlan(ctx, planInEngine(ctx.engine, [request], { unsafeRawAddress: true }, ctx.facts()), false, false);
       } catch (e) {
         ctx.allocations.unmapNow(buffer);
         throw e;
