@@ -41,9 +41,11 @@ export function createContext(backend: Backend): Context {
   const { addressOf, bufferBase } = bufferBases((u8) => backend.addressOf(u8));
   let topo: Topology | undefined;
   let facts: PlanFacts | undefined;
+  let maskWords = 1;
 
   const refreshTopology = (): Topology => {
     topo = readTopology();
+    maskWords = Math.floor((topo.possible.toArray().at(-1) ?? 0) / 64) + 1;
     facts = {
       pageSize: topo.pageSize, usable: topo.memsAllowed.intersect(topo.withMemory), addressOf, bufferBase,
       configured: Nodemask.of(...topo.nodes.map((n) => n.id)), allowed: topo.memsAllowed,
@@ -56,6 +58,6 @@ export function createContext(backend: Backend): Context {
   return {
     backend, engine, allocations, addressOf, bufferBase, topology, refreshTopology,
     facts: () => { topology(); return facts!; },
-    maskWords: () => Math.floor((topology().possible.toArray().at(-1) ?? 0) / 64) + 1,
+    maskWords: () => { topology(); return maskWords; },
   };
 }
