@@ -25,7 +25,10 @@ export interface KernelFacts {
    * `fresh` false a count read in the last second may be returned instead.
    */
   mapCount(fresh?: boolean): number;
-  /** Weighted-interleave weights by node id (/sys/kernel/mm/mempolicy/weighted_interleave/nodeN). */
+  /**
+   * Weighted-interleave weights by node id (/sys/kernel/mm/mempolicy/weighted_interleave/nodeN),
+   * read at most once a second.
+   */
   interleaveWeights(): number[];
 }
 
@@ -66,6 +69,7 @@ export function readKernelFacts(root = "/", rel = release()): KernelFacts {
   const allowedHex = /^Mems_allowed:\s*(.*)$/m.exec(status)?.[1]?.trim();
   const thp = Number(read(root, "sys/kernel/mm/transparent_hugepage/hpage_pmd_size") ?? "");
   let counted = 0, countedAt = -Infinity;
+  let weights: number[] = [], weighedAt = -Infinity;
   return {
     maxNumNodes: allowedHex ? allowedHex.replace(/,/g, "").length * 4 : 1024,
     capSysNice: hasCapSysNice(root) === true,
@@ -74,15 +78,19 @@ export function readKernelFacts(root = "/", rel = release()): KernelFacts {
     maxMapCount: maxMapCount(root) || 65530,
     mapCount(fresh = true) {
       const now = performance.now();
-      if (fresh || now - countedAt > MAP_COUNT_MAX_AGE_MS) { counted = mapCount("self", root) ?? 0; countedAt = now; }
+      if (fresh || now - countedAt > MAX_AGE_MS) { counted = mapCount("self", root) ?? 0; countedAt = now; }
       return counted;
     },
-    interleaveWeights: () => readWeights(root),
+    interleaveWeights() {
+      const now = performance.now();
+      if (now - weighedAt > MAX_AGE_MS) { weights = readWeights(root); weighedAt = now; }
+      return weights;
+    },
   };
 }
 
-/** How old a cached map count may be for a plan that adds few mappings (see plan.ts). */
-const MAP_COUNT_MAX_AGE_MS = 1000;
+/** How old a cached map count (for a plan that adds few mappings, see plan.ts) or weight table may be. */
+const MAX_AGE_MS = 1000;
 
 const WEIGHTS = "sys/kernel/mm/mempolicy/weighted_interleave";
 

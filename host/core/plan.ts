@@ -110,6 +110,7 @@ export function planInEngine(engine: Engine, requests: readonly BindRequest[], o
   // Pass 1, policies only: the mask table's size must be known before the records are placed.
   // Batches reuse a few policy objects, so most requests cost one identity compare.
   let lastPolicy: PolicyInput | undefined, lastKp: (KernelPolicy & { maskIndex: number }) | undefined;
+  let weighted = false;
   const kps = new Array<KernelPolicy & { maskIndex: number }>(n);
   for (let i = 0; i < n; i++) {
     const r = requests[i];
@@ -121,6 +122,7 @@ export function planInEngine(engine: Engine, requests: readonly BindRequest[], o
         const k = toKernelPolicy(p, `requests[${i}].policy`, ctx);
         kp = { ...k, maskIndex: k.mask ? masks.push(k.mask) - 1 : abi.NO_MASK };
         policies.set(p, kp);
+        weighted ||= (k.mode & ~abi.MPOL_MODE_FLAGS) === abi.MPOL_WEIGHTED_INTERLEAVE;
       }
       lastPolicy = p; lastKp = kp;
     }
@@ -130,7 +132,9 @@ export function planInEngine(engine: Engine, requests: readonly BindRequest[], o
   for (const m of masks) if (m.words64 > words) words = m.words64;
   if (words > MAX_MASK_WORDS) throw invalid("requests", `Cannot plan: masks wider than ${MAX_MASK_WORDS * 64} bits`);
   const k = facts.kernel;
-  const weights = eo.block === 0n ? [] : eo.weights ?? k?.interleaveWeights() ?? [];
+  // Without explicit weights only weighted-interleave blocks follow a table (the kernel's, from
+  // sysfs), so other batches do not read it.
+  const weights = eo.block === 0n ? [] : eo.weights ?? (weighted ? k?.interleaveWeights() : undefined) ?? [];
 
   const x = engine.x;
   const base = x.plan_input(n, masks.length, words, weights.length);
