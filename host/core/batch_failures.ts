@@ -2,6 +2,7 @@ import { NO_MASK, REQ_SIZE } from "../../assembly/abi.ts";
 import { opAt, opFlags, opMask, opMode } from "./_op_record.ts";
 import { errnoName, type AddressRange } from "./errors.ts";
 import { explainErrno } from "./kernel_error.ts";
+import type { Nodemask } from "./nodemask.ts";
 import { readOp, type EnginePlan, type PlannedOp } from "./plan.ts";
 import { RequestIndex } from "./request_index.ts";
 
@@ -61,9 +62,9 @@ export function describeFailures(p: EnginePlan, raw: readonly RawFailure[], suff
   const u32 = p.engine.u32();
   const reqAt = p.requestsAt >>> 2, n = p.stats.requests;
   const index = new RequestIndex(u32.subarray(reqAt, reqAt + n * (REQ_SIZE >>> 2)), n, p.pageSize);
-  const explained = new Map<string, string>();
+  const explained = new Map<string, string>(), masks = new Map<number, Nodemask>();
   return raw.map((f) => {
-    const op = readOp(p, f.op);
+    const op = readOp(p, f.op, masks);
     const o = opAt(f.op, p.opsAt >>> 2);
     const mode = opMode(u32, o), flags = opFlags(u32, o), mi = opMask(u32, o);
     const key = `${f.errno}/${mode}/${mi}/${flags}`;

@@ -1,9 +1,10 @@
+import { opAddr, opAt, opLen } from "./_op_record.ts";
 import { pageDown, pageUp } from "./_pages.ts";
 import type { Context } from "./context.ts";
 import { invalid } from "./errors.ts";
 import { kernelError } from "./kernel_error.ts";
 import { Nodemask } from "./nodemask.ts";
-import { planInEngine, readOp, type PlanFacts } from "./plan.ts";
+import { planInEngine, type PlanFacts } from "./plan.ts";
 import { DEFAULT_MAP_RESERVE } from "./plan_options.ts";
 import { toKernelFlags, type BindFlags, type PolicyInput } from "./policy.ts";
 import type { Target } from "./target.ts";
@@ -106,8 +107,8 @@ export function leanBind(ctx: Context): (target: Target, policy: PolicyInput, fl
   const learn = (target: Target, policy: PolicyInput, flags: BindFlags | undefined, first: number, length: number): Verdict | null => {
     const p = planInEngine(ctx.engine, [flags === undefined ? { target, policy } : { target, policy, flags }], {}, ctx.facts());
     if (p.count !== 1) return null;
-    const op = readOp(p, 0);
-    if (op.addr !== BigInt(first) || op.length !== BigInt(length)) return null;
+    const u32 = p.engine.u32(), o = opAt(0, p.opsAt >>> 2);
+    if (opAddr(u32, o) !== first || opLen(u32, o) !== length) return null;
     return kernelForm(p, 0);
   };
 

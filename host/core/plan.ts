@@ -236,17 +236,23 @@ function requestRecord(engine: Engine, base: number, i: number, kp: KernelPolicy
 
 /**
  * Reads op `i` of an engine plan into a PlannedOp.
+ * @param masks Nodemasks already read, by mask index: ops of a plan share a few masks, and
+ * Nodemasks are immutable, so readers of many ops pass one Map to build each mask once
  * @example
  * ```ts
  * expect(readOp(planInEngine(engine, [req], opts, facts), 0).request).toBe(0);
  * ```
  */
-export function readOp(p: EnginePlan, i: number): PlannedOp {
+export function readOp(p: EnginePlan, i: number, masks?: Map<number, Nodemask>): PlannedOp {
   const u32 = p.engine.u32();
   const o = opAt(i, p.opsAt >>> 2);
   const mask = opMask(u32, o);
-  const nodes = mask === abi.NO_MASK ? Nodemask.EMPTY
-    : Nodemask.fromWords(u32.slice((p.masksAt >>> 2) + mask * p.maskWords * 2, (p.masksAt >>> 2) + (mask + 1) * p.maskWords * 2));
+  let nodes = mask === abi.NO_MASK ? Nodemask.EMPTY : masks?.get(mask);
+  if (nodes === undefined) {
+    const at = (p.masksAt >>> 2) + mask * p.maskWords * 2;
+    nodes = Nodemask.fromWords(u32.slice(at, at + p.maskWords * 2));
+    masks?.set(mask, nodes);
+  }
   const flags = opFlags(u32, o);
   const f: BindFlags = {};
   if (flags & abi.MPOL_MF_STRICT) f.strict = true;
@@ -272,7 +278,7 @@ export function readOp(p: EnginePlan, i: number): PlannedOp {
 export function planRequests(engine: Engine, requests: readonly BindRequest[], opts: PlanOptions,
   facts: PlanFacts): Plan {
   const p = planInEngine(engine, requests, opts, facts);
-  const ops: PlannedOp[] = [];
-  for (let i = 0; i < p.count; i++) ops.push(readOp(p, i));
+  const ops: PlannedOp[] = [], masks = new Map<number, Nodemask>();
+  for (let i = 0; i < p.count; i++) ops.push(readOp(p, i, masks));
   return { ops, stats: p.stats };
 }
