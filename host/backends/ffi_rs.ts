@@ -77,9 +77,9 @@ function openLocked(lib: Exclude<ReturnType<typeof loadFfi>, string>, nr: NonNul
     // that denies it (Docker's default, without CAP_SYS_NICE).
     probe: () => ({
       ...availabilityFromProbe(name, path, {
-        get_mempolicy: sys(nr.get_mempolicy, 0, 0, 0, 0, 0),
-        mbind: sys(nr.mbind, 0, 0, 0, 0, 0, 0),
-        move_pages: sys(nr.move_pages, 0, 0, 0, 0, 0, 0),
+        get_mempolicy: sys.call5(nr.get_mempolicy, 0, 0, 0, 0, 0),
+        mbind: sys.call6(nr.mbind, 0, 0, 0, 0, 0, 0),
+        move_pages: sys.call6(nr.move_pages, 0, 0, 0, 0, 0, 0),
       }),
       singleCalls,
     }),
