@@ -1,5 +1,6 @@
 import { OP_SIZE } from "../../assembly/abi.ts";
-import { setBigU64, setU64 } from "../core/_u64.ts";
+import { writeOp } from "../core/_op_record.ts";
+import { getU64, setU64 } from "../core/_u64.ts";
 import type { KernelHooks } from "../core/backend.ts";
 import { ERRNO } from "../core/errors.ts";
 import { prepare, type FfiLib } from "./ffi_rs_lib.ts";
@@ -37,14 +38,18 @@ export function shimHooks(lib: FfiLib, shim: string): KernelHooks {
   const setCall = f("numabind_set_mempolicy_call", []);
   const getWide = f("numabind_get_mempolicy", [U8, U8, I64, I64, I32]);
   const setWide = f("numabind_set_mempolicy", [I32, U8, I64]);
-  // A one-op batch for masks wider than the call block holds.
-  const oneOp = new Uint8Array(OP_SIZE), oneOp32 = new Uint32Array(oneOp.buffer), oneErrno = new Uint8Array(4);
-  const done = new Uint8Array(8);
+  // Views made once, so that no call allocates: a one-op batch for masks wider than the call
+  // block holds, and move_pages' count of pages done (a u64).
+  const oneOp = new Uint8Array(OP_SIZE), oneOp32 = new Uint32Array(oneOp.buffer);
+  const oneErrno32 = new Int32Array(1), oneErrno = new Uint8Array(oneErrno32.buffer);
+  const done32 = new Uint32Array(2), done = new Uint8Array(done32.buffer);
 
   const external = prepare(lib, shim, "numabind_call_block", T.External, []).call();
   const block = lib.createExternalBuffer(external as Parameters<FfiLib["createExternalBuffer"]>[0], CALL_BYTES);
   const b32 = new Uint32Array(block.buffer, block.byteOffset, CALL_BYTES >>> 2);
   const b8 = new Uint8Array(block.buffer, block.byteOffset, CALL_BYTES);
+  // The block is a C struct of u64 fields, so 8-byte aligned: addresses go in as bigints.
+  const b64 = new BigUint64Array(block.buffer, block.byteOffset, CALL_BYTES >>> 3);
   const putMask = (mask: Uint8Array | null, words: number): void => {
     b32[CALL_WORDS] = mask ? words : 0;
     if (mask) b8.set(mask.subarray(0, words * 8), CALL_MASK * 4);
@@ -53,12 +58,11 @@ export function shimHooks(lib: FfiLib, shim: string): KernelHooks {
   return {
     mbindOne(addr, len, mode, flags, mask, words) {
       if (mask && words > CALL_MASK_WORDS) {
-        setU64(oneOp32, 0, addr); setU64(oneOp32, 2, len);
-        oneOp32.set([mode, flags, 0, 0], 4);
+        writeOp(oneOp32, 0, addr, len, mode, flags, 0, 0);
         const a = mbindBatch.args;
         a[0] = oneOp; a[1] = 1; a[2] = mask; a[3] = words; a[4] = oneErrno; a[5] = 0;
         mbindBatch.call();
-        const e = new Int32Array(oneErrno.buffer)[0]!;
+        const e = oneErrno32[0]!;
         return e === 0 ? 0 : -e;
       }
       setU64(b32, CALL_ADDR, addr);
@@ -81,7 +85,7 @@ export function shimHooks(lib: FfiLib, shim: string): KernelHooks {
         a[0] = mode; a[1] = mask; a[2] = words; a[3] = Number(addr); a[4] = flags;
         return getWide.call() as number;
       }
-      setBigU64(b32, CALL_ADDR, addr);
+      b64[CALL_ADDR >>> 1] = addr;
       b32[CALL_FLAGS] = flags; b32[CALL_WORDS] = words;
       const r = getCall.call() as number;
       if (r >= 0) {
@@ -110,7 +114,7 @@ export function shimHooks(lib: FfiLib, shim: string): KernelHooks {
       const a = p.args;
       a[0] = pid; a[1] = count; a[2] = pages; a[3] = nodes ?? 0; a[4] = status; a[5] = flags; a[6] = chunk; a[7] = done;
       const result = p.call() as number;
-      return { result, done: Number(new BigUint64Array(done.buffer)[0]) };
+      return { result, done: getU64(done32, 0) };
     },
     migratePages(pid, words, from, to) {
       const a = migrate.args;
