@@ -3,13 +3,11 @@ import { writeOp } from "../core/_op_record.ts";
 import { getU64, setU64 } from "../core/_u64.ts";
 import type { KernelHooks } from "../core/backend.ts";
 import { ERRNO } from "../core/errors.ts";
+import {
+  CALL_ADDR, CALL_BYTES, CALL_FLAGS, CALL_LEN, CALL_MASK, CALL_MASK_WORDS, CALL_MODE, CALL_WORDS, callBlock,
+} from "./ffi_rs_call_block.ts";
 import { prepare, type FfiLib } from "./ffi_rs_lib.ts";
 
-/** struct nb_call (native/numabind.h), in u32 units. */
-const CALL_ADDR = 0, CALL_LEN = 2, CALL_MODE = 4, CALL_FLAGS = 5, CALL_WORDS = 6, CALL_MASK = 8;
-/** NB_CALL_MASK_WORDS: masks up to 1024 nodes go through the zero-argument calls. */
-export const CALL_MASK_WORDS = 16;
-const CALL_BYTES = CALL_MASK * 4 + CALL_MASK_WORDS * 8;
 
 /**
  * The kernel hooks through the C shim (build/libnumabind.so): batches cross the FFI boundary
@@ -44,8 +42,7 @@ export function shimHooks(lib: FfiLib, shim: string): KernelHooks {
   const oneErrno32 = new Int32Array(1), oneErrno = new Uint8Array(oneErrno32.buffer);
   const done32 = new Uint32Array(2), done = new Uint8Array(done32.buffer);
 
-  const external = prepare(lib, shim, "numabind_call_block", T.External, []).call();
-  const block = lib.createExternalBuffer(external as Parameters<FfiLib["createExternalBuffer"]>[0], CALL_BYTES);
+  const block = callBlock(lib, shim);
   const b32 = new Uint32Array(block.buffer, block.byteOffset, CALL_BYTES >>> 2);
   const b8 = new Uint8Array(block.buffer, block.byteOffset, CALL_BYTES);
   // The block is a C struct of u64 fields, so 8-byte aligned: addresses go in as bigints.

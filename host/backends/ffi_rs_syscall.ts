@@ -2,12 +2,13 @@ import { NO_MASK } from "../../assembly/abi.ts";
 import { OP_WORDS, opAddr, opAt, opFlags, opLen, opMask, opMode } from "../core/_op_record.ts";
 import { getU64 } from "../core/_u64.ts";
 import type { KernelHooks } from "../core/backend.ts";
+import { MAX_MASK_WORDS } from "../core/engine.ts";
 import { ERRNO } from "../core/errors.ts";
 import { prepare, type FfiLib, type Prepared, type WithErrno } from "./ffi_rs_lib.ts";
 import type { SyscallNumbers } from "./syscall_numbers.ts";
 
-/** Room for the widest mask numabind builds (32768 bits) plus a mode word. */
-const SCRATCH_MASK = 64, SCRATCH_BYTES = SCRATCH_MASK + 4096;
+/** Room for the widest mask numabind builds (MAX_MASK_WORDS, 32768 bits) after a mode word. */
+const SCRATCH_MASK = 64, SCRATCH_BYTES = SCRATCH_MASK + MAX_MASK_WORDS * 8;
 
 /** libc syscall(nr, ...) with 3 to 6 number arguments. Each returns the result or -errno. */
 export interface RawSyscall {

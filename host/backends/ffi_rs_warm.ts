@@ -1,3 +1,5 @@
+import { MAX_MASK_WORDS } from "../core/engine.ts";
+import { CALL_MASK_WORDS, CALL_WORDS, callBlock } from "./ffi_rs_call_block.ts";
 import { prepare, type FfiLib } from "./ffi_rs_lib.ts";
 
 /** Every libc symbol numabind calls through ffi-rs. */
@@ -9,10 +11,8 @@ export const SHIM_SYMBOLS = [
   "numabind_get_mempolicy", "numabind_set_mempolicy",
 ] as const;
 
-/** struct nb_call's mask_words field, in u32 units, and the block's size (native/numabind.h). */
-const CALL_WORDS = 6, CALL_BYTES = 32 + 16 * 8;
 /** One more mask word than any entry point takes: refused before any syscall. */
-const TOO_WIDE = 513;
+const TOO_WIDE = MAX_MASK_WORDS + 1;
 
 /**
  * Calls every symbol numabind uses once, with arguments that reach no kernel or change
@@ -40,10 +40,9 @@ export function warmSymbols(lib: FfiLib, libc: string, shim: string | undefined)
   call(libc, "munmap", I32, [I64, I64], [0, 0], true);
   call(libc, "syscall", I64, [I64], [-1], true);
   if (shim === undefined) return;
-  const external = call(shim, "numabind_call_block", T.External, []);
-  const block = lib.createExternalBuffer(external as Parameters<FfiLib["createExternalBuffer"]>[0], CALL_BYTES);
-  const b32 = new Uint32Array(block.buffer, block.byteOffset, CALL_BYTES >>> 2);
-  b32[CALL_WORDS] = 17;
+  const block = callBlock(lib, shim);
+  const b32 = new Uint32Array(block.buffer, block.byteOffset, block.byteLength >>> 2);
+  b32[CALL_WORDS] = CALL_MASK_WORDS + 1;
   try {
     for (const name of ["numabind_mbind_call", "numabind_get_mempolicy_call", "numabind_set_mempolicy_call"]) call(shim, name, I64, [], []);
   } finally {
