@@ -1,6 +1,5 @@
-import { readdirSync, readFileSync } from "node:fs";
 import { release } from "node:os";
-import { join } from "node:path";
+import { nodeIds, nodemaskBits, procStatus, readText } from "./_kernel_files.ts";
 import { hasCapSysNice, kernelVersion, mapCount, maxMapCount } from "./proc_facts.ts";
 import {
   MPOL_BIND, MPOL_LOCAL, MPOL_PREFERRED_MANY, MPOL_WEIGHTED_INTERLEAVE,
@@ -32,10 +31,6 @@ export interface KernelFacts {
   interleaveWeights(): number[];
 }
 
-function read(root: string, path: string): string | undefined {
-  try { return readFileSync(join(root, path), "utf8"); } catch { return undefined; }
-}
-
 /**
  * MPOL_MAX and the balancing modes for a kernel release (modes and flags by version, from
  * kernel-mempolicy.md §1).
@@ -65,13 +60,11 @@ export function modeFacts(rel: string): { mpolMax: number; balancingModes: numbe
  * ```
  */
 export function readKernelFacts(root = "/", rel = release()): KernelFacts {
-  const status = read(root, "proc/self/status") ?? "";
-  const allowedHex = /^Mems_allowed:\s*(.*)$/m.exec(status)?.[1]?.trim();
-  const thp = Number(read(root, "sys/kernel/mm/transparent_hugepage/hpage_pmd_size") ?? "");
+  const thp = Number(readText(root, "sys/kernel/mm/transparent_hugepage/hpage_pmd_size") ?? "");
   let counted = 0, countedAt = -Infinity;
   let weights: number[] = [], weighedAt = -Infinity;
   return {
-    maxNumNodes: allowedHex ? allowedHex.replace(/,/g, "").length * 4 : 1024,
+    maxNumNodes: nodemaskBits(procStatus(root).memsAllowed, 1024),
     capSysNice: hasCapSysNice(root) === true,
     ...modeFacts(rel),
     hugePageSize: Number.isInteger(thp) && thp > 0 ? thp : 2 << 20,
@@ -96,12 +89,9 @@ const WEIGHTS = "sys/kernel/mm/mempolicy/weighted_interleave";
 
 function readWeights(root: string): number[] {
   const out: number[] = [];
-  let names: string[];
-  try { names = readdirSync(join(root, WEIGHTS)); } catch { return out; }
-  for (const name of names) {
-    const m = /^node(\d+)$/.exec(name);
-    const v = m && Number((read(root, `${WEIGHTS}/${name}`) ?? "").trim());
-    if (m && v && Number.isInteger(v) && v > 0) out[Number(m[1])] = v;
+  for (const id of nodeIds(root, WEIGHTS) ?? []) {
+    const v = Number((readText(root, `${WEIGHTS}/node${id}`) ?? "").trim());
+    if (v && Number.isInteger(v) && v > 0) out[id] = v;
   }
   for (let i = 0; i < out.length; i++) out[i] ??= 1;
   return out;

@@ -1,13 +1,10 @@
-import { closeSync, openSync, readFileSync, readSync } from "node:fs";
+import { closeSync, openSync, readSync } from "node:fs";
 import { release } from "node:os";
 import { join } from "node:path";
+import { procStatus, readText } from "./_kernel_files.ts";
 
 // Facts about this process that explain kernel errors. Read when an error is being explained,
 // never cached: the point is to say what holds now.
-
-function read(path: string, root = "/"): string | undefined {
-  try { return readFileSync(join(root, path), "utf8"); } catch { return undefined; }
-}
 
 /**
  * Mappings the process has now: lines of /proc/PID/maps, without [vsyscall], which the
@@ -46,7 +43,7 @@ export function mapCount(pid: number | "self" = "self", root = "/"): number | un
  * ```
  */
 export function maxMapCount(root = "/"): number | undefined {
-  const t = read("proc/sys/vm/max_map_count", root);
+  const t = readText(root, "proc/sys/vm/max_map_count");
   return t === undefined ? undefined : Number(t.trim());
 }
 
@@ -62,8 +59,8 @@ const CAP_SYS_NICE = 23n;
  * ```
  */
 export function hasCapSysNice(root = "/"): boolean | undefined {
-  const m = /^CapEff:\s*([0-9a-f]+)$/m.exec(read("proc/self/status", root) ?? "");
-  return m ? ((BigInt(`0x${m[1]}`) >> CAP_SYS_NICE) & 1n) === 1n : undefined;
+  const cap = procStatus(root).capEff;
+  return cap !== undefined ? ((BigInt(`0x${cap}`) >> CAP_SYS_NICE) & 1n) === 1n : undefined;
 }
 
 /**
@@ -74,8 +71,8 @@ export function hasCapSysNice(root = "/"): boolean | undefined {
  * ```
  */
 export function seccompMode(): number | undefined {
-  const m = /^Seccomp:\s*(\d+)$/m.exec(read("proc/self/status") ?? "");
-  return m ? Number(m[1]) : undefined;
+  const mode = procStatus().seccomp;
+  return mode !== undefined ? Number(mode) : undefined;
 }
 
 /**
