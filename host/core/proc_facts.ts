@@ -1,7 +1,7 @@
-import { closeSync, openSync, readSync } from "node:fs";
 import { release } from "node:os";
 import { join } from "node:path";
 import { procStatus, readText } from "./_kernel_files.ts";
+import { streamLines } from "./proc_maps.ts";
 
 // Facts about this process that explain kernel errors. Read when an error is being explained,
 // never cached: the point is to say what holds now.
@@ -16,23 +16,26 @@ import { procStatus, readText } from "./_kernel_files.ts";
  * ```
  */
 export function mapCount(pid: number | "self" = "self", root = "/"): number | undefined {
-  // Streamed through one small buffer: this runs when the process is at the mapping limit,
-  // where a multi-megabyte string could need a new mapping and make V8 abort the process.
-  let fd: number;
-  try { fd = openSync(join(root, `proc/${pid}/maps`), "r"); } catch { return undefined; }
+  let lines = 0, vsyscall = false;
   try {
-    const buf = Buffer.allocUnsafeSlow(16384);
-    let lines = 0, vsyscall = false, got: number;
-    while ((got = readSync(fd, buf, 0, buf.length, null)) > 0) {
-      for (let i = buf.indexOf(10); i !== -1 && i < got; i = buf.indexOf(10, i + 1)) lines++;
-      if (!vsyscall && buf.subarray(0, got).includes("[vsyscall]")) vsyscall = true;
-    }
-    return vsyscall ? lines - 1 : lines;
+    streamLines(join(root, `proc/${pid}/maps`), 16384, (b, start, end, terminated) => {
+      if (terminated) lines++;
+      if (!vsyscall && endsWith(b, start, end, VSYSCALL)) vsyscall = true;
+      return true;
+    });
   } catch {
     return undefined;
-  } finally {
-    closeSync(fd);
   }
+  return vsyscall ? lines - 1 : lines;
+}
+
+/** The name /proc/PID/maps gives the vsyscall page, at the end of its line. */
+const VSYSCALL = Buffer.from("[vsyscall]");
+
+function endsWith(b: Uint8Array, start: number, end: number, tail: Uint8Array): boolean {
+  if (end - start < tail.length) return false;
+  for (let i = 0; i < tail.length; i++) if (b[end - tail.length + i] !== tail[i]) return false;
+  return true;
 }
 
 /**
