@@ -1,8 +1,8 @@
 import { existsSync } from "node:fs";
-import { release } from "node:os";
 import { compareWithNumaMaps } from "../core/compare_numa_maps.ts";
 import { numaMapsPolicyText } from "../core/kernel_policy_text.ts";
 import { toKernelPolicy } from "../core/policy.ts";
+import { kernelAtLeast } from "../core/proc_facts.ts";
 import type { Numabind } from "../core/numabind.ts";
 import type { BindRequest } from "../core/plan.ts";
 import type { Policy } from "../core/policy.ts";
@@ -15,8 +15,6 @@ export const DEMO_DEFAULTS: DemoOptions = { runs: 10, pagesPerRun: 120, gapPages
 
 /** Policies this kernel takes, on the first usable node. */
 function demoPolicies(node: number): Policy[] {
-  const [major = 0, minor = 0] = release().split(".").map(Number);
-  const atLeast = (a: number, b: number): boolean => major > a || (major === a && minor >= b);
   const p: Policy[] = [
     { mode: "bind", nodes: [node] },
     { mode: "interleave", nodes: [node] },
@@ -25,7 +23,7 @@ function demoPolicies(node: number): Policy[] {
     { mode: "bind", nodes: [node], static: true },
     { mode: "default" },
   ];
-  if (atLeast(5, 15)) p.push({ mode: "preferred-many", nodes: [node] });
+  if (kernelAtLeast(5, 15)) p.push({ mode: "preferred-many", nodes: [node] });
   if (existsSync("/sys/kernel/mm/mempolicy/weighted_interleave")) p.push({ mode: "weighted-interleave", nodes: [node] });
   return p;
 }
