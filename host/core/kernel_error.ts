@@ -6,6 +6,7 @@ import {
 import type { Availability } from "./backend.ts";
 import { errnoName, NumaError, type AddressRange } from "./errors.ts";
 import type { Nodemask } from "./nodemask.ts";
+import { BALANCING_SINCE, MODE_SINCE, releaseText } from "./_mode_versions.ts";
 import { modeName } from "./policy.ts";
 import { hasCapSysNice, kernelAtLeast, mapCount, maxMapCount, seccompMode } from "./proc_facts.ts";
 import { readTopology, type Topology } from "./topology.ts";
@@ -46,11 +47,13 @@ function explainEinval(f: KernelFailure): string {
   if (f.mode !== undefined) {
     const base = f.mode & ~MPOL_MODE_FLAGS;
     const name = modeName(f.mode) ?? `mode ${base}`;
-    if (base === MPOL_PREFERRED_MANY && !kernelAtLeast(5, 15)) parts.push("preferred-many needs Linux 5.15 or later");
-    if (base === MPOL_WEIGHTED_INTERLEAVE && !kernelAtLeast(6, 9)) parts.push("weighted-interleave needs Linux 6.9 or later");
+    const since = MODE_SINCE[base];
+    if (since && !kernelAtLeast(...since)) parts.push(`${name} needs Linux ${releaseText(since)} or later`);
     if (f.mode & MPOL_F_NUMA_BALANCING) {
-      if (base !== MPOL_BIND && !(base === MPOL_PREFERRED_MANY && kernelAtLeast(6, 10))) parts.push(`balancing works with bind (and preferred-many from Linux 6.10), not with ${name}`);
-      else if (!kernelAtLeast(5, f.syscall === "mbind" ? 15 : 12)) parts.push(`balancing with ${f.syscall} needs Linux 5.${f.syscall === "mbind" ? 15 : 12} or later`);
+      const many = BALANCING_SINCE.preferredMany;
+      const bind = f.syscall === "mbind" ? BALANCING_SINCE.mbind : BALANCING_SINCE.set_mempolicy;
+      if (base !== MPOL_BIND && !(base === MPOL_PREFERRED_MANY && kernelAtLeast(...many))) parts.push(`balancing works with bind (and preferred-many from Linux ${releaseText(many)}), not with ${name}`);
+      else if (!kernelAtLeast(...bind)) parts.push(`balancing with ${f.syscall} needs Linux ${releaseText(bind)} or later`);
     }
     const flagged = (f.mode & (MPOL_F_STATIC_NODES | MPOL_F_RELATIVE_NODES)) !== 0;
     if ((f.mode & MPOL_F_STATIC_NODES) && (f.mode & MPOL_F_RELATIVE_NODES)) parts.push("static and relative exclude each other");

@@ -1,9 +1,8 @@
 import { release } from "node:os";
 import { nodeIds, nodemaskBits, procStatus, readText } from "./_kernel_files.ts";
 import { hasCapSysNice, kernelVersion, mapCount, maxMapCount } from "./proc_facts.ts";
-import {
-  MPOL_BIND, MPOL_LOCAL, MPOL_PREFERRED_MANY, MPOL_WEIGHTED_INTERLEAVE,
-} from "../../assembly/abi.ts";
+import { MPOL_BIND, MPOL_LOCAL, MPOL_PREFERRED_MANY } from "../../assembly/abi.ts";
+import { BALANCING_SINCE, MODE_SINCE, type Release } from "./_mode_versions.ts";
 
 /** What the kernel's mbind rules depend on, beyond the node sets (kernel-mempolicy.md §1-§3). */
 export interface KernelFacts {
@@ -42,11 +41,12 @@ export interface KernelFacts {
  */
 export function modeFacts(rel: string): { mpolMax: number; balancingModes: number } {
   const [a, b] = kernelVersion(rel);
-  const at = (x: number, y: number): boolean => a > x || (a === x && b >= y);
-  const mpolMax = at(6, 9) ? MPOL_WEIGHTED_INTERLEAVE + 1 : at(5, 15) ? MPOL_PREFERRED_MANY + 1
-    : at(3, 8) ? MPOL_LOCAL + 1 : MPOL_LOCAL;
-  let balancingModes = at(5, 15) ? 1 << MPOL_BIND : 0;
-  if (at(6, 10)) balancingModes |= 1 << MPOL_PREFERRED_MANY;
+  const at = ([x, y]: Release): boolean => a > x || (a === x && b >= y);
+  // Modes 0..3 are as old as NUMA support; each newer one raises MPOL_MAX past itself.
+  let mpolMax = MPOL_LOCAL;
+  for (const [mode, since] of Object.entries(MODE_SINCE)) if (at(since)) mpolMax = Math.max(mpolMax, Number(mode) + 1);
+  let balancingModes = at(BALANCING_SINCE.mbind) ? 1 << MPOL_BIND : 0;
+  if (at(BALANCING_SINCE.preferredMany)) balancingModes |= 1 << MPOL_PREFERRED_MANY;
   return { mpolMax, balancingModes };
 }
 
