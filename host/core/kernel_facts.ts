@@ -1,7 +1,7 @@
 import { release } from "node:os";
 import { nodeIds, nodemaskBits, procStatus, readText } from "./_kernel_files.ts";
 import { hasCapSysNice, kernelVersion, mapCount, maxMapCount } from "./proc_facts.ts";
-import { MPOL_BIND, MPOL_LOCAL, MPOL_PREFERRED_MANY } from "../../assembly/abi.ts";
+import { MPOL_BIND, MPOL_LOCAL, MPOL_MAX, MPOL_PREFERRED_MANY } from "../../assembly/abi.ts";
 import { BALANCING_SINCE, MODE_SINCE, type Release } from "./_mode_versions.ts";
 
 /** What the kernel's mbind rules depend on, beyond the node sets (kernel-mempolicy.md §1-§3). */
@@ -29,6 +29,20 @@ export interface KernelFacts {
    */
   interleaveWeights(): number[];
 }
+
+/**
+ * What a plan assumes when no kernel facts are given (a current kernel: every mode, balancing
+ * with bind and preferred-many, the common nodemask width and limits), and what
+ * readKernelFacts() falls back to where /proc or sysfs says nothing.
+ * @example Basic usage
+ * ```ts
+ * expect(DEFAULT_KERNEL_FACTS.mpolMax).toBe(7);
+ * ```
+ */
+export const DEFAULT_KERNEL_FACTS = Object.freeze({
+  maxNumNodes: 1024, capSysNice: false, mpolMax: MPOL_MAX,
+  balancingModes: (1 << MPOL_BIND) | (1 << MPOL_PREFERRED_MANY), hugePageSize: 2 << 20, maxMapCount: 65530,
+});
 
 /**
  * MPOL_MAX and the balancing modes for a kernel release (modes and flags by version, from
@@ -64,11 +78,11 @@ export function readKernelFacts(root = "/", rel = release()): KernelFacts {
   let counted = 0, countedAt = -Infinity;
   let weights: number[] = [], weighedAt = -Infinity;
   return {
-    maxNumNodes: nodemaskBits(procStatus(root).memsAllowed, 1024),
+    maxNumNodes: nodemaskBits(procStatus(root).memsAllowed, DEFAULT_KERNEL_FACTS.maxNumNodes),
     capSysNice: hasCapSysNice(root) === true,
     ...modeFacts(rel),
-    hugePageSize: Number.isInteger(thp) && thp > 0 ? thp : 2 << 20,
-    maxMapCount: maxMapCount(root) || 65530,
+    hugePageSize: Number.isInteger(thp) && thp > 0 ? thp : DEFAULT_KERNEL_FACTS.hugePageSize,
+    maxMapCount: maxMapCount(root) || DEFAULT_KERNEL_FACTS.maxMapCount,
     mapCount(fresh = true) {
       const now = performance.now();
       if (fresh || now - countedAt > MAX_AGE_MS) { counted = mapCount("self", root) ?? 0; countedAt = now; }

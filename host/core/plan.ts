@@ -5,7 +5,7 @@ import { getBigU64, setBigU64, setU64 } from "./_u64.ts";
 import { MAX_MASK_WORDS, type Engine } from "./engine.ts";
 import { writeControl } from "./engine_control.ts";
 import { ERRNO, invalid, NumaError } from "./errors.ts";
-import type { KernelFacts } from "./kernel_facts.ts";
+import { DEFAULT_KERNEL_FACTS, type KernelFacts } from "./kernel_facts.ts";
 import { Nodemask, type NodeContext } from "./nodemask.ts";
 import { planError } from "./plan_errors.ts";
 import { mappingDelta } from "./vma_budget.ts";
@@ -82,8 +82,6 @@ export interface EnginePlan {
 
 /** Plans adding at most this many mappings may use a map count up to a second old. */
 const FEW_MAPPINGS = 64;
-
-const DEFAULT_KERNEL = { maxNumNodes: 1024, capSysNice: false, mpolMax: 7, balancingModes: 0x24, hugePageSize: 2 << 20 };
 
 /**
  * Writes requests into the engine as packed records and plans them in one engine call.
@@ -177,7 +175,7 @@ export function planInEngine(engine: Engine, requests: readonly BindRequest[], o
   masks.forEach((m, j) => u32.set(m.toWords(words), table + j * words * 2));
   u32.set(weights, x.plan_weight_table() >>> 2);
   engine.putMaskOnce(abi.SLOT_USABLE, facts.usable, MAX_MASK_WORDS);
-  const kf = k ?? DEFAULT_KERNEL;
+  const kf = k ?? DEFAULT_KERNEL_FACTS;
   const maxMapCount = eo.maxMapCount ?? k?.maxMapCount ?? 0;
   // The engine plans against the limit less the reserve kept for the runtime (0: no budget).
   const reserve = maxMapCount === 0 ? 0 : Math.min(eo.mapReserve, maxMapCount - 1);
