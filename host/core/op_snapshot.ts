@@ -3,7 +3,7 @@ import { setU64 } from "./_u64.ts";
 import type { Backend } from "./backend.ts";
 import { invalid } from "./errors.ts";
 import { snapshotPolicies, type PolicySnapshot } from "./get_policy.ts";
-import { readMappings, type Mappings } from "./proc_maps.ts";
+import { cutAtMappings, readMappings, type Mappings } from "./proc_maps.ts";
 
 /** Op records in the engine's layout (abi.ts OP_*), viewed as u32. */
 export interface OpRecords { u32: Uint32Array; count: number }
@@ -59,18 +59,17 @@ export function snapshotOps(backend: Backend, ops: OpRecords, words: number, map
       throw invalid("requests", `Cannot snapshot the batch: its ops reach 0x${hi.toString(16)}, above 2^53, where numabind's address arithmetic is not exact`);
     }
     const m = maps ?? readMappings(lo, hi);
-    let j = 0;
+    let j = 0, cursor = 0, whole = true;
+    const piece = (s: number, e: number): void => {
+      if (s > cursor) whole = false;
+      starts.push(s); ends.push(e);
+      cursor = e;
+    };
     for (let k = 0; k < n; k++) {
       const [a, b] = opRange(ops, k);
       firstPiece[k] = starts.length;
-      while (j < m.starts.length && m.ends[j]! <= a) j++;
-      let cursor = a, whole = true;
-      for (let i = j; i < m.starts.length && m.starts[i]! < b; i++) {
-        const s = Math.max(a, m.starts[i]!), e = Math.min(b, m.ends[i]!);
-        if (s > cursor) whole = false;
-        starts.push(s); ends.push(e);
-        cursor = e;
-      }
+      cursor = a; whole = true;
+      j = cutAtMappings(m, a, b, piece, j);
       covered[k] = whole && cursor >= b ? 1 : 0;
     }
   }

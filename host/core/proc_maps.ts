@@ -106,3 +106,27 @@ export function parseMappings(text: string, lo: number, hi: number): Mappings {
   scanLines(b, 0, b.length, collect(out, lo, hi));
   return out;
 }
+
+/**
+ * Cuts [a, b) at mapping boundaries: calls piece(s, e) for each part of the range inside a
+ * mapping, in address order; what lies between pieces is unmapped. Mappings before index `from`
+ * are not looked at: a caller cutting ranges in ascending order passes back what the last call
+ * returned.
+ * @returns the index of the first mapping that ends after `a`
+ * @example Basic usage
+ * ```ts
+ * const cuts: number[][] = [];
+ * cutAtMappings({ starts: [0, 8192], ends: [4096, 12288] }, 0, 12288, (s, e) => cuts.push([s, e]));
+ * expect(cuts).toEqual([[0, 4096], [8192, 12288]]);
+ * ```
+ */
+export function cutAtMappings(m: Mappings, a: number, b: number, piece: (s: number, e: number) => void, from = 0): number {
+  // Mappings are sorted and disjoint, so their ends ascend: binary search for the first past a.
+  let lo = from, hi = m.ends.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (m.ends[mid]! <= a) lo = mid + 1; else hi = mid;
+  }
+  for (let j = lo; j < m.starts.length && m.starts[j]! < b; j++) piece(Math.max(a, m.starts[j]!), Math.min(b, m.ends[j]!));
+  return lo;
+}

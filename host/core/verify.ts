@@ -13,7 +13,7 @@ import { Nodemask } from "./nodemask.ts";
 import { parseNumaMaps } from "./numa_maps.ts";
 import type { Plan, PlannedOp } from "./plan.ts";
 import { toKernelPolicy } from "./policy.ts";
-import { readMappings } from "./proc_maps.ts";
+import { cutAtMappings, readMappings } from "./proc_maps.ts";
 import { formatPolicy, reportedForm, reportedMaskIs } from "./reported_policy.ts";
 import { usableNow } from "./usable_nodes.ts";
 
@@ -104,15 +104,14 @@ export function verifyPlacement(ctx: Context, x: Plan | BatchResult | readonly P
   const pieces: { e: number; a: number; b: number }[] = [];
   let j = 0;
   exp.forEach((e, i) => {
-    while (j < m.starts.length && m.ends[j]! <= e.addr) j++;
+    const unmapped = (a: number, b: number): Mismatch => ({ kind: "unmapped", op: e.op, range: range(a, b), expected: formatPolicy(wants[i]!.mode, wants[i]!.nodes), actual: "no mapping" });
     let cursor = e.addr;
-    for (let q = j; q < m.starts.length && m.starts[q]! < e.end; q++) {
-      const a = Math.max(e.addr, m.starts[q]!), b = Math.min(e.end, m.ends[q]!);
-      if (a > cursor) out.push({ kind: "unmapped", op: e.op, range: range(cursor, a), expected: formatPolicy(wants[i]!.mode, wants[i]!.nodes), actual: "no mapping" });
+    j = cutAtMappings(m, e.addr, e.end, (a, b) => {
+      if (a > cursor) out.push(unmapped(cursor, a));
       pieces.push({ e: i, a, b });
       cursor = b;
-    }
-    if (cursor < e.end) out.push({ kind: "unmapped", op: e.op, range: range(cursor, e.end), expected: formatPolicy(wants[i]!.mode, wants[i]!.nodes), actual: "no mapping" });
+    }, j);
+    if (cursor < e.end) out.push(unmapped(cursor, e.end));
   });
   report.ranges = pieces.length;
 
