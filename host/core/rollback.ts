@@ -5,7 +5,7 @@ import { errnoName, type AddressRange } from "./errors.ts";
 import { snapshotPolicies } from "./get_policy.ts";
 import { Nodemask } from "./nodemask.ts";
 import type { OpSnapshot } from "./op_snapshot.ts";
-import { formatPolicy } from "./reported_policy.ts";
+import { formatPolicy, pieceReports } from "./reported_policy.ts";
 
 /** A range whose prior policy could not be restored. */
 export interface RestoreFailure {
@@ -132,8 +132,8 @@ export function rollback(backend: Backend, s: OpSnapshot, r: RestorePlan, pieces
   for (let i = 0; i < n; i++) {
     const from = r.firstPiece[i]!, to = Math.min(r.firstPiece[i + 1]!, pieces);
     for (let p = from; p < to; p++) {
-      const differs = now.errnos[p] !== 0 || now.modes[p] !== s.policies.modes[p]
-        || (!noMask(now.modes[p]!) && !sameMask(now.masks, s.policies.masks, p, words));
+      const mode = s.policies.modes[p]!;
+      const differs = !pieceReports(now, p, mode, noMask(mode) ? null : s.policies.masks.subarray(p * words * 2, (p + 1) * words * 2));
       if (!differs && !failedRecord.has(i)) continue;
       const f: RestoreFailure = {
         range: { addr: BigInt(s.start[p]!), length: BigInt(s.end[p]! - s.start[p]!) },
@@ -145,9 +145,4 @@ export function rollback(backend: Backend, s: OpSnapshot, r: RestorePlan, pieces
     }
   }
   return { ok: failed.length === 0, syscalls, passes, failed };
-}
-
-function sameMask(a: Uint32Array, b: Uint32Array, p: number, words: number): boolean {
-  for (let i = p * words * 2; i < (p + 1) * words * 2; i++) if (a[i] !== b[i]) return false;
-  return true;
 }

@@ -14,7 +14,7 @@ import { parseNumaMaps } from "./numa_maps.ts";
 import type { Plan, PlannedOp } from "./plan.ts";
 import { toKernelPolicy } from "./policy.ts";
 import { cutAtMappings, readMappings } from "./proc_maps.ts";
-import { formatPolicy, reportedForm, reportedMaskIs } from "./reported_policy.ts";
+import { formatPolicy, pieceReports, reportedForm } from "./reported_policy.ts";
 import { usableNow } from "./usable_nodes.ts";
 
 /** What verify() checks besides get_mempolicy. */
@@ -95,6 +95,7 @@ export function verifyPlacement(ctx: Context, x: Plan | BatchResult | readonly P
   if (exp.length === 0) return report;
   const words = ctx.maskWords(), usable = usableNow(ctx), page = ctx.facts().pageSize;
   const wants = exp.map((e) => reportedForm(e.mode, e.nodes, usable));
+  const wantWords = wants.map((w) => w.nodes.toWords());
   const out = report.mismatches;
 
   // Pieces: each expectation cut at mapping boundaries; gaps are "unmapped".
@@ -121,9 +122,8 @@ export function verifyPlacement(ctx: Context, x: Plan | BatchResult | readonly P
   const w2 = words * 2;
   pieces.forEach((p, q) => {
     const want = wants[p.e]!;
-    const got = now.masks.subarray(q * w2, (q + 1) * w2);
-    if (now.errnos[q] === 0 && now.modes[q] === want.mode && reportedMaskIs(got, want.nodes)) return;
-    const actual = now.errnos[q] ? `unreadable (errno ${now.errnos[q]})` : formatPolicy(now.modes[q]!, Nodemask.fromWords(got.slice()));
+    if (pieceReports(now, q, want.mode, wantWords[p.e]!)) return;
+    const actual = now.errnos[q] ? `unreadable (errno ${now.errnos[q]})` : formatPolicy(now.modes[q]!, Nodemask.fromWords(now.masks.slice(q * w2, (q + 1) * w2)));
     const prev = out.at(-1);
     if (prev && prev.kind === "policy" && prev.op === exp[p.e]!.op && prev.actual === actual && prev.range.addr + prev.range.length === BigInt(p.a)) {
       prev.range = range(Number(prev.range.addr), p.b);
