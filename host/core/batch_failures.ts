@@ -30,7 +30,10 @@ export interface BatchFailure {
 /** A failed op before it is described: its position in the plan, errno, and where it failed. */
 export interface RawFailure { op: number; errno: number; at: number }
 
-/** "3, 5-9, 12" for short lists; the first runs and a count for long ones. */
+/**
+ * "3, 5-9, 12" for short lists; the first runs and a count for long ones. Not Nodemask.toList():
+ * request indices run past a Nodemask's 32768 bits.
+ */
 function listOf(xs: number[]): string {
   const parts: string[] = [];
   for (let i = 0; i < xs.length; i++) {

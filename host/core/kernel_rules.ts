@@ -1,6 +1,7 @@
 import * as abi from "../../assembly/abi.ts";
 import { ERRNO } from "./errors.ts";
 import { BALANCING_SINCE, MODE_SINCE, releaseText } from "./_mode_versions.ts";
+import { modeName } from "./policy.ts";
 
 /**
  * The errno mbind(2) returns for a verdict of the engine's validator (0 when it accepts).
@@ -40,7 +41,6 @@ export interface RuleFacts {
   kernelPage: number;
 }
 
-const NAMES = ["default", "preferred", "bind", "interleave", "local", "preferred-many", "weighted-interleave"];
 
 /**
  * The argument a verdict blames (a suffix of the request's name: "policy.mode", "flags", ...)
@@ -53,9 +53,9 @@ const NAMES = ["default", "preferred", "bind", "interleave", "local", "preferred
  */
 export function ruleMessage(v: number, f: RuleFacts): { arg: string; rule: string } {
   const base = f.mode & ~abi.MPOL_MODE_FLAGS;
-  const name = NAMES[base] ?? `mode ${base}`;
+  const name = modeName(f.mode) ?? `mode ${base}`;
   switch (v) {
-    case abi.V_MODE: return { arg: "policy.mode", rule: base < NAMES.length
+    case abi.V_MODE: return { arg: "policy.mode", rule: base < abi.MPOL_MAX
       ? `this kernel knows modes 0..${f.mpolMax - 1}, and ${name} (${base}) needs Linux ${MODE_SINCE[base] ? releaseText(MODE_SINCE[base]) : "newer"} or later, current value is ${name}`
       : `the mode must be one of the kernel's MPOL_* modes (0..${f.mpolMax - 1}), current value is ${f.mode}` };
     case abi.V_STATIC_RELATIVE: return { arg: "policy.static", rule: "static and relative cannot be combined (MPOL_F_STATIC_NODES | MPOL_F_RELATIVE_NODES), current value is both" };

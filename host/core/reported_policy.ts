@@ -1,10 +1,10 @@
 import {
-  MPOL_DEFAULT, MPOL_F_NUMA_BALANCING, MPOL_F_RELATIVE_NODES, MPOL_F_STATIC_NODES, MPOL_LOCAL,
+  MPOL_DEFAULT, MPOL_F_RELATIVE_NODES, MPOL_F_STATIC_NODES, MPOL_LOCAL,
   MPOL_MODE_FLAGS, MPOL_PREFERRED, NO_MASK,
 } from "../../assembly/abi.ts";
 import { opAt, opMask, opMode } from "./_op_record.ts";
 import type { PolicySnapshot } from "./get_policy.ts";
-import { effectiveNodes } from "./kernel_policy_text.ts";
+import { effectiveNodes, modeFlagNames } from "./kernel_policy_text.ts";
 import { Nodemask } from "./nodemask.ts";
 import { modeName } from "./policy.ts";
 
@@ -96,11 +96,7 @@ export function pieceReports(s: PolicySnapshot, p: number, mode: number, words32
  * ```
  */
 export function formatPolicy(mode: number, nodes: Nodemask): string {
-  const flags = [
-    ...(mode & MPOL_F_STATIC_NODES ? ["static"] : []),
-    ...(mode & MPOL_F_RELATIVE_NODES ? ["relative"] : []),
-    ...(mode & MPOL_F_NUMA_BALANCING ? ["balancing"] : []),
-  ];
+  const flags = modeFlagNames(mode);
   const name = modeName(mode) ?? `mode ${mode & ~MPOL_MODE_FLAGS}`;
   return `${name}${flags.length ? `=${flags.join("|")}` : ""}${nodes.isEmpty ? "" : `:${nodes.toList()}`}`;
 }
