@@ -1,6 +1,6 @@
 /**
  * One way of reaching the kernel. Core code calls only these hooks; a hook a backend lacks is
- * an ENOSYS-style "unsupported" for the operation (see supports()). Pointers are always passed
+ * an ENOSYS-style "unsupported" for the operation (errors.ts unsupported()). Pointers are always passed
  * as Uint8Array views (ffi-rs aborts the process when handed an ArrayBuffer), and every hook
  * returns 0 (or a count) or a negative errno instead of throwing for kernel failures. Every
  * mask is `maskWords` u64 words, and the kernel always gets maxnode = maskWords * 64 + 1
@@ -108,12 +108,4 @@ export interface Availability {
   syscalls?: Record<string, string>;
   /** Nodes this process may place memory on (Mems_allowed ∩ nodes with memory). */
   nodes?: number;
-}
-
-/** Which operations a backend supports, from which hooks it has. */
-export function supports(b: Backend): Record<"mbind" | "getMempolicy" | "alloc" | "movePages" | "migratePages" | "threadPolicy", boolean> {
-  return {
-    mbind: !!b.mbindBatch, getMempolicy: !!b.getMempolicy, alloc: !!b.mmap && !!b.munmap,
-    movePages: !!b.movePages, migratePages: !!b.migratePages, threadPolicy: !!b.setMempolicy && !!b.getMempolicy,
-  };
 }

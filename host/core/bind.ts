@@ -5,7 +5,6 @@ import type { Context } from "./context.ts";
 import { NumaError, unsupported } from "./errors.ts";
 import { attachExpectations, opExpectations } from "./expectations.ts";
 import { failureSites, type FailedRange } from "./failure_site.ts";
-import { explainErrno } from "./kernel_error.ts";
 import type { EnginePlan, PlanStats } from "./plan.ts";
 import type { ProgressCallback } from "./progress.ts";
 import { opReportedForm } from "./reported_policy.ts";
@@ -57,17 +56,6 @@ export interface BatchResult {
   restoreSyscalls: number;
   /** The plan's statistics. */
   stats: PlanStats;
-}
-
-/**
- * Explains a kernel errno from mbind in words a user can act on.
- * @example
- * ```ts
- * expect(explainMbind(14)).toMatch(/not mapped/);
- * ```
- */
-export function explainMbind(errno: number): string {
-  return explainErrno({ syscall: "mbind", errno, action: "bind" });
 }
 
 /**
