@@ -37,7 +37,7 @@ let weightPtr: usize = 0, nWeight: u32 = 0, runMark: usize = 0;
 // Outputs.
 let opsPtr: usize = 0, nOps: u32 = 0, outMaskPtr: usize = 0, nOutMask: u32 = 0;
 let errnosPtr: usize = 0, errIndex: u32 = 0, errOther: u64 = 0, errRule: i32 = 0;
-let statPieces: u32 = 0, statRuns: u32 = 0, statCoalesced: u32 = 0, statSplits: u32 = 0;
+let statCoalesced: u32 = 0, statSplits: u32 = 0;
 let statVmas: u32 = 0, statOverridden: u32 = 0;
 
 // @ts-ignore: decorator
@@ -75,13 +75,10 @@ export function plan_ops(): usize { return opsPtr; }
 export function plan_op_count(): u32 { return nOps; }
 export function plan_masks(): usize { return outMaskPtr; }
 export function plan_mask_count(): u32 { return nOutMask; }
-export function plan_mask_words(): u32 { return maskWords; }
 export function plan_errnos(): usize { return errnosPtr; }
 export function plan_err_index(): u32 { return errIndex; }
 export function plan_err_other(): u64 { return errOther; }
 export function plan_err_rule(): i32 { return errRule; }
-export function plan_pieces(): u32 { return statPieces; }
-export function plan_runs(): u32 { return statRuns; }
 export function plan_coalesced(): u32 { return statCoalesced; }
 export function plan_splits(): u32 { return statSplits; }
 export function plan_estimated_vmas(): u32 { return statVmas; }
@@ -113,7 +110,7 @@ export function plan_run(): i32 {
   ARENA_REWIND(runMark);
   nOps = 0; nOutMask = 0; opsPtr = 0; outMaskPtr = 0; errnosPtr = 0;
   errIndex = 0; errOther = 0; errRule = 0;
-  statPieces = 0; statRuns = 0; statCoalesced = 0; statSplits = 0; statVmas = 0; statOverridden = 0;
+  statCoalesced = 0; statSplits = 0; statVmas = 0; statOverridden = 0;
   let page = <u64>ctlPageSize(), kpage = <u64>ctlKernelPage();
   if (!isPow2(page) || !isPow2(kpage) || page < 4096 || kpage < 4096 || page < kpage || page > (1 << 30)) {
     return E_PAGE_SIZE;
@@ -285,10 +282,9 @@ export function plan_run(): i32 {
   // 5. Results, statistics, the VMA budget.
   nOps = emitOps();
   nOutMask = emitOutMasks();
-  statPieces = emitPieces();
-  statRuns = emitPolicyRuns();
-  statCoalesced = statPieces - statRuns;
-  statSplits = nOps > statRuns ? nOps - statRuns : 0;
+  let pieces = emitPieces(), runs = emitPolicyRuns();
+  statCoalesced = pieces - runs;
+  statSplits = nOps > runs ? nOps - runs : 0;
   statVmas = emitRuns() + emitGroups();
   let hidden: u32 = 0;
   for (let i: usize = 0; i < n; ++i) if (load<u8>(visible + i) == 0) hidden++;

@@ -35,13 +35,10 @@ export interface EngineExports {
   plan_op_count(): number;
   plan_masks(): number;
   plan_mask_count(): number;
-  plan_mask_words(): number;
   plan_errnos(): number;
   plan_err_index(): number;
   plan_err_other(): bigint;
   plan_err_rule(): number;
-  plan_pieces(): number;
-  plan_runs(): number;
   plan_coalesced(): number;
   plan_splits(): number;
   plan_estimated_vmas(): number;
