@@ -64,7 +64,7 @@ export function rawSyscall(lib: FfiLib, libc: string, retryEintr = false): RawSy
   };
 }
 
-/** An address as a number; user-space addresses stay below 2^53 on every 64-bit Linux ABI. */
+/** An address as a number: user space lies below 2^53 in practice; refused above. */
 function num(addr: bigint): number {
   const n = Number(addr);
   if (!Number.isSafeInteger(n)) throw new RangeError(`Cannot pass address 0x${addr.toString(16)}: above 2^53`);

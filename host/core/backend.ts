@@ -45,8 +45,9 @@ export interface Backend extends KernelHooks {
 export interface KernelHooks {
   /**
    * One mbind(addr, len, mode, mask, maskWords * 64 + 1, flags): the lean path for a single
-   * bind. Addresses are numbers (user space lies below 2^53). With the shim this is a
-   * zero-argument FFI call over a per-thread call block.
+   * bind. Addresses are numbers: user space lies below 2^53 in practice, and bind() takes
+   * this path only for buffers wholly below it. With the shim this is a zero-argument FFI call
+   * over a per-thread call block.
    * @returns 0 or -errno
    */
   mbindOne?(addr: number, len: number, mode: number, flags: number, mask: Uint8Array | null, maskWords: number): number;
@@ -63,7 +64,7 @@ export interface KernelHooks {
    * get_mempolicy(mode, mask, maxnode, addr, flags). `mode` is a 4-byte out view, `mask` has
    * room for maxnode - 1 bits in u64 words; maxnode must be mask.byteLength * 8 + 1 (or the
    * mask empty for a NULL mask).
-   * @returns 0 (or, with MPOL_F_NODE, what the kernel returns) or -errno
+   * @returns 0 or -errno (with MPOL_F_NODE too: the kernel puts the node id in `mode`)
    */
   getMempolicy?(mode: Uint8Array, mask: Uint8Array, maxnode: number, addr: bigint, flags: number): number;
 

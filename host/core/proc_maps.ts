@@ -79,7 +79,9 @@ function collect(out: Mappings, lo: number, hi: number): LineCallback {
  * no page-table walk (numa_maps walks every page table and prints a truncated policy text).
  * The file is streamed through one 64 KiB buffer (streamLines) and parsing stops past `hi`, so
  * this costs about the kernel's ~1 µs per line up to `hi`.
- * Addresses are numbers: user space lies below 2^53 on every 64-bit Linux ABI.
+ * Addresses are numbers, exact below 2^53, where user space lies in practice (with 5-level
+ * paging Linux maps up to 2^56, but only for a process that asks for addresses that high);
+ * snapshotOps refuses batches reaching above 2^53.
  * @param path the maps file (tests pass a fixture)
  * @example
  * ```ts
