@@ -1,6 +1,6 @@
 import { NO_MASK, REQ_SIZE } from "../../assembly/abi.ts";
 import { opAt, opFlags, opMask, opMode } from "./_op_record.ts";
-import { errnoName, type AddressRange } from "./errors.ts";
+import { errnoName, NumaError, type AddressRange } from "./errors.ts";
 import { explainErrno } from "./kernel_error.ts";
 import type { Nodemask } from "./nodemask.ts";
 import { readOp, type EnginePlan, type PlannedOp } from "./plan.ts";
@@ -87,5 +87,19 @@ export function describeFailures(p: EnginePlan, raw: readonly RawFailure[], suff
       range: { addr: op.addr, length: op.length }, at: BigInt(f.at), errno: f.errno, code,
       message: `Cannot bind requests[${at}]: mbind 0x${op.addr.toString(16)}+${op.length} failed with ${code}${where}${covers}: ${why}${suffix}`,
     };
+  });
+}
+
+/**
+ * The NumaError for a failure of a batch.
+ * @example
+ * ```ts
+ * if (!r.ok) throw failureError(r.failed[0]);
+ * ```
+ */
+export function failureError(f: BatchFailure): NumaError {
+  return new NumaError(f.message, {
+    code: f.code, errno: f.errno, syscall: "mbind", index: f.index, arg: `requests[${f.index}].target`,
+    range: { addr: f.op.addr, length: f.op.length },
   });
 }

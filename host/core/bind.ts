@@ -1,114 +1,26 @@
 import { OP_SIZE } from "../../assembly/abi.ts";
-import { OP_WORDS, opAddr, opAt, opLen, opMask, opMode } from "./_op_record.ts";
-import { describeFailures, type BatchFailure, type RawFailure } from "./batch_failures.ts";
+import { describeFailures } from "./batch_failures.ts";
+import type { BatchResult } from "./batch_result.ts";
 import type { Context } from "./context.ts";
-import { NumaError, unsupported } from "./errors.ts";
-import { attachExpectations, opExpectations } from "./expectations.ts";
-import { failureSites, type FailedRange } from "./failure_site.ts";
-import type { EnginePlan, PlanStats } from "./plan.ts";
-import type { ProgressCallback } from "./progress.ts";
-import { opReportedForm } from "./reported_policy.ts";
-import type { RestoreFailure } from "./rollback.ts";
-import { usableNow } from "./usable_nodes.ts";
+import { unsupported } from "./errors.ts";
+import { keepForVerify } from "./expectations.ts";
+import { locateFailures } from "./locate_failures.ts";
+import type { EnginePlan } from "./plan.ts";
 
-export type { BatchFailure } from "./batch_failures.ts";
-export type { RestoreFailure } from "./rollback.ts";
-
-/** Options for bindBatch beyond planning (README "Batches you can trust"). */
-export interface BatchOptions {
-  /** Apply the remaining ops after a failure instead of stopping. Excludes atomic. */
-  continueOnError?: boolean;
-  /**
-   * Snapshot the policy of every mapping the plan touches first; if an op fails, put every
-   * range the batch changed back to its exact prior policy and check it (rolledBack,
-   * restoreFailed). Pages moved by move/moveAll stay where they went.
-   */
-  atomic?: boolean;
-  /**
-   * Issue no mbind for ops whose whole range already has exactly that policy (never for ops
-   * with strict, move or moveAll). Default false: it costs a /proc/self/maps read and a
-   * get_mempolicy per mapping, which only pays when most of a batch is already in force.
-   */
-  skipUnchanged?: boolean;
-  /** Called with (ops done, ops in the plan, call info), at most once per progressIntervalMs and once at the end. */
-  onProgress?: ProgressCallback;
-  /** Least time between two progress calls (default 100 ms; 0: after every slice). */
-  progressIntervalMs?: number;
-}
-
-/** What a batch did. */
-export interface BatchResult {
-  ok: boolean;
-  /** Ops the kernel accepted (before any rollback). */
-  applied: number;
-  /** mbind syscalls issued for the batch (restores not included). */
-  syscalls: number;
-  /** Ops in the plan. */
-  ops: number;
-  /** Ops not issued because their range already had that policy (skipUnchanged). */
-  skipped: number;
-  failed: BatchFailure[];
-  /** An atomic batch failed and every range it changed was restored and read back. */
-  rolledBack: boolean;
-  /** Ranges an atomic batch could not restore to their prior policy: never empty silently. */
-  restoreFailed: RestoreFailure[];
-  /** mbind syscalls the rollback issued. */
-  restoreSyscalls: number;
-  /** The plan's statistics. */
-  stats: PlanStats;
-}
+// The plain path of bindBatch(): a planned batch goes to the kernel in one FFI crossing
+// (bind_batch.ts has the path with options; batch_result.ts the result's type).
 
 /**
  * Checks that the backend can bind at all.
  * @example
  * ```ts
- * requireMbind(ctx.backend);   // throws ENOSYS on a backend without mbind
+ * requireMbind(ctx);   // throws ENOSYS on a backend without mbind
  * ```
  */
 export function requireMbind(ctx: Context): void {
   if (!ctx.backend.mbindBatch) {
     throw unsupported("bind", ctx.backend.name, "mbind");
   }
-}
-
-/**
- * Copies what verify() needs out of the engine (its memory is reused by the next plan) and
- * attaches it to the result: the op records and masks, and which ops took effect.
- * @example
- * ```ts
- * keepForVerify(result, plan, (k) => k < result.syscalls);
- * ```
- */
-export function keepForVerify(result: BatchResult, p: EnginePlan, include: (k: number) => boolean): void {
-  const u32 = p.engine.u32();
-  const ops32 = u32.slice(p.opsAt >>> 2, (p.opsAt >>> 2) + p.count * OP_WORDS);
-  const masks32 = u32.slice(p.masksAt >>> 2, (p.masksAt >>> 2) + Math.max(1, p.engine.x.plan_mask_count()) * p.maskWords * 2);
-  attachExpectations(result, () => opExpectations(ops32, masks32, p.maskWords, include));
-}
-
-/**
- * Where each failed op failed, read from the kernel after the fact (no snapshot was taken).
- * @example
- * ```ts
- * const raw = locateFailures(ctx, plan, [{ op: 2, errno: 14 }]);
- * ```
- */
-export function locateFailures(ctx: Context, p: EnginePlan, failed: { op: number; errno: number }[]): RawFailure[] {
-  if (failed.length === 0) return [];
-  const u32 = p.engine.u32(), usable = usableNow(ctx);
-  const masks32 = u32.subarray(p.masksAt >>> 2);
-  const ops32 = u32.subarray(p.opsAt >>> 2, (p.opsAt >>> 2) + p.count * OP_WORDS);
-  const wants = new Map<string, ReturnType<typeof opReportedForm>>();
-  const ranges: FailedRange[] = failed.map((f) => {
-    const o = opAt(f.op);
-    const lo = opAddr(ops32, o);
-    const key = `${opMode(ops32, o)}/${opMask(ops32, o)}`;
-    let want = wants.get(key);
-    if (!want) wants.set(key, want = opReportedForm(ops32, f.op, masks32, p.maskWords, usable));
-    return { lo, hi: lo + opLen(ops32, o), errno: f.errno, want };
-  });
-  const sites = failureSites(ctx.backend, ranges, ctx.maskWords());
-  return failed.map((f, i) => ({ op: f.op, errno: f.errno, at: sites[i]! }));
 }
 
 /**
@@ -149,18 +61,4 @@ export function applyPlan(ctx: Context, p: EnginePlan, continueOnError: boolean,
     result.failed = describeFailures(p, locateFailures(ctx, p, bad));
   }
   return result;
-}
-
-/**
- * The NumaError for a failure of a batch.
- * @example
- * ```ts
- * if (!r.ok) throw failureError(r.failed[0]);
- * ```
- */
-export function failureError(f: BatchFailure): NumaError {
-  return new NumaError(f.message, {
-    code: f.code, errno: f.errno, syscall: "mbind", index: f.index, arg: `requests[${f.index}].target`,
-    range: { addr: f.op.addr, length: f.op.length },
-  });
 }

@@ -1,6 +1,8 @@
 import { NO_MASK } from "../../assembly/abi.ts";
 import { OP_WORDS, opAddr, opAt, opLen, opMask, opMode } from "./_op_record.ts";
+import type { BatchResult } from "./batch_result.ts";
 import { Nodemask } from "./nodemask.ts";
+import type { EnginePlan } from "./plan.ts";
 
 /** A range and the policy the kernel should report for it (mbind's mode | mode flags, and mask). */
 export interface Expectation {
@@ -66,4 +68,19 @@ export function opExpectations(ops32: Uint32Array, masks32: Uint32Array, maskWor
     out.push({ addr, end: addr + opLen(ops32, o), mode: opMode(ops32, o), nodes, op: k });
   }
   return out;
+}
+
+/**
+ * Copies what verify() needs out of the engine (its memory is reused by the next plan) and
+ * attaches it to the result: the op records and masks, and which ops took effect.
+ * @example
+ * ```ts
+ * keepForVerify(result, plan, (k) => k < result.syscalls);
+ * ```
+ */
+export function keepForVerify(result: BatchResult, p: EnginePlan, include: (k: number) => boolean): void {
+  const u32 = p.engine.u32();
+  const ops32 = u32.slice(p.opsAt >>> 2, (p.opsAt >>> 2) + p.count * OP_WORDS);
+  const masks32 = u32.slice(p.masksAt >>> 2, (p.masksAt >>> 2) + Math.max(1, p.engine.x.plan_mask_count()) * p.maskWords * 2);
+  attachExpectations(result, () => opExpectations(ops32, masks32, p.maskWords, include));
 }

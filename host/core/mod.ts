@@ -1,6 +1,7 @@
 // Runtime-neutral core: the API over an abstract backend. The package entry (host/mod.ts)
 // binds it to the backend chosen for the runtime.
 export * from "./backend.ts";
+export * from "./batch_result.ts";
 export * from "./bind.ts";
 export * from "./engine.ts";
 export * from "./engine_control.ts";
@@ -36,6 +37,7 @@ export * from "./skip_unchanged.ts";
 export * from "./rollback.ts";
 export * from "./request_index.ts";
 export * from "./failure_site.ts";
+export * from "./locate_failures.ts";
 export * from "./batch_failures.ts";
 export * from "./expectations.ts";
 export * from "./apply_ops.ts";

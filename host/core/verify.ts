@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import {
   MPOL_BIND, MPOL_INTERLEAVE, MPOL_MODE_FLAGS, MPOL_PREFERRED_MANY, MPOL_WEIGHTED_INTERLEAVE,
 } from "../../assembly/abi.ts";
-import type { BatchResult } from "./bind.ts";
+import type { BatchResult } from "./batch_result.ts";
 import type { Context } from "./context.ts";
 import type { AddressRange } from "./errors.ts";
 import { expectationsOf, type Expectation } from "./expectations.ts";

@@ -1,4 +1,6 @@
-import { applyPlan, failureError, type BatchOptions, type BatchResult } from "../bind.ts";
+import { failureError } from "../batch_failures.ts";
+import type { BatchOptions, BatchResult } from "../batch_result.ts";
+import { applyPlan } from "../bind.ts";
 import { bindCarefully, needsCarefulPath } from "../bind_batch.ts";
 import { leanBind } from "../bind_one.ts";
 import type { Context } from "../context.ts";

@@ -1,5 +1,6 @@
 import { pageUp } from "../_pages.ts";
-import { applyPlan, failureError } from "../bind.ts";
+import { failureError } from "../batch_failures.ts";
+import { applyPlan } from "../bind.ts";
 import type { Context } from "../context.ts";
 import { invalid } from "../errors.ts";
 import { planInEngine } from "../plan.ts";
