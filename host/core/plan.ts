@@ -1,6 +1,6 @@
 import * as abi from "../../assembly/abi.ts";
 import { bufferBases } from "./_buffer_bases.ts";
-import { OP_WORDS, opAt, opBigAddr, opBigLen, opFlags, opMask, opMode, opRequest } from "./_op_record.ts";
+import { opAt, opBigAddr, opBigLen, opFlags, opMask, opMode, opRequest } from "./_op_record.ts";
 import { getBigU64, setBigU64, setU64 } from "./_u64.ts";
 import { MAX_MASK_WORDS, type Engine } from "./engine.ts";
 import { writeControl } from "./engine_control.ts";
@@ -8,7 +8,7 @@ import { ERRNO, invalid, NumaError } from "./errors.ts";
 import { DEFAULT_KERNEL_FACTS, type KernelFacts } from "./kernel_facts.ts";
 import { Nodemask, type NodeContext } from "./nodemask.ts";
 import { planError } from "./plan_errors.ts";
-import { mappingDelta } from "./vma_budget.ts";
+import { settleBudget, vmaBudget } from "./vma_budget.ts";
 import { engineOptions, type PlanOptions } from "./plan_options.ts";
 import {
   fromKernelPolicy, toKernelFlags, toKernelPolicy, type BindFlags, type KernelPolicy, type Mode,
@@ -79,9 +79,6 @@ export interface EnginePlan {
   /** The alignment granule buffers were shrunk to (PlanOptions.pageSize). */
   pageSize: number;
 }
-
-/** Plans adding at most this many mappings may use a map count up to a second old. */
-const FEW_MAPPINGS = 64;
 
 /**
  * Writes requests into the engine as packed records and plans them in one engine call.
@@ -176,37 +173,17 @@ export function planInEngine(engine: Engine, requests: readonly BindRequest[], o
   u32.set(weights, x.plan_weight_table() >>> 2);
   engine.putMaskOnce(abi.SLOT_USABLE, facts.usable, MAX_MASK_WORDS);
   const kf = k ?? DEFAULT_KERNEL_FACTS;
-  const maxMapCount = eo.maxMapCount ?? k?.maxMapCount ?? 0;
-  // The engine plans against the limit less the reserve kept for the runtime (0: no budget).
-  const reserve = maxMapCount === 0 ? 0 : Math.min(eo.mapReserve, maxMapCount - 1);
-  const budget = maxMapCount - reserve;
-  // The map count costs ~1 µs per mapping to read, so a small plan may use one read in the last
-  // second; a plan adding many mappings, or one the budget refuses, is checked on a fresh count.
-  const counted = maxMapCount === 0 || eo.mapCount !== undefined || !k;
-  let mapCount = maxMapCount === 0 ? 0 : eo.mapCount ?? k?.mapCount(false) ?? 0;
+  const vb = vmaBudget(eo, k);
   writeControl(engine, {
     pageSize: eo.pageSize, kernelPageSize: facts.pageSize, overlapError: eo.overlapError,
     blockMode: eo.blockMode, chunk: eo.chunk, block: eo.block,
     huge: eo.hugePageAlign ? BigInt(kf.hugePageSize) : 0n,
-    maxMapCount: budget, mapCount,
+    maxMapCount: vb.budget, mapCount: vb.mapCount,
     maxNumNodes: kf.maxNumNodes, capSysNice: kf.capSysNice, mpolMax: kf.mpolMax,
     balancingModes: kf.balancingModes, weightModes: eo.weightModes,
   });
 
-  let code = x.plan_run();
-  if (!counted && (code === abi.E_VMA_BUDGET || (code === abi.OK && x.plan_estimated_vmas() > FEW_MAPPINGS))) {
-    mapCount = k!.mapCount(true);
-    code = x.plan_budget(mapCount, budget);
-  }
-  // The estimate is an upper bound that ignores merges. Where it fails the budget, bound the
-  // change by the mappings the ops actually overlap: binding a region back to one policy
-  // (which merges its mappings) must work even at the limit, and a plan that cannot raise the
-  // count never makes things worse, reserve or not.
-  if (code === abi.E_VMA_BUDGET && k) {
-    const ops = x.plan_ops() >>> 2, n = x.plan_op_count();
-    const delta = mappingDelta(engine.u32().subarray(ops, ops + n * OP_WORDS), n);
-    if (delta <= 0 || mapCount + delta <= budget) code = abi.OK;
-  }
+  const code = settleBudget(engine, x.plan_run(), vb, k);
   const stats: PlanStats = {
     requests: n, ops: x.plan_op_count(), coalesced: x.plan_coalesced(), splits: x.plan_splits(),
     estimatedVmas: x.plan_estimated_vmas(), overridden: x.plan_overridden(),
@@ -216,7 +193,7 @@ export function planInEngine(engine: Engine, requests: readonly BindRequest[], o
       index: x.plan_err_index(), other: x.plan_err_other(), rule: x.plan_err_rule(), requests: n,
       requestAt: (i: number) => (i < n ? requestRecord(engine, base, i, kps[i]!) : undefined),
       usable: facts.usable, opts: eo, stats, kernel: kf, kernelPage: facts.pageSize,
-      mapCount, maxMapCount, mapReserve: reserve,
+      mapCount: vb.mapCount, maxMapCount: vb.maxMapCount, mapReserve: vb.reserve,
     });
   }
   return {
