@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Backend } from "../core/backend.ts";
-import { availabilityFromProbe } from "../core/kernel_error.ts";
+import { availabilityFromProbe } from "../core/availability.ts";
 import { packageRoot } from "../core/package_root.ts";
 import { loadFfi } from "./ffi_rs_lib.ts";
 import { withFfiLock } from "./ffi_rs_lock.ts";

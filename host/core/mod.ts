@@ -26,6 +26,7 @@ export * from "./compare_numa_maps.ts";
 export * from "./kernel_policy_text.ts";
 export * from "./context.ts";
 export * from "./kernel_error.ts";
+export * from "./availability.ts";
 export * from "./page_status.ts";
 export * from "./proc_facts.ts";
 export type { MoveOptions } from "./move_pages.ts";
