@@ -9,6 +9,13 @@ interface Allocation { addr: bigint; length: bigint; freed: boolean }
  * mapping in place: an external ArrayBuffer cannot be detached, so a stale view must find
  * readable memory rather than a hole. The address range itself is unmapped when the buffer is
  * garbage-collected (FinalizationRegistry), or at once if it never escaped (failed alloc).
+ * @example Basic usage
+ * ```ts
+ * const a = new Allocations(openBackend());
+ * const { buffer } = a.map(4096n, 4096);
+ * a.free(buffer);
+ * expect(a.isFreed(buffer)).toBe(true);
+ * ```
  */
 export class Allocations {
   readonly #live = new WeakMap<ArrayBuffer, Allocation>();

@@ -47,7 +47,15 @@ export interface EngineExports {
 
 let compiled: WebAssembly.Module | undefined;
 
-/** The compiled engine module, read from build/engine.wasm once per process. */
+/**
+ * The compiled engine module, read from build/engine.wasm once per process. Throws when the
+ * file is missing (the package was not built).
+ * @example Basic usage
+ * ```ts
+ * const e = new Engine(engineModule());
+ * expect(WebAssembly.Module.imports(engineModule())).toEqual([]);
+ * ```
+ */
 export function engineModule(): WebAssembly.Module {
   if (!compiled) {
     const path = join(packageRoot(import.meta.url), "build", "engine.wasm");
@@ -167,7 +175,15 @@ export const MAX_MASK_WORDS = MASK_SLOT_BYTES / 8;
 
 let shared: Engine | undefined;
 
-/** A process-wide engine for stateless helpers (Nodemask set operations and formats). */
+/**
+ * A process-wide engine for stateless helpers (Nodemask set operations and formats), made on
+ * first use. Planning uses each context's own engine instead: a plan lives in engine memory
+ * until it is applied.
+ * @example Basic usage
+ * ```ts
+ * expect(sharedEngine()).toBe(sharedEngine());
+ * ```
+ */
 export function sharedEngine(): Engine {
   return (shared ??= new Engine());
 }

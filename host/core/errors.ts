@@ -93,6 +93,12 @@ export function unsupported(action: string, backend: string, syscall: string): N
  * Builds the NumaError for input refused before any syscall (EINVAL from "validate").
  * @param arg the argument at fault
  * @param message "Cannot X: rule, current value is V"
+ * @param extra more NumaError fields (index, range, cause)
+ * @example Basic usage
+ * ```ts
+ * const e = invalid("bytes", "Cannot alloc: bytes must be in 1..2^53-1, current value is 0");
+ * expect(e).toMatchObject({ code: "EINVAL", errno: 22, syscall: "validate", arg: "bytes" });
+ * ```
  */
 export function invalid(arg: string, message: string, extra: Partial<NumaErrorInit> = {}): NumaError {
   return new NumaError(message, { code: "EINVAL", syscall: "validate", arg, ...extra });

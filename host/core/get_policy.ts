@@ -7,9 +7,30 @@ import { fromKernelPolicy, type Policy } from "./policy.ts";
 /** A policy as the kernel reports it: nodes always present (empty for default/local). */
 export type PolicyInfo = Policy & { nodes: Nodemask };
 
-/** get_mempolicy flags. */
+/**
+ * get_mempolicy flag: return a node id in `mode` (the node of the page at addr with
+ * MPOL_F_ADDR, else the thread's next interleave node).
+ * @example Basic usage
+ * ```ts
+ * const s = snapshotPolicies(backend, BigUint64Array.of(addr), 1, MPOL_F_ADDR | MPOL_F_NODE);
+ * ```
+ */
 export const MPOL_F_NODE = 1;
+/**
+ * get_mempolicy flag: report the policy of the mapping holding addr instead of the thread's.
+ * @example Basic usage
+ * ```ts
+ * expect(getMempolicy(backend, addr, MPOL_F_ADDR, 1).mode).toBe(0);   // an unbound mapping
+ * ```
+ */
 export const MPOL_F_ADDR = 2;
+/**
+ * get_mempolicy flag: report the nodes this task may use (its cpuset's Mems_allowed).
+ * @example Basic usage
+ * ```ts
+ * expect(getMempolicy(backend, 0n, MPOL_F_MEMS_ALLOWED, 1).mask.has(0)).toBe(true);
+ * ```
+ */
 export const MPOL_F_MEMS_ALLOWED = 4;
 
 /**

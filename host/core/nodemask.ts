@@ -157,11 +157,26 @@ export class Nodemask {
   /** A copy of the mask as u32 halves of u64 words, `words64` words long (or longer if asked). */
   toWords(words64 = this.words64): Uint32Array { return padTo(this.#w, 2 * Math.max(words64, this.words64)); }
 
+  /**
+   * Whether node `n` is in the mask (false for anything that is not a node id).
+   * @example Basic usage
+   * ```ts
+   * expect(Nodemask.of(0, 3).has(3)).toBe(true);
+   * expect(Nodemask.of(0, 3).has(1)).toBe(false);
+   * ```
+   */
   has(n: number): boolean {
     if (!Number.isInteger(n) || n < 0 || n >= this.#w.length * 32) return false;
     return (this.#w[n >>> 5]! & (1 << (n & 31))) !== 0;
   }
 
+  /**
+   * How many nodes the mask holds.
+   * @example Basic usage
+   * ```ts
+   * expect(Nodemask.parse("!2", { configured: [0, 1, 2, 3], allowed: [0, 1, 2, 3] }).size).toBe(3);
+   * ```
+   */
   get size(): number {
     const w = this.#w;
     if (w.length <= 2 * JS_POPCOUNT_WORDS) {
@@ -174,8 +189,15 @@ export class Nodemask {
     return e.x.mask_popcount(this.words64);
   }
 
-  /** Whether no node is set: the words are trimmed, so only an empty mask is one zero word. */
+  /**
+   * Whether the mask holds no node.
+   * @example Basic usage
+   * ```ts
+   * expect(Nodemask.of(1).intersect(Nodemask.of(2)).isEmpty).toBe(true);
+   * ```
+   */
   get isEmpty(): boolean {
+    // The words are trimmed to the highest set bit, so only the empty mask is one zero word.
     return this.#w.length === 2 && (this.#w[0]! | this.#w[1]!) === 0;
   }
 
@@ -224,10 +246,40 @@ export class Nodemask {
 
   [Symbol.for("nodejs.util.inspect.custom")](): string { return `Nodemask(${this.toList()})`; }
 
+  /**
+   * The nodes in either mask.
+   * @example Basic usage
+   * ```ts
+   * expect(Nodemask.of(0).union(Nodemask.of(64)).toList()).toBe("0,64");
+   * ```
+   */
   union(o: Nodemask): Nodemask { return this.#op("mask_union", o); }
+
+  /**
+   * The nodes in both masks.
+   * @example Basic usage
+   * ```ts
+   * expect(Nodemask.of(0, 1, 2).intersect(Nodemask.of(1, 2, 3)).toList()).toBe("1-2");
+   * ```
+   */
   intersect(o: Nodemask): Nodemask { return this.#op("mask_intersect", o); }
+
+  /**
+   * The nodes in this mask and not in `o`.
+   * @example Basic usage
+   * ```ts
+   * expect(Nodemask.of(0, 1, 2).difference(Nodemask.of(1)).toList()).toBe("0,2");
+   * ```
+   */
   difference(o: Nodemask): Nodemask { return this.#op("mask_difference", o); }
 
+  /**
+   * Whether both masks hold the same nodes, whatever their widths.
+   * @example Basic usage
+   * ```ts
+   * expect(Nodemask.of(0, 100).difference(Nodemask.of(100)).equals(Nodemask.of(0))).toBe(true);
+   * ```
+   */
   equals(o: Nodemask): boolean {
     const words = Math.max(this.words64, o.words64);
     const e = sharedEngine();

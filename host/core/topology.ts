@@ -44,7 +44,14 @@ function meminfo(text: string | undefined, key: string): number {
   return m ? Number(m[1]) * 1024 : 0;
 }
 
-/** Base page size from the auxiliary vector (AT_PAGESZ = 6), 4096 if it cannot be read. */
+/**
+ * Base page size from the auxiliary vector (AT_PAGESZ = 6), 4096 if it cannot be read.
+ * @param root where /proc is found (tests point at a fake tree)
+ * @example Basic usage
+ * ```ts
+ * expect(pageSizeFromAuxv() % 4096).toBe(0);
+ * ```
+ */
 export function pageSizeFromAuxv(root = "/"): number {
   try {
     const b = readFileSync(join(root, "proc/self/auxv"));
