@@ -69,7 +69,7 @@ export const E_EMPTY_RANGE = 3; //    raw range of zero length               (er
 export const E_WRAP = 4; //           addr + len wraps                       (err_index = request)
 export const E_OVERLAP = 5; //        overlap with overlap = 'error'         (err_index, err_other)
 export const E_MASK_INDEX = 6; //     request names a mask the table lacks   (err_index = request)
-export const E_NODES_UNUSABLE = 7; // (kept for compatibility; now reported as E_RULE/V_NODES_UNUSABLE)
+// 7 was E_NODES_UNUSABLE, now reported as E_RULE with V_NODES_UNUSABLE: never reuse it.
 export const E_PAGE_SIZE = 8; //      page size not a power of two >= 4096, or below the kernel's
 export const E_MASK_WORDS = 9; //     mask width outside 1..512 words
 export const E_RULE = 10; //          a kernel rule refuses the request     (err_index, err_rule = V_*)

@@ -69,7 +69,10 @@ export function emitFailRule(): i32 { return failRule; }
   if (failCode == OK) { failCode = code; failReq = req; failRule = rule; }
 }
 
-/** Op mask index holding the `bytes` at `src`, whose summary is `summary`. */
+/**
+ * Takes the next op mask index for the mask the caller has just written at that index in the
+ * op mask table, and records the mask's summary.
+ */
 // @ts-ignore: decorator
 @inline function newOut(summary: u32): u32 {
   let at = nOut++;

@@ -1,14 +1,13 @@
 // The range planner: requests (packed records, abi.ts) in, the minimum list of mbind ops out,
-// in one call per batch (README "Plan options"). Phases: intern masks; resolve each request
-// (kernel rules, page alignment); order and resolve overlaps (sorted-disjoint fast path,
-// last-wins painting, or refusal); emit ops (blocks, chunks, coalescing, per-op validation);
-// check the VMA budget. Every buffer comes from the arena, taken before the loops that use it.
+// in one call per batch (README "Plan options"). Phases: intern masks (plan_masks.ts); resolve
+// each request (plan_resolve.ts: kernel rules, page alignment, policy ids); order and resolve
+// overlaps (sorted-disjoint fast path, last-wins painting in plan_paint.ts, or refusal); emit
+// ops (plan_emit.ts: blocks, chunks, coalescing, per-op validation); check the VMA budget.
+// Every buffer comes from the arena, taken before the loops that use it.
 import {
-  E_MASK_INDEX, E_MASK_WORDS, E_NO_FULL_PAGE, E_OPTIONS, E_OVERLAP, E_PAGE_SIZE, E_RULE,
-  E_MEMORY, E_TOO_MANY_OPS, E_UNALIGNED, E_EMPTY_RANGE, E_VMA_BUDGET, E_WEIGHT, E_WRAP, KIND_BUFFER,
-  MASK_SLOT_BYTES, MPOL_BIND, MPOL_PREFERRED, NO_MASK, OK,
-  OVERLAP_ERROR, REQ_ADDR, REQ_FLAGS, REQ_KIND, REQ_LEN, REQ_MASK, REQ_MODE, REQ_SIZE,
-  V_NOOP, V_OK, CTL_BLOCK_MODE, CTL_OVERLAP, CTL_HUGE, CTL_BLOCK, CTL_CHUNK,
+  CTL_BLOCK, CTL_BLOCK_MODE, CTL_CHUNK, CTL_HUGE, CTL_OVERLAP, E_MASK_WORDS, E_MEMORY, E_OPTIONS,
+  E_OVERLAP, E_PAGE_SIZE, E_TOO_MANY_OPS, E_VMA_BUDGET, MASK_SLOT_BYTES, MPOL_BIND, MPOL_PREFERRED,
+  OK, OVERLAP_ERROR, REQ_SIZE,
 } from "./abi";
 import {
   ctlBlock, ctlBlockMode, ctlChunk, ctlHuge, ctlKernelPage, ctlMapCount, ctlMaxMap,
@@ -19,13 +18,15 @@ import {
   emitPiece, emitPieces, emitPolicyRuns, emitRuns, emitSetup,
 } from "./plan_emit";
 import {
-  BUILD_SEQUENCES, INTERN_MASKS, IS_INTERLEAVE, SEQ_KEY, seqAtTable, seqCount, seqCumTable, seqEntries,
-  seqIndexTable, seqLenTable, seqNodeTable,
+  BUILD_SEQUENCES, INTERN_MASKS, seqAtTable, seqCount, seqCumTable, seqEntries, seqIndexTable,
+  seqLenTable, seqNodeTable,
 } from "./plan_masks";
 import { PAINT } from "./plan_paint";
+import {
+  RESOLVE_REQUESTS, resolveBound, resolveFailReq, resolveFailRule, resolveSortedDisjoint,
+} from "./plan_resolve";
 import { ARENA_RESET, ARENA_REWIND, ARENA_TOP, TAKE } from "./util/arena";
 import { RADIX_SORT_U64 } from "./util/sort";
-import { MS_EMPTY, VERDICT_CREATE, VERDICT_POLICY, VERDICT_RANGE } from "./validate";
 
 /** Most ops one plan may hold (32 bytes each: 1 GiB). */
 // @ts-ignore: decorator
@@ -37,7 +38,7 @@ let weightPtr: usize = 0, nWeight: u32 = 0, runMark: usize = 0;
 // Outputs.
 let opsPtr: usize = 0, nOps: u32 = 0, outMaskPtr: usize = 0, nOutMask: u32 = 0;
 let errnosPtr: usize = 0, errIndex: u32 = 0, errOther: u64 = 0, errRule: i32 = 0;
-let statPieces: u32 = 0, statRuns: u32 = 0, statCoalesced: u32 = 0, statSplits: u32 = 0;
+let statCoalesced: u32 = 0, statSplits: u32 = 0;
 let statVmas: u32 = 0, statOverridden: u32 = 0;
 
 // @ts-ignore: decorator
@@ -75,13 +76,10 @@ export function plan_ops(): usize { return opsPtr; }
 export function plan_op_count(): u32 { return nOps; }
 export function plan_masks(): usize { return outMaskPtr; }
 export function plan_mask_count(): u32 { return nOutMask; }
-export function plan_mask_words(): u32 { return maskWords; }
 export function plan_errnos(): usize { return errnosPtr; }
 export function plan_err_index(): u32 { return errIndex; }
 export function plan_err_other(): u64 { return errOther; }
 export function plan_err_rule(): i32 { return errRule; }
-export function plan_pieces(): u32 { return statPieces; }
-export function plan_runs(): u32 { return statRuns; }
 export function plan_coalesced(): u32 { return statCoalesced; }
 export function plan_splits(): u32 { return statSplits; }
 export function plan_estimated_vmas(): u32 { return statVmas; }
@@ -99,10 +97,6 @@ export function plan_overridden(): u32 { return statOverridden; }
   return code;
 }
 
-/** Multiples of `x` strictly inside (s, e): the cuts a block or chunk size makes there. */
-// @ts-ignore: decorator
-@inline function cuts(s: u64, e: u64, x: u64): u64 { return (e - 1) / x - s / x; }
-
 /**
  * Plans the batch written after plan_input with the options and facts in the control block.
  * Returns OK or an E_* code; plan_err_index() names the request at fault, plan_err_rule()
@@ -113,7 +107,7 @@ export function plan_run(): i32 {
   ARENA_REWIND(runMark);
   nOps = 0; nOutMask = 0; opsPtr = 0; outMaskPtr = 0; errnosPtr = 0;
   errIndex = 0; errOther = 0; errRule = 0;
-  statPieces = 0; statRuns = 0; statCoalesced = 0; statSplits = 0; statVmas = 0; statOverridden = 0;
+  statCoalesced = 0; statSplits = 0; statVmas = 0; statOverridden = 0;
   let page = <u64>ctlPageSize(), kpage = <u64>ctlKernelPage();
   if (!isPow2(page) || !isPow2(kpage) || page < 4096 || kpage < 4096 || page < kpage || page > (1 << 30)) {
     return E_PAGE_SIZE;
@@ -156,82 +150,11 @@ export function plan_run(): i32 {
     || polFlags == 0 || polCanon == 0 || polSeq == 0) return refuse(E_MEMORY, 0, 0);
   memory.fill(polTable, 0, cap << 2);
   memory.fill(visible, 0, n);
-  let shift = <u64>ctz(page), pm = page - 1;
-  let nPol: u32 = 0, lastMode: i32 = 0, lastFlags: u32 = 0, lastMask: u32 = 0, lastPol: u32 = NO_MASK;
-  let sortedDisjoint = true, prevEnd: u64 = 0, bound: u64 = 0;
-  let seqIdx = block != 0 ? seqIndexTable() : 0;
-  for (let i: usize = 0; i < n; ++i) {
-    let r = reqPtr + i * REQ_SIZE;
-    let addr = load<u64>(r + REQ_ADDR), len = load<u64>(r + REQ_LEN);
-    let mode = load<i32>(r + REQ_MODE), flags = load<u32>(r + REQ_FLAGS);
-    let mi = load<u32>(r + REQ_MASK);
-    if (mi != NO_MASK && <usize>mi >= m) return refuse(E_MASK_INDEX, <u32>i, 0);
-    let c = mi == NO_MASK ? NO_MASK : load<u32>(canon + (<usize>mi << 2));
-    let has = c != NO_MASK;
-    let sum = has ? load<u32>(summary + (<usize>c << 2)) : MS_EMPTY;
-    let v = VERDICT_POLICY(mode, has, <u64>words, sum, flags);
-    if (v != V_OK) { errRule = v; return refuse(E_RULE, <u32>i, 0); }
-    let s: u64, e: u64;
-    if ((load<u32>(r + REQ_KIND) & KIND_BUFFER) != 0) {
-      let end = addr + len;
-      if (end < addr) return refuse(E_WRAP, <u32>i, 0);
-      s = (addr + pm) & ~pm; // wraps to 0 at the top of the space; e <= s catches it
-      e = end & ~pm;
-      if ((s == 0 && addr != 0) || e <= s) return refuse(E_NO_FULL_PAGE, <u32>i, 0);
-    } else {
-      v = VERDICT_RANGE(addr, len);
-      if (v != V_OK && v != V_NOOP) { errRule = v; return refuse(E_RULE, <u32>i, 0); }
-      if (len == 0) return refuse(E_EMPTY_RANGE, <u32>i, 0);
-      if (addr + len < addr || addr + len == 0) return refuse(E_WRAP, <u32>i, 0);
-      if (((addr | len) & pm) != 0) return refuse(E_UNALIGNED, <u32>i, 0);
-      s = addr; e = addr + len;
-    }
-    v = VERDICT_CREATE(mode, has, sum);
-    if (v != V_OK) { errRule = v; return refuse(E_RULE, <u32>i, 0); }
-    // Policy id: (mode, flags, canonical mask), interned; consecutive repeats skip the hash.
-    let pol: u32 = 0;
-    if (lastPol != NO_MASK && mode == lastMode && flags == lastFlags && c == lastMask) {
-      pol = lastPol;
-    } else {
-      let h = (<u32>mode * 0x9e3779b1) ^ (flags * 0x85ebca77) ^ (c * 0xc2b2ae3d);
-      let slot = <usize>(h ^ (h >>> 15)) & (cap - 1);
-      while (true) {
-        let at = load<u32>(polTable + (slot << 2));
-        if (at == 0) {
-          pol = nPol++;
-          store<u32>(polTable + (slot << 2), pol + 1);
-          let pp = <usize>pol << 2;
-          store<i32>(polMode + pp, mode);
-          store<u32>(polFlags + pp, flags);
-          store<u32>(polCanon + pp, c);
-          let q = NO_MASK;
-          if (block != 0 && has && IS_INTERLEAVE(mode)) {
-            q = load<u32>(seqIdx + (SEQ_KEY(c, mode, weightModes) << 2));
-            if (q == NO_MASK || load<u32>(seqLenTable() + (<usize>q << 2)) == 0) return refuse(E_WEIGHT, <u32>i, 0);
-          }
-          store<u32>(polSeq + pp, q);
-          break;
-        }
-        let pp = <usize>(at - 1) << 2;
-        if (load<i32>(polMode + pp) == mode && load<u32>(polFlags + pp) == flags && load<u32>(polCanon + pp) == c) {
-          pol = at - 1;
-          break;
-        }
-        slot = (slot + 1) & (cap - 1);
-      }
-      lastPol = pol; lastMode = mode; lastFlags = flags; lastMask = c;
-    }
-    store<u32>(reqPol + (i << 2), pol);
-    store<u64>(starts + (i << 3), s >>> shift);
-    store<u64>(ends + (i << 3), e >>> shift);
-    if (i > 0 && s < prevEnd) sortedDisjoint = false;
-    prevEnd = e;
-    // Ops this request can add: its pieces (two per request bounds the painted segments) and
-    // the block and chunk cuts inside it.
-    bound += 2;
-    if (block != 0 && load<u32>(polSeq + (<usize>pol << 2)) != NO_MASK) bound += cuts(s, e, block);
-    if (chunk != 0) bound += cuts(s, e, chunk);
-  }
+  let shift = <u64>ctz(page);
+  let code = RESOLVE_REQUESTS(reqPtr, n, m, words, canon, summary, page, block, chunk, weightModes,
+    block != 0 ? seqIndexTable() : 0, starts, ends, reqPol, polTable, cap, polMode, polFlags, polCanon, polSeq);
+  if (code != OK) { errRule = resolveFailRule(); return refuse(code, resolveFailReq(), 0); }
+  let sortedDisjoint = resolveSortedDisjoint(), bound = resolveBound();
   if (bound > MAX_OPS) return refuse(E_TOO_MANY_OPS, 0, bound);
 
   // 3. Output tables.
@@ -285,10 +208,9 @@ export function plan_run(): i32 {
   // 5. Results, statistics, the VMA budget.
   nOps = emitOps();
   nOutMask = emitOutMasks();
-  statPieces = emitPieces();
-  statRuns = emitPolicyRuns();
-  statCoalesced = statPieces - statRuns;
-  statSplits = nOps > statRuns ? nOps - statRuns : 0;
+  let pieces = emitPieces(), runs = emitPolicyRuns();
+  statCoalesced = pieces - runs;
+  statSplits = nOps > runs ? nOps - runs : 0;
   statVmas = emitRuns() + emitGroups();
   let hidden: u32 = 0;
   for (let i: usize = 0; i < n; ++i) if (load<u8>(visible + i) == 0) hidden++;

@@ -1,4 +1,4 @@
-// Planning benchmark (README "Benchmark"): 1M sorted ranges and 1M random overlapping ranges,
+// Planning benchmark (README "Benchmarks", "Planning"): 1M sorted ranges and 1M random overlapping ranges,
 // planned by the Wasm engine and by a careful TypeScript port of the same algorithm
 // (bench/ts_planner.ts), in one run, reported as µs per range and as a ratio. Not a test: the
 // numbers depend on the machine and its load. Run with `npm run bench`; BENCH_N and BENCH_REPS

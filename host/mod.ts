@@ -2,24 +2,22 @@
 import { openBackend } from "./backends/open_backend.ts";
 import { createNumabind, type Numabind } from "./core/numabind.ts";
 
-export { createNumabind, Nodemask, NodestringError, NumaError, errnoName, parseNumaMaps, readTopology } from "./core/mod.ts";
-export { countPageStatuses, describePageStatus } from "./core/mod.ts";
+export {
+  countPageStatuses, createNumabind, describePageStatus, errnoName, Nodemask, NodestringError, NumaError,
+  parseNumaMaps, readTopology,
+} from "./core/mod.ts";
 export type {
   Availability, Backend, BatchFailure, BatchOptions, BatchResult, BindFlags, BindOptions, BindRequest,
-  Mode, NodeContext, NodeInfo, NumaMapsEntry, OciMemoryPolicy, Plan, PlannedOp, PlanOptions, PlanStats, Policy,
-  PolicyInfo, PolicyInput, RawRange,
-  Target, Topology,
+  Mismatch, Mode, MoveOptions, NodeContext, NodeInfo, NumaMapsEntry, OciMemoryPolicy, Plan, PlannedOp,
+  PlanOptions, PlanStats, Policy, PolicyInfo, PolicyInput, ProgressCallback, ProgressInfo, RawRange,
+  RestoreFailure, Target, Topology, VerifyOptions, VerifyReport,
 } from "./core/mod.ts";
-export type { MoveOptions } from "./core/mod.ts";
-export type { Mismatch, ProgressCallback, ProgressInfo, RestoreFailure, VerifyOptions, VerifyReport } from "./core/mod.ts";
 export { openBackend } from "./backends/open_backend.ts";
 
 /** The default instance, over the backend for this runtime. */
 export const numabind: Numabind = createNumabind(openBackend());
 
 export const {
-  plan, bind, bindBatch, getPolicy, numaMaps, alloc, free, isFreed, topology, refreshTopology, available,
+  plan, bind, bindBatch, verify, getPolicy, numaMaps, alloc, free, isFreed, topology, refreshTopology,
+  available, locate, movePages, migratePages, getThreadPolicy, setThreadPolicy,
 } = numabind;
-export const { locate, movePages, migratePages } = numabind;
-export const { verify } = numabind;
-export const { getThreadPolicy, setThreadPolicy } = numabind;

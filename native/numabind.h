@@ -18,9 +18,12 @@ struct nb_op {
 };
 #define NB_NO_MASK 0xffffffffu
 
-/* Widest mask any entry point takes: 32768 nodes, numabind's limit (the kernel refuses
- * maxnode - 1 > PAGE_SIZE * 8 too). Wider answers -EINVAL without a syscall, which also lets
- * the host resolve every symbol once at load with calls that reach no kernel. */
+/* Widest mask numabind builds: 32768 nodes (the kernel refuses maxnode - 1 > PAGE_SIZE * 8).
+ * numabind_migrate_pages, numabind_set_mempolicy and numabind_get_mempolicy answer a wider
+ * mask_words with -EINVAL without a syscall (the call block's entry points do the same above
+ * NB_CALL_MASK_WORDS), which lets the host resolve them once at load with calls that reach no
+ * kernel. The batch entry points pass mask_words on unchecked; the host resolves them with
+ * empty batches. */
 #define NB_MAX_MASK_WORDS 512
 
 /* Options for numabind_mbind_batch. */

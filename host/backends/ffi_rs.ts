@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Backend } from "../core/backend.ts";
-import { availabilityFromProbe } from "../core/kernel_error.ts";
+import { availabilityFromProbe } from "../core/availability.ts";
 import { packageRoot } from "../core/package_root.ts";
 import { loadFfi } from "./ffi_rs_lib.ts";
 import { withFfiLock } from "./ffi_rs_lock.ts";
@@ -77,9 +77,9 @@ function openLocked(lib: Exclude<ReturnType<typeof loadFfi>, string>, nr: NonNul
     // that denies it (Docker's default, without CAP_SYS_NICE).
     probe: () => ({
       ...availabilityFromProbe(name, path, {
-        get_mempolicy: sys(nr.get_mempolicy, 0, 0, 0, 0, 0),
-        mbind: sys(nr.mbind, 0, 0, 0, 0, 0, 0),
-        move_pages: sys(nr.move_pages, 0, 0, 0, 0, 0, 0),
+        get_mempolicy: sys.call5(nr.get_mempolicy, 0, 0, 0, 0, 0),
+        mbind: sys.call6(nr.mbind, 0, 0, 0, 0, 0, 0),
+        move_pages: sys.call6(nr.move_pages, 0, 0, 0, 0, 0, 0),
       }),
       singleCalls,
     }),

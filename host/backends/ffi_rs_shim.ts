@@ -1,13 +1,13 @@
 import { OP_SIZE } from "../../assembly/abi.ts";
+import { writeOp } from "../core/_op_record.ts";
+import { getU64, setU64 } from "../core/_u64.ts";
 import type { KernelHooks } from "../core/backend.ts";
+import { ERRNO } from "../core/errors.ts";
+import {
+  CALL_ADDR, CALL_BYTES, CALL_FLAGS, CALL_LEN, CALL_MASK, CALL_MASK_WORDS, CALL_MODE, CALL_WORDS, callBlock,
+} from "./ffi_rs_call_block.ts";
 import { prepare, type FfiLib } from "./ffi_rs_lib.ts";
 
-/** struct nb_call (native/numabind.h), in u32 units. */
-const CALL_ADDR = 0, CALL_LEN = 2, CALL_MODE = 4, CALL_FLAGS = 5, CALL_WORDS = 6, CALL_MASK = 8;
-/** NB_CALL_MASK_WORDS: masks up to 1024 nodes go through the zero-argument calls. */
-export const CALL_MASK_WORDS = 16;
-const CALL_BYTES = CALL_MASK * 4 + CALL_MASK_WORDS * 8;
-const TWO32 = 4294967296;
 
 /**
  * The kernel hooks through the C shim (build/libnumabind.so): batches cross the FFI boundary
@@ -36,14 +36,17 @@ export function shimHooks(lib: FfiLib, shim: string): KernelHooks {
   const setCall = f("numabind_set_mempolicy_call", []);
   const getWide = f("numabind_get_mempolicy", [U8, U8, I64, I64, I32]);
   const setWide = f("numabind_set_mempolicy", [I32, U8, I64]);
-  // A one-op batch for masks wider than the call block holds.
-  const oneOp = new Uint8Array(OP_SIZE), oneOp32 = new Uint32Array(oneOp.buffer), oneErrno = new Uint8Array(4);
-  const done = new Uint8Array(8);
+  // Views made once, so that no call allocates: a one-op batch for masks wider than the call
+  // block holds, and move_pages' count of pages done (a u64).
+  const oneOp = new Uint8Array(OP_SIZE), oneOp32 = new Uint32Array(oneOp.buffer);
+  const oneErrno32 = new Int32Array(1), oneErrno = new Uint8Array(oneErrno32.buffer);
+  const done32 = new Uint32Array(2), done = new Uint8Array(done32.buffer);
 
-  const external = prepare(lib, shim, "numabind_call_block", T.External, []).call();
-  const block = lib.createExternalBuffer(external as Parameters<FfiLib["createExternalBuffer"]>[0], CALL_BYTES);
+  const block = callBlock(lib, shim);
   const b32 = new Uint32Array(block.buffer, block.byteOffset, CALL_BYTES >>> 2);
   const b8 = new Uint8Array(block.buffer, block.byteOffset, CALL_BYTES);
+  // The block is a C struct of u64 fields, so 8-byte aligned: addresses go in as bigints.
+  const b64 = new BigUint64Array(block.buffer, block.byteOffset, CALL_BYTES >>> 3);
   const putMask = (mask: Uint8Array | null, words: number): void => {
     b32[CALL_WORDS] = mask ? words : 0;
     if (mask) b8.set(mask.subarray(0, words * 8), CALL_MASK * 4);
@@ -52,15 +55,15 @@ export function shimHooks(lib: FfiLib, shim: string): KernelHooks {
   return {
     mbindOne(addr, len, mode, flags, mask, words) {
       if (mask && words > CALL_MASK_WORDS) {
-        oneOp32.set([addr % TWO32, Math.floor(addr / TWO32), len % TWO32, Math.floor(len / TWO32), mode, flags, 0, 0]);
+        writeOp(oneOp32, 0, addr, len, mode, flags, 0, 0);
         const a = mbindBatch.args;
         a[0] = oneOp; a[1] = 1; a[2] = mask; a[3] = words; a[4] = oneErrno; a[5] = 0;
         mbindBatch.call();
-        const e = new Int32Array(oneErrno.buffer)[0]!;
+        const e = oneErrno32[0]!;
         return e === 0 ? 0 : -e;
       }
-      b32[CALL_ADDR] = addr % TWO32; b32[CALL_ADDR + 1] = Math.floor(addr / TWO32);
-      b32[CALL_LEN] = len % TWO32; b32[CALL_LEN + 1] = Math.floor(len / TWO32);
+      setU64(b32, CALL_ADDR, addr);
+      setU64(b32, CALL_LEN, len);
       b32[CALL_MODE] = mode; b32[CALL_FLAGS] = flags;
       putMask(mask, words);
       return mbindCall.call() as number;
@@ -73,13 +76,13 @@ export function shimHooks(lib: FfiLib, shim: string): KernelHooks {
     getMempolicy(mode, mask, maxnode, addr, flags) {
       const words = mask.byteLength >>> 3;
       // The shim passes maxnode = words * 64 + 1 only, as every numabind caller does.
-      if (mask.byteLength !== words * 8 || (words && maxnode !== words * 64 + 1)) return -22;
+      if (mask.byteLength !== words * 8 || (words && maxnode !== words * 64 + 1)) return -ERRNO.EINVAL;
       if (words > CALL_MASK_WORDS) {
         const a = getWide.args;
         a[0] = mode; a[1] = mask; a[2] = words; a[3] = Number(addr); a[4] = flags;
         return getWide.call() as number;
       }
-      b32[CALL_ADDR] = Number(addr & 0xffffffffn); b32[CALL_ADDR + 1] = Number(addr >> 32n);
+      b64[CALL_ADDR >>> 1] = addr;
       b32[CALL_FLAGS] = flags; b32[CALL_WORDS] = words;
       const r = getCall.call() as number;
       if (r >= 0) {
@@ -108,7 +111,7 @@ export function shimHooks(lib: FfiLib, shim: string): KernelHooks {
       const a = p.args;
       a[0] = pid; a[1] = count; a[2] = pages; a[3] = nodes ?? 0; a[4] = status; a[5] = flags; a[6] = chunk; a[7] = done;
       const result = p.call() as number;
-      return { result, done: Number(new BigUint64Array(done.buffer)[0]) };
+      return { result, done: getU64(done32, 0) };
     },
     migratePages(pid, words, from, to) {
       const a = migrate.args;

@@ -1,37 +1,70 @@
-import { OP_SIZE } from "../../assembly/abi.ts";
+import { NO_MASK } from "../../assembly/abi.ts";
+import { OP_WORDS, opAddr, opAt, opFlags, opLen, opMask, opMode } from "../core/_op_record.ts";
+import { getU64 } from "../core/_u64.ts";
 import type { KernelHooks } from "../core/backend.ts";
+import { MAX_MASK_WORDS } from "../core/engine.ts";
+import { ERRNO } from "../core/errors.ts";
 import { prepare, type FfiLib, type Prepared, type WithErrno } from "./ffi_rs_lib.ts";
 import type { SyscallNumbers } from "./syscall_numbers.ts";
 
-const TWO32 = 4294967296;
-/** Room for the widest mask numabind builds (32768 bits) plus a mode word. */
-const SCRATCH_MASK = 64, SCRATCH_BYTES = SCRATCH_MASK + 4096;
+/** Room for the widest mask numabind builds (MAX_MASK_WORDS, 32768 bits) after a mode word. */
+const SCRATCH_MASK = 64, SCRATCH_BYTES = SCRATCH_MASK + MAX_MASK_WORDS * 8;
 
-/** libc syscall(nr, ...args) with number arguments. @returns the result or -errno */
-export type RawSyscall = (nr: number, ...args: number[]) => number;
+/** libc syscall(nr, ...) with 3 to 6 number arguments. Each returns the result or -errno. */
+export interface RawSyscall {
+  call3(nr: number, a: number, b: number, c: number): number;
+  call4(nr: number, a: number, b: number, c: number, d: number): number;
+  call5(nr: number, a: number, b: number, c: number, d: number, e: number): number;
+  call6(nr: number, a: number, b: number, c: number, d: number, e: number, f: number): number;
+}
 
 /**
  * libc `syscall()` through ffi-rs, one prepared call per argument count (each argument costs
- * ~0.5 µs, so get_mempolicy does not pay for mbind's six). Pointers travel as numbers.
+ * ~0.5 µs, so get_mempolicy does not pay for mbind's six), called with fixed arity so that a
+ * call allocates nothing. Pointers travel as numbers.
+ * @param retryEintr issue a call again while it fails with EINTR
  * @example
  * ```ts
  * const sys = rawSyscall(lib, "numabind_libc");
- * expect(sys(nr.get_mempolicy, 0, 0, 0, 0, 0)).toBe(0);
+ * expect(sys.call5(nr.get_mempolicy, 0, 0, 0, 0, 0)).toBe(0);
  * ```
  */
-export function rawSyscall(lib: FfiLib, libc: string): RawSyscall {
-  const byArity: Prepared[] = [];
-  return (nr, ...args) => {
-    const p = byArity[args.length] ??= prepare(lib, libc, "syscall", lib.T.I64,
-      Array.from({ length: args.length + 1 }, () => lib.T.I64), true);
-    p.args[0] = nr;
-    for (let i = 0; i < args.length; i++) p.args[i + 1] = args[i];
-    const r = p.call() as WithErrno;
-    return r.value === -1 ? -r.errnoCode : r.value;
+export function rawSyscall(lib: FfiLib, libc: string, retryEintr = false): RawSyscall {
+  const prepared = (arity: number): Prepared =>
+    prepare(lib, libc, "syscall", lib.T.I64, Array.from({ length: arity + 1 }, () => lib.T.I64), true);
+  const p3 = prepared(3), p4 = prepared(4), p5 = prepared(5), p6 = prepared(6);
+  const run = (p: Prepared): number => {
+    for (;;) {
+      const r = p.call() as WithErrno;
+      const v = r.value === -1 ? -r.errnoCode : r.value;
+      if (v !== -ERRNO.EINTR || !retryEintr) return v;
+    }
+  };
+  return {
+    call3(nr, a, b, c) {
+      const x = p3.args;
+      x[0] = nr; x[1] = a; x[2] = b; x[3] = c;
+      return run(p3);
+    },
+    call4(nr, a, b, c, d) {
+      const x = p4.args;
+      x[0] = nr; x[1] = a; x[2] = b; x[3] = c; x[4] = d;
+      return run(p4);
+    },
+    call5(nr, a, b, c, d, e) {
+      const x = p5.args;
+      x[0] = nr; x[1] = a; x[2] = b; x[3] = c; x[4] = d; x[5] = e;
+      return run(p5);
+    },
+    call6(nr, a, b, c, d, e, f) {
+      const x = p6.args;
+      x[0] = nr; x[1] = a; x[2] = b; x[3] = c; x[4] = d; x[5] = e; x[6] = f;
+      return run(p6);
+    },
   };
 }
 
-/** An address as a number; user-space addresses stay below 2^53 on every 64-bit Linux ABI. */
+/** An address as a number: user space lies below 2^53 in practice; refused above. */
 function num(addr: bigint): number {
   const n = Number(addr);
   if (!Number.isSafeInteger(n)) throw new RangeError(`Cannot pass address 0x${addr.toString(16)}: above 2^53`);
@@ -50,12 +83,7 @@ function num(addr: bigint): number {
  */
 export function syscallHooks(lib: FfiLib, libc: string, nr: SyscallNumbers,
   addressOf: (u8: Uint8Array) => bigint): KernelHooks {
-  const raw = rawSyscall(lib, libc);
-  const sys: RawSyscall = (n, ...a) => {
-    let r: number;
-    do r = raw(n, ...a); while (r === -4);
-    return r;
-  };
+  const sys = rawSyscall(lib, libc, true);
   const ptr = (u8: Uint8Array): number => num(addressOf(u8));
   // Single calls copy their mask through one scratch block whose address is taken once.
   const scratch = new Uint8Array(SCRATCH_BYTES);
@@ -70,16 +98,15 @@ export function syscallHooks(lib: FfiLib, libc: string, nr: SyscallNumbers,
 
   return {
     mbindOne: (addr, len, mode, flags, mask, words) =>
-      sys(nr.mbind, addr, len, mode, maskIn(mask, words), mask ? maxnode(words) : 0, flags),
+      sys.call6(nr.mbind, addr, len, mode, maskIn(mask, words), mask ? maxnode(words) : 0, flags),
     mbindBatch(ops, count, masks, words, errnos, continueOnError) {
-      const u32 = new Uint32Array(ops.buffer, ops.byteOffset, count * (OP_SIZE >>> 2));
+      const u32 = new Uint32Array(ops.buffer, ops.byteOffset, count * OP_WORDS);
       const e32 = new Int32Array(errnos.buffer, errnos.byteOffset, count);
       const masksAt = ptr(masks);
       for (let i = 0; i < count; i++) {
-        const o = i * (OP_SIZE >>> 2);
-        const m = u32[o + 6]!;
-        const r = sys(nr.mbind, u32[o]! + u32[o + 1]! * TWO32, u32[o + 2]! + u32[o + 3]! * TWO32, u32[o + 4]! | 0,
-          m === 0xffffffff ? 0 : masksAt + m * words * 8, m === 0xffffffff ? 0 : maxnode(words), u32[o + 5]!);
+        const o = opAt(i), m = opMask(u32, o);
+        const r = sys.call6(nr.mbind, opAddr(u32, o), opLen(u32, o), opMode(u32, o),
+          m === NO_MASK ? 0 : masksAt + m * words * 8, m === NO_MASK ? 0 : maxnode(words), opFlags(u32, o));
         e32[i] = -r;
         if (r < 0 && !continueOnError) return i + 1;
       }
@@ -89,8 +116,8 @@ export function syscallHooks(lib: FfiLib, libc: string, nr: SyscallNumbers,
       // The kernel writes (max - 1) bits rounded up to u64 words into the scratch: only the
       // maxnode every numabind caller passes (words * 64 + 1) for a mask that fits is taken.
       const words = mask.byteLength >>> 3;
-      if (mask.byteLength !== words * 8 || mask.byteLength > SCRATCH_BYTES - SCRATCH_MASK || (words && max !== words * 64 + 1)) return -22;
-      const r = sys(nr.get_mempolicy, scratchAt, mask.byteLength ? scratchAt + SCRATCH_MASK : 0,
+      if (mask.byteLength !== words * 8 || mask.byteLength > SCRATCH_BYTES - SCRATCH_MASK || (words && max !== words * 64 + 1)) return -ERRNO.EINVAL;
+      const r = sys.call5(nr.get_mempolicy, scratchAt, mask.byteLength ? scratchAt + SCRATCH_MASK : 0,
         mask.byteLength ? max : 0, num(addr), flags);
       if (r >= 0) {
         mode.set(scratch.subarray(0, 4));
@@ -104,26 +131,26 @@ export function syscallHooks(lib: FfiLib, libc: string, nr: SyscallNumbers,
       const modesAt = ptr(modes), masksAt = ptr(masks);
       let failed = 0;
       for (let i = 0; i < count; i++) {
-        const r = sys(nr.get_mempolicy, modesAt + i * 4, masksAt + i * words * 8, maxnode(words),
-          a32[2 * i]! + a32[2 * i + 1]! * TWO32, flags);
+        const r = sys.call5(nr.get_mempolicy, modesAt + i * 4, masksAt + i * words * 8, maxnode(words),
+          getU64(a32, 2 * i), flags);
         e32[i] = -r;
         if (r !== 0) failed++;
       }
       return failed;
     },
-    setMempolicy: (mode, mask, words) => sys(nr.set_mempolicy, mode, maskIn(mask, words), mask ? maxnode(words) : 0),
+    setMempolicy: (mode, mask, words) => sys.call3(nr.set_mempolicy, mode, maskIn(mask, words), mask ? maxnode(words) : 0),
     movePages(pid, count, pages, nodes, status, flags, chunk) {
       const pagesAt = ptr(pages), nodesAt = nodes ? ptr(nodes) : 0, statusAt = ptr(status);
       const step = chunk > 0 ? chunk : count;
       let notMoved = 0;
       for (let at = 0; at < count; at += step) {
         const n = Math.min(step, count - at);
-        const r = sys(nr.move_pages, pid, n, pagesAt + at * 8, nodes ? nodesAt + at * 4 : 0, statusAt + at * 4, flags);
+        const r = sys.call6(nr.move_pages, pid, n, pagesAt + at * 8, nodes ? nodesAt + at * 4 : 0, statusAt + at * 4, flags);
         if (r < 0) return { result: r, done: at };
         notMoved += r;
       }
       return { result: notMoved, done: count };
     },
-    migratePages: (pid, words, from, to) => sys(nr.migrate_pages, pid, maxnode(words), ptr(from), ptr(to)),
+    migratePages: (pid, words, from, to) => sys.call4(nr.migrate_pages, pid, maxnode(words), ptr(from), ptr(to)),
   };
 }

@@ -1,7 +1,9 @@
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
+import { hi32, lo32 } from "../core/_u64.ts";
 import type { KernelHooks } from "../core/backend.ts";
+import { ERRNO } from "../core/errors.ts";
 import { packageRoot } from "../core/package_root.ts";
 
 /** build/numabind.node's exports (native/node_api/addon.c); each returns 0 or -errno. */
@@ -38,8 +40,8 @@ export function nodeApiHooks(env: Record<string, string | undefined>): Pick<Kern
     getMempolicy(mode, mask, maxnode, addr, flags) {
       const words = mask.byteLength >>> 3;
       // numabind always passes maxnode = words * 64 + 1, which the addon derives from the mask.
-      if (mask.byteLength !== words * 8 || (words && maxnode !== words * 64 + 1)) return -22;
-      return addon.getMempolicy(mode, words ? mask : null, Number(addr & 0xffffffffn), Number((addr >> 32n) & 0xffffffffn), flags);
+      if (mask.byteLength !== words * 8 || (words && maxnode !== words * 64 + 1)) return -ERRNO.EINVAL;
+      return addon.getMempolicy(mode, words ? mask : null, lo32(addr), hi32(addr), flags);
     },
     setMempolicy: (mode, mask, words) => addon.setMempolicy(mode, mask, mask ? words : 0),
   };

@@ -14,7 +14,14 @@ const TABLE: Readonly<Record<string, SyscallNumbers>> = {
   loong64: { mbind: 235, set_mempolicy: 237, get_mempolicy: 236, migrate_pages: 238, move_pages: 239 },
 };
 
-/** The numbers for a Node `process.arch`, or undefined on an architecture numabind lacks. */
+/**
+ * The numbers for a Node `process.arch`, or undefined on an architecture numabind lacks.
+ * @example Basic usage
+ * ```ts
+ * expect(syscallNumbers("x64")?.mbind).toBe(237);
+ * expect(syscallNumbers("s390x")).toBeUndefined();
+ * ```
+ */
 export function syscallNumbers(arch: string): SyscallNumbers | undefined {
   return TABLE[arch];
 }

@@ -1,8 +1,9 @@
 import { existsSync } from "node:fs";
-import { release } from "node:os";
 import { compareWithNumaMaps } from "../core/compare_numa_maps.ts";
 import { numaMapsPolicyText } from "../core/kernel_policy_text.ts";
+import { Nodemask } from "../core/nodemask.ts";
 import { toKernelPolicy } from "../core/policy.ts";
+import { kernelAtLeast } from "../core/proc_facts.ts";
 import type { Numabind } from "../core/numabind.ts";
 import type { BindRequest } from "../core/plan.ts";
 import type { Policy } from "../core/policy.ts";
@@ -15,8 +16,6 @@ export const DEMO_DEFAULTS: DemoOptions = { runs: 10, pagesPerRun: 120, gapPages
 
 /** Policies this kernel takes, on the first usable node. */
 function demoPolicies(node: number): Policy[] {
-  const [major = 0, minor = 0] = release().split(".").map(Number);
-  const atLeast = (a: number, b: number): boolean => major > a || (major === a && minor >= b);
   const p: Policy[] = [
     { mode: "bind", nodes: [node] },
     { mode: "interleave", nodes: [node] },
@@ -25,7 +24,7 @@ function demoPolicies(node: number): Policy[] {
     { mode: "bind", nodes: [node], static: true },
     { mode: "default" },
   ];
-  if (atLeast(5, 15)) p.push({ mode: "preferred-many", nodes: [node] });
+  if (kernelAtLeast(5, 15)) p.push({ mode: "preferred-many", nodes: [node] });
   if (existsSync("/sys/kernel/mm/mempolicy/weighted_interleave")) p.push({ mode: "weighted-interleave", nodes: [node] });
   return p;
 }
@@ -61,7 +60,7 @@ export function runDemo(nb: Numabind, print: (s: string) => void, o: DemoOptions
   print(`  allowed      Mems_allowed ${t.memsAllowed.toList()} (kernel nodemask ${t.nodemaskBits} bits); page size ${t.pageSize} bytes`);
   for (const n of t.nodes) {
     const d = Object.entries(n.distances).map(([k, v]) => `${k}:${v}`).join(" ");
-    print(`  node ${String(n.id).padEnd(7)} cpus ${n.cpus.length ? compress(n.cpus) : "none"}; memory ${count(Math.floor(n.memTotal / MiB))} MiB, free ${count(Math.floor(n.memFree / MiB))} MiB; distances ${d || "unknown"}`);
+    print(`  node ${String(n.id).padEnd(7)} cpus ${n.cpus.length ? Nodemask.of(...n.cpus).toList() : "none"}; memory ${count(Math.floor(n.memTotal / MiB))} MiB, free ${count(Math.floor(n.memFree / MiB))} MiB; distances ${d || "unknown"}`);
   }
   print(`  backend      ${avail.backend}: ${avail.ok ? "ok" : `cannot bind: ${avail.reason}`}`);
 
@@ -126,16 +125,4 @@ export function runDemo(nb: Numabind, print: (s: string) => void, o: DemoOptions
 /** Pages resident over an op's mappings, on any node. */
 function resident(c: { pagesPerNode: Record<number, number> }): number {
   return Object.values(c.pagesPerNode).reduce((a, b) => a + b, 0);
-}
-
-/** "0-3,8" from ascending ids. */
-function compress(ids: number[]): string {
-  const out: string[] = [];
-  for (let i = 0; i < ids.length;) {
-    let j = i;
-    while (j + 1 < ids.length && ids[j + 1] === ids[j]! + 1) j++;
-    out.push(i === j ? `${ids[i]}` : `${ids[i]}-${ids[j]}`);
-    i = j + 1;
-  }
-  return out.join(",");
 }

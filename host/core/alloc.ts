@@ -1,5 +1,5 @@
 import type { Backend } from "./backend.ts";
-import { errnoName, NumaError } from "./errors.ts";
+import { ERRNO, errnoName, NumaError, unsupported } from "./errors.ts";
 
 /** Where an allocation lives, and whether free() has run. */
 interface Allocation { addr: bigint; length: bigint; freed: boolean }
@@ -9,6 +9,13 @@ interface Allocation { addr: bigint; length: bigint; freed: boolean }
  * mapping in place: an external ArrayBuffer cannot be detached, so a stale view must find
  * readable memory rather than a hole. The address range itself is unmapped when the buffer is
  * garbage-collected (FinalizationRegistry), or at once if it never escaped (failed alloc).
+ * @example Basic usage
+ * ```ts
+ * const a = new Allocations(openBackend());
+ * const { buffer } = a.map(4096n, 4096);
+ * a.free(buffer);
+ * expect(a.isFreed(buffer)).toBe(true);
+ * ```
  */
 export class Allocations {
   readonly #live = new WeakMap<ArrayBuffer, Allocation>();
@@ -22,7 +29,7 @@ export class Allocations {
   map(length: bigint, visible: number): { addr: bigint; buffer: ArrayBuffer } {
     const b = this.backend;
     if (!b.mmap || !b.munmap) {
-      throw new NumaError(`Cannot allocate: the ${b.name} backend has no mmap`, { code: "ENOSYS", syscall: "mmap" });
+      throw unsupported("allocate", b.name, "mmap");
     }
     const r = b.mmap(length, visible);
     if (typeof r === "number") {
@@ -47,7 +54,7 @@ export class Allocations {
     const a = this.#live.get(buffer);
     if (!a) throw new TypeError("Cannot free: the buffer was not returned by numabind alloc()");
     if (a.freed) throw new TypeError(`Cannot free: the buffer at 0x${a.addr.toString(16)} is already freed`);
-    const r = this.backend.discard ? this.backend.discard(a.addr, a.length) : -38;
+    const r = this.backend.discard ? this.backend.discard(a.addr, a.length) : -ERRNO.ENOSYS;
     if (r < 0) {
       throw new NumaError(`Cannot free the buffer at 0x${a.addr.toString(16)}: ${errnoName(-r)}`, { code: errnoName(-r), errno: -r, syscall: "mmap" });
     }

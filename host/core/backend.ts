@@ -1,6 +1,6 @@
 /**
  * One way of reaching the kernel. Core code calls only these hooks; a hook a backend lacks is
- * an ENOSYS-style "unsupported" for the operation (see supports()). Pointers are always passed
+ * an ENOSYS-style "unsupported" for the operation (errors.ts unsupported()). Pointers are always passed
  * as Uint8Array views (ffi-rs aborts the process when handed an ArrayBuffer), and every hook
  * returns 0 (or a count) or a negative errno instead of throwing for kernel failures. Every
  * mask is `maskWords` u64 words, and the kernel always gets maxnode = maskWords * 64 + 1
@@ -45,8 +45,9 @@ export interface Backend extends KernelHooks {
 export interface KernelHooks {
   /**
    * One mbind(addr, len, mode, mask, maskWords * 64 + 1, flags): the lean path for a single
-   * bind. Addresses are numbers (user space lies below 2^53). With the shim this is a
-   * zero-argument FFI call over a per-thread call block.
+   * bind. Addresses are numbers: user space lies below 2^53 in practice, and bind() takes
+   * this path only for buffers wholly below it. With the shim this is a zero-argument FFI call
+   * over a per-thread call block.
    * @returns 0 or -errno
    */
   mbindOne?(addr: number, len: number, mode: number, flags: number, mask: Uint8Array | null, maskWords: number): number;
@@ -63,7 +64,7 @@ export interface KernelHooks {
    * get_mempolicy(mode, mask, maxnode, addr, flags). `mode` is a 4-byte out view, `mask` has
    * room for maxnode - 1 bits in u64 words; maxnode must be mask.byteLength * 8 + 1 (or the
    * mask empty for a NULL mask).
-   * @returns 0 (or, with MPOL_F_NODE, what the kernel returns) or -errno
+   * @returns 0 or -errno (with MPOL_F_NODE too: the kernel puts the node id in `mode`)
    */
   getMempolicy?(mode: Uint8Array, mask: Uint8Array, maxnode: number, addr: bigint, flags: number): number;
 
@@ -108,12 +109,4 @@ export interface Availability {
   syscalls?: Record<string, string>;
   /** Nodes this process may place memory on (Mems_allowed ∩ nodes with memory). */
   nodes?: number;
-}
-
-/** Which operations a backend supports, from which hooks it has. */
-export function supports(b: Backend): Record<"mbind" | "getMempolicy" | "alloc" | "movePages" | "migratePages" | "threadPolicy", boolean> {
-  return {
-    mbind: !!b.mbindBatch, getMempolicy: !!b.getMempolicy, alloc: !!b.mmap && !!b.munmap,
-    movePages: !!b.movePages, migratePages: !!b.migratePages, threadPolicy: !!b.setMempolicy && !!b.getMempolicy,
-  };
 }

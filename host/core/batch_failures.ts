@@ -1,6 +1,8 @@
-import { NO_MASK, OP_SIZE, REQ_SIZE } from "../../assembly/abi.ts";
-import { errnoName, type AddressRange } from "./errors.ts";
+import { NO_MASK, REQ_SIZE } from "../../assembly/abi.ts";
+import { opAt, opFlags, opMask, opMode } from "./_op_record.ts";
+import { errnoName, NumaError, type AddressRange } from "./errors.ts";
 import { explainErrno } from "./kernel_error.ts";
+import type { Nodemask } from "./nodemask.ts";
 import { readOp, type EnginePlan, type PlannedOp } from "./plan.ts";
 import { RequestIndex } from "./request_index.ts";
 
@@ -28,7 +30,10 @@ export interface BatchFailure {
 /** A failed op before it is described: its position in the plan, errno, and where it failed. */
 export interface RawFailure { op: number; errno: number; at: number }
 
-/** "3, 5-9, 12" for short lists; the first runs and a count for long ones. */
+/**
+ * "3, 5-9, 12" for short lists; the first runs and a count for long ones. Not Nodemask.toList():
+ * request indices run past a Nodemask's 32768 bits.
+ */
 function listOf(xs: number[]): string {
   const parts: string[] = [];
   for (let i = 0; i < xs.length; i++) {
@@ -60,11 +65,11 @@ export function describeFailures(p: EnginePlan, raw: readonly RawFailure[], suff
   const u32 = p.engine.u32();
   const reqAt = p.requestsAt >>> 2, n = p.stats.requests;
   const index = new RequestIndex(u32.subarray(reqAt, reqAt + n * (REQ_SIZE >>> 2)), n, p.pageSize);
-  const explained = new Map<string, string>();
+  const explained = new Map<string, string>(), masks = new Map<number, Nodemask>();
   return raw.map((f) => {
-    const op = readOp(p, f.op);
-    const o = (p.opsAt >>> 2) + f.op * (OP_SIZE >>> 2);
-    const mode = u32[o + 4]! | 0, flags = u32[o + 5]!, mi = u32[o + 6]!;
+    const op = readOp(p, f.op, masks);
+    const o = opAt(f.op, p.opsAt >>> 2);
+    const mode = opMode(u32, o), flags = opFlags(u32, o), mi = opMask(u32, o);
     const key = `${f.errno}/${mode}/${mi}/${flags}`;
     let why = explained.get(key);
     if (why === undefined) {
@@ -82,5 +87,19 @@ export function describeFailures(p: EnginePlan, raw: readonly RawFailure[], suff
       range: { addr: op.addr, length: op.length }, at: BigInt(f.at), errno: f.errno, code,
       message: `Cannot bind requests[${at}]: mbind 0x${op.addr.toString(16)}+${op.length} failed with ${code}${where}${covers}: ${why}${suffix}`,
     };
+  });
+}
+
+/**
+ * The NumaError for a failure of a batch.
+ * @example
+ * ```ts
+ * if (!r.ok) throw failureError(r.failed[0]);
+ * ```
+ */
+export function failureError(f: BatchFailure): NumaError {
+  return new NumaError(f.message, {
+    code: f.code, errno: f.errno, syscall: "mbind", index: f.index, arg: `requests[${f.index}].target`,
+    range: { addr: f.op.addr, length: f.op.length },
   });
 }

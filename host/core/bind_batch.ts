@@ -1,11 +1,14 @@
 import { OP_SIZE } from "../../assembly/abi.ts";
+import { OP_WORDS } from "./_op_record.ts";
 import { applyOps, type OpBatch } from "./apply_ops.ts";
 import { describeFailures } from "./batch_failures.ts";
-import { keepForVerify, locateFailures, requireMbind, type BatchOptions, type BatchResult } from "./bind.ts";
+import type { BatchOptions, BatchResult } from "./batch_result.ts";
+import { requireMbind } from "./bind.ts";
 import type { Context } from "./context.ts";
 import { ERRNO, errnoName, NumaError } from "./errors.ts";
-import { attachExpectations } from "./expectations.ts";
+import { attachExpectations, keepForVerify } from "./expectations.ts";
 import { firstHole, firstUnchanged } from "./failure_site.ts";
+import { locateFailures } from "./locate_failures.ts";
 import { snapshotPolicies, type PolicySnapshot } from "./get_policy.ts";
 import { Nodemask } from "./nodemask.ts";
 import { opRange, snapshotOps, type OpRecords, type OpSnapshot } from "./op_snapshot.ts";
@@ -60,7 +63,7 @@ export function bindCarefully(ctx: Context, p: EnginePlan, o: BatchOptions): Bat
   if (n === 0) { progress?.finish(0); return result; }
   requireMbind(ctx);
   const mem = () => p.engine.u32();
-  const ops: OpRecords = { u32: mem().subarray(p.opsAt >>> 2, (p.opsAt >>> 2) + n * (OP_SIZE >>> 2)), count: n };
+  const ops: OpRecords = { u32: mem().subarray(p.opsAt >>> 2, (p.opsAt >>> 2) + n * OP_WORDS), count: n };
   const maskBytes = Math.max(1, p.engine.x.plan_mask_count()) * p.maskWords * 8;
   const masks32 = mem().subarray(p.masksAt >>> 2, (p.masksAt + maskBytes) >>> 2);
 
@@ -107,7 +110,7 @@ export function bindCarefully(ctx: Context, p: EnginePlan, o: BatchOptions): Bat
     if (!restore || !snap || state.attempted === 0) throw e;
     const out = rollback(backend, snap, restore, snap.firstPiece[issue[state.attempted - 1]! + 1]!);
     if (out.ok) throw e;
-    throw new NumaError(`Cannot bind: onProgress threw (${String((e as Error)?.message ?? e)})${rollbackText(out)}`, { code: "EIO", errno: 5, syscall: "mbind", cause: e });
+    throw new NumaError(`Cannot bind: onProgress threw (${String((e as Error)?.message ?? e)})${rollbackText(out)}`, { code: "EIO", errno: ERRNO.EIO, syscall: "mbind", cause: e });
   } finally {
     p.engine.busy = false;
   }

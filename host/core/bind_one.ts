@@ -1,8 +1,10 @@
+import { opAddr, opAt, opLen } from "./_op_record.ts";
+import { pageDown, pageUp } from "./_pages.ts";
 import type { Context } from "./context.ts";
 import { invalid } from "./errors.ts";
 import { kernelError } from "./kernel_error.ts";
 import { Nodemask } from "./nodemask.ts";
-import { planInEngine, readOp, type PlanFacts } from "./plan.ts";
+import { planInEngine, type PlanFacts } from "./plan.ts";
 import { DEFAULT_MAP_RESERVE } from "./plan_options.ts";
 import { toKernelFlags, type BindFlags, type PolicyInput } from "./policy.ts";
 import type { Target } from "./target.ts";
@@ -88,17 +90,6 @@ function hasOptions(opts: object | undefined): boolean {
 export function leanBind(ctx: Context): (target: Target, policy: PolicyInput, flags?: BindFlags, opts?: object) => boolean {
   const backend = ctx.backend;
   const entries = new WeakMap<object, Entry>();
-  const bases = new WeakMap<ArrayBufferLike, number>();
-
-  const baseOf = (buf: ArrayBufferLike): number | undefined => {
-    let b = bases.get(buf);
-    if (b === undefined) {
-      const big = ctx.addressOf(new Uint8Array(buf));
-      if (big > BigInt(Number.MAX_SAFE_INTEGER)) return undefined;
-      bases.set(buf, b = Number(big));
-    }
-    return b;
-  };
 
   // The VMA budget: each replayed bind can add two mappings (a middle range splits its mapping
   // in three), so replays count down an allowance taken from a fresh map count; when it runs
@@ -116,8 +107,8 @@ export function leanBind(ctx: Context): (target: Target, policy: PolicyInput, fl
   const learn = (target: Target, policy: PolicyInput, flags: BindFlags | undefined, first: number, length: number): Verdict | null => {
     const p = planInEngine(ctx.engine, [flags === undefined ? { target, policy } : { target, policy, flags }], {}, ctx.facts());
     if (p.count !== 1) return null;
-    const op = readOp(p, 0);
-    if (op.addr !== BigInt(first) || op.length !== BigInt(length)) return null;
+    const u32 = p.engine.u32(), o = opAt(0, p.opsAt >>> 2);
+    if (opAddr(u32, o) !== first || opLen(u32, o) !== length) return null;
     return kernelForm(p, 0);
   };
 
@@ -132,13 +123,11 @@ export function leanBind(ctx: Context): (target: Target, policy: PolicyInput, fl
     if (ctx.allocations.isFreed(buf as ArrayBuffer)) {
       throw invalid("requests[0].target", "Cannot bind requests[0].target: the buffer was released by free(); its address range holds no memory of yours any more");
     }
-    const base = baseOf(buf);
+    const base = ctx.bufferBase(buf);
     if (base === undefined) return false;
     const facts = ctx.facts(), page = facts.pageSize;
     const start = base + off;
-    // % is exact on integers below 2^53, where division followed by rounding is not.
-    const first = start + (page - (start % page)) % page;
-    const end = start + len - ((start + len) % page);
+    const first = pageUp(start, page), end = pageDown(start + len, page);
     if (end <= first) return false;
 
     const bits = toKernelFlags(flags, "requests[0].flags");

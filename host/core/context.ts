@@ -1,3 +1,4 @@
+import { bufferBases } from "./_buffer_bases.ts";
 import { Allocations } from "./alloc.ts";
 import type { Backend } from "./backend.ts";
 import { Engine } from "./engine.ts";
@@ -16,6 +17,8 @@ export interface Context {
   readonly allocations: Allocations;
   /** Address of a view's first byte: one FFI call per buffer, then cached. */
   addressOf(u8: Uint8Array): bigint;
+  /** A non-empty buffer's base address as a number, or undefined when it reaches past 2^53 (cached). */
+  bufferBase(buf: ArrayBufferLike): number | undefined;
   topology(): Topology;
   refreshTopology(): Topology;
   /** Facts the planner checks requests against (topology, kernel rules, VMA budget). */
@@ -35,23 +38,16 @@ export interface Context {
 export function createContext(backend: Backend): Context {
   const engine = new Engine();
   const allocations = new Allocations(backend);
-  // A buffer's backing store never moves, so one FFI call per buffer finds every view's address.
-  const bases = new WeakMap<ArrayBufferLike, bigint>();
+  const { addressOf, bufferBase } = bufferBases((u8) => backend.addressOf(u8));
   let topo: Topology | undefined;
   let facts: PlanFacts | undefined;
+  let maskWords = 1;
 
-  const addressOf = (u8: Uint8Array): bigint => {
-    let base = bases.get(u8.buffer);
-    if (base === undefined) {
-      base = backend.addressOf(new Uint8Array(u8.buffer));
-      bases.set(u8.buffer, base);
-    }
-    return base + BigInt(u8.byteOffset);
-  };
   const refreshTopology = (): Topology => {
     topo = readTopology();
+    maskWords = Math.floor((topo.possible.toArray().at(-1) ?? 0) / 64) + 1;
     facts = {
-      pageSize: topo.pageSize, usable: topo.memsAllowed.intersect(topo.withMemory), addressOf,
+      pageSize: topo.pageSize, usable: topo.memsAllowed.intersect(topo.withMemory), addressOf, bufferBase,
       configured: Nodemask.of(...topo.nodes.map((n) => n.id)), allowed: topo.memsAllowed,
       kernel: readKernelFacts(),
       isFreed: (buf) => allocations.isFreed(buf as ArrayBuffer),
@@ -60,8 +56,8 @@ export function createContext(backend: Backend): Context {
   };
   const topology = (): Topology => topo ?? refreshTopology();
   return {
-    backend, engine, allocations, addressOf, topology, refreshTopology,
+    backend, engine, allocations, addressOf, bufferBase, topology, refreshTopology,
     facts: () => { topology(); return facts!; },
-    maskWords: () => Math.floor((topology().possible.toArray().at(-1) ?? 0) / 64) + 1,
+    maskWords: () => { topology(); return maskWords; },
   };
 }

@@ -35,13 +35,10 @@ export interface EngineExports {
   plan_op_count(): number;
   plan_masks(): number;
   plan_mask_count(): number;
-  plan_mask_words(): number;
   plan_errnos(): number;
   plan_err_index(): number;
   plan_err_other(): bigint;
   plan_err_rule(): number;
-  plan_pieces(): number;
-  plan_runs(): number;
   plan_coalesced(): number;
   plan_splits(): number;
   plan_estimated_vmas(): number;
@@ -50,7 +47,15 @@ export interface EngineExports {
 
 let compiled: WebAssembly.Module | undefined;
 
-/** The compiled engine module, read from build/engine.wasm once per process. */
+/**
+ * The compiled engine module, read from build/engine.wasm once per process. Throws when the
+ * file is missing (the package was not built).
+ * @example Basic usage
+ * ```ts
+ * const e = new Engine(engineModule());
+ * expect(WebAssembly.Module.imports(engineModule())).toEqual([]);
+ * ```
+ */
 export function engineModule(): WebAssembly.Module {
   if (!compiled) {
     const path = join(packageRoot(import.meta.url), "build", "engine.wasm");
@@ -88,6 +93,8 @@ export class Engine {
   #u8 = new Uint8Array(0);
   #u32 = new Uint32Array(0);
   #dv = new DataView(new ArrayBuffer(0));
+  /** Per mask slot, the immutable mask putMaskOnce last wrote there (cleared by putMask). */
+  #held: (object | undefined)[] = [];
 
   constructor(module: WebAssembly.Module = engineModule()) {
     this.x = new WebAssembly.Instance(module, {}).exports as unknown as EngineExports;
@@ -121,6 +128,18 @@ export class Engine {
     const u32 = this.u32();
     u32.fill(0, at, at + words64 * 2);
     u32.set(words32.subarray(0, Math.min(words32.length, words64 * 2)), at);
+    this.#held[k] = undefined;
+  }
+
+  /**
+   * putMask for an immutable mask (a Nodemask), skipped when slot `k` already holds that very
+   * object: the planner's usable-nodes slot spans every node id (4 KiB), and rewriting it on
+   * every plan cost a copy of 512 words for facts that change only on refreshTopology().
+   */
+  putMaskOnce(k: number, mask: { toWords(): Uint32Array }, words64: number): void {
+    if (this.#held[k] === mask) return;
+    this.putMask(k, mask.toWords(), words64);
+    this.#held[k] = mask;
   }
 
   /** Copies `words64` u64 words out of mask slot `k`. */
@@ -156,7 +175,15 @@ export const MAX_MASK_WORDS = MASK_SLOT_BYTES / 8;
 
 let shared: Engine | undefined;
 
-/** A process-wide engine for stateless helpers (Nodemask set operations and formats). */
+/**
+ * A process-wide engine for stateless helpers (Nodemask set operations and formats), made on
+ * first use. Planning uses each context's own engine instead: a plan lives in engine memory
+ * until it is applied.
+ * @example Basic usage
+ * ```ts
+ * expect(sharedEngine()).toBe(sharedEngine());
+ * ```
+ */
 export function sharedEngine(): Engine {
   return (shared ??= new Engine());
 }

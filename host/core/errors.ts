@@ -73,9 +73,32 @@ export class NumaError extends Error {
 }
 
 /**
+ * The ENOSYS NumaError for an operation whose hook the backend lacks (hooks a backend cannot
+ * serve stay unset; see backend.ts).
+ * @param action what the caller asked for, as "Cannot <action>"
+ * @param backend the backend's name
+ * @param syscall the call the backend has no hook for
+ * @example Basic usage
+ * ```ts
+ * const e = unsupported("bind", "unavailable", "mbind");
+ * expect(e.message).toBe("Cannot bind: the unavailable backend has no mbind");
+ * expect(e.errno).toBe(ERRNO.ENOSYS);
+ * ```
+ */
+export function unsupported(action: string, backend: string, syscall: string): NumaError {
+  return new NumaError(`Cannot ${action}: the ${backend} backend has no ${syscall}`, { code: "ENOSYS", syscall });
+}
+
+/**
  * Builds the NumaError for input refused before any syscall (EINVAL from "validate").
  * @param arg the argument at fault
  * @param message "Cannot X: rule, current value is V"
+ * @param extra more NumaError fields (index, range, cause)
+ * @example Basic usage
+ * ```ts
+ * const e = invalid("bytes", "Cannot alloc: bytes must be in 1..2^53-1, current value is 0");
+ * expect(e).toMatchObject({ code: "EINVAL", errno: 22, syscall: "validate", arg: "bytes" });
+ * ```
  */
 export function invalid(arg: string, message: string, extra: Partial<NumaErrorInit> = {}): NumaError {
   return new NumaError(message, { code: "EINVAL", syscall: "validate", arg, ...extra });

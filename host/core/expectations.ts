@@ -1,5 +1,8 @@
-import { NO_MASK, OP_SIZE } from "../../assembly/abi.ts";
+import { NO_MASK } from "../../assembly/abi.ts";
+import { OP_WORDS, opAddr, opAt, opLen, opMask, opMode } from "./_op_record.ts";
+import type { BatchResult } from "./batch_result.ts";
 import { Nodemask } from "./nodemask.ts";
+import type { EnginePlan } from "./plan.ts";
 
 /** A range and the policy the kernel should report for it (mbind's mode | mode flags, and mask). */
 export interface Expectation {
@@ -40,8 +43,6 @@ export function expectationsOf(result: object): Expectation[] | undefined {
   return typeof make === "function" ? (make as () => Expectation[])() : undefined;
 }
 
-const TWO32 = 4294967296;
-
 /**
  * Expectations from op records (abi.ts OP_*) and their mask table, for the ops `include` picks.
  * @param ops32 op records as u32 (a copy: the engine's memory is reused by the next plan)
@@ -54,17 +55,32 @@ const TWO32 = 4294967296;
 export function opExpectations(ops32: Uint32Array, masks32: Uint32Array, maskWords: number,
   include: (k: number) => boolean): Expectation[] {
   const out: Expectation[] = [];
-  const rec = OP_SIZE >>> 2, masks = new Map<number, Nodemask>();
-  for (let k = 0; k < ops32.length / rec; k++) {
+  const masks = new Map<number, Nodemask>();
+  for (let k = 0; k < ops32.length / OP_WORDS; k++) {
     if (!include(k)) continue;
-    const o = k * rec, mi = ops32[o + 6]!;
+    const o = opAt(k), mi = opMask(ops32, o);
     let nodes: Nodemask | null = null;
     if (mi !== NO_MASK) {
       nodes = masks.get(mi) ?? Nodemask.fromWords(masks32.slice(mi * maskWords * 2, (mi + 1) * maskWords * 2));
       masks.set(mi, nodes);
     }
-    const addr = ops32[o]! + ops32[o + 1]! * TWO32;
-    out.push({ addr, end: addr + ops32[o + 2]! + ops32[o + 3]! * TWO32, mode: ops32[o + 4]! | 0, nodes, op: k });
+    const addr = opAddr(ops32, o);
+    out.push({ addr, end: addr + opLen(ops32, o), mode: opMode(ops32, o), nodes, op: k });
   }
   return out;
+}
+
+/**
+ * Copies what verify() needs out of the engine (its memory is reused by the next plan) and
+ * attaches it to the result: the op records and masks, and which ops took effect.
+ * @example
+ * ```ts
+ * keepForVerify(result, plan, (k) => k < result.syscalls);
+ * ```
+ */
+export function keepForVerify(result: BatchResult, p: EnginePlan, include: (k: number) => boolean): void {
+  const u32 = p.engine.u32();
+  const ops32 = u32.slice(p.opsAt >>> 2, (p.opsAt >>> 2) + p.count * OP_WORDS);
+  const masks32 = u32.slice(p.masksAt >>> 2, (p.masksAt >>> 2) + Math.max(1, p.engine.x.plan_mask_count()) * p.maskWords * 2);
+  attachExpectations(result, () => opExpectations(ops32, masks32, p.maskWords, include));
 }

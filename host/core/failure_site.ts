@@ -1,8 +1,8 @@
 import type { Backend } from "./backend.ts";
 import { ERRNO } from "./errors.ts";
 import { snapshotPolicies, type PolicySnapshot } from "./get_policy.ts";
-import { readMappings } from "./proc_maps.ts";
-import { reportedMaskIs, type ReportedPolicy } from "./reported_policy.ts";
+import { cutAtMappings, readMappings } from "./proc_maps.ts";
+import { pieceReports, type ReportedPolicy } from "./reported_policy.ts";
 
 /** A failed op: its range, errno, and what get_mempolicy reports where it took effect. */
 export interface FailedRange { lo: number; hi: number; errno: number; want: ReportedPolicy }
@@ -39,13 +39,8 @@ export function firstHole(p: Pieces, lo: number, hi: number): number {
  * ```
  */
 export function firstUnchanged(p: Pieces, now: PolicySnapshot, from: number, want: ReportedPolicy): number {
-  const w2 = now.words * 2;
-  for (let i = 0; i < p.starts.length; i++) {
-    const j = from + i;
-    if (now.errnos[j] !== 0 || now.modes[j] !== want.mode || !reportedMaskIs(now.masks.subarray(j * w2, (j + 1) * w2), want.nodes)) {
-      return p.starts[i]!;
-    }
-  }
+  const words32 = want.nodes.toWords();
+  for (let i = 0; i < p.starts.length; i++) if (!pieceReports(now, from + i, want.mode, words32)) return p.starts[i]!;
   return p.starts.length ? p.starts[0]! : 0;
 }
 
@@ -70,12 +65,7 @@ export function failureSites(backend: Backend, fails: FailedRange[], words: numb
   const m = readMappings(lo, hi);
   const piecesOf = (f: FailedRange): { starts: number[]; ends: number[] } => {
     const starts: number[] = [], ends: number[] = [];
-    // Binary search for the first mapping ending after f.lo.
-    let a = 0, b = m.ends.length;
-    while (a < b) { const mid = (a + b) >>> 1; if (m.ends[mid]! <= f.lo) a = mid + 1; else b = mid; }
-    for (let j = a; j < m.starts.length && m.starts[j]! < f.hi; j++) {
-      starts.push(Math.max(f.lo, m.starts[j]!)); ends.push(Math.min(f.hi, m.ends[j]!));
-    }
+    cutAtMappings(m, f.lo, f.hi, (s, e) => { starts.push(s); ends.push(e); });
     return { starts, ends };
   };
   const enomem: { i: number; p: { starts: number[]; ends: number[] }; from: number }[] = [];

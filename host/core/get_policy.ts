@@ -1,5 +1,5 @@
 import type { Backend } from "./backend.ts";
-import { NumaError } from "./errors.ts";
+import { unsupported } from "./errors.ts";
 import { kernelError } from "./kernel_error.ts";
 import { Nodemask } from "./nodemask.ts";
 import { fromKernelPolicy, type Policy } from "./policy.ts";
@@ -7,14 +7,31 @@ import { fromKernelPolicy, type Policy } from "./policy.ts";
 /** A policy as the kernel reports it: nodes always present (empty for default/local). */
 export type PolicyInfo = Policy & { nodes: Nodemask };
 
-/** get_mempolicy flags. */
+/**
+ * get_mempolicy flag: return a node id in `mode` (the node of the page at addr with
+ * MPOL_F_ADDR, else the thread's next interleave node).
+ * @example Basic usage
+ * ```ts
+ * const s = snapshotPolicies(backend, BigUint64Array.of(addr), 1, MPOL_F_ADDR | MPOL_F_NODE);
+ * ```
+ */
 export const MPOL_F_NODE = 1;
+/**
+ * get_mempolicy flag: report the policy of the mapping holding addr instead of the thread's.
+ * @example Basic usage
+ * ```ts
+ * expect(getMempolicy(backend, addr, MPOL_F_ADDR, 1).mode).toBe(0);   // an unbound mapping
+ * ```
+ */
 export const MPOL_F_ADDR = 2;
+/**
+ * get_mempolicy flag: report the nodes this task may use (its cpuset's Mems_allowed).
+ * @example Basic usage
+ * ```ts
+ * expect(getMempolicy(backend, 0n, MPOL_F_MEMS_ALLOWED, 1).mask.has(0)).toBe(true);
+ * ```
+ */
 export const MPOL_F_MEMS_ALLOWED = 4;
-
-function unsupported(backend: Backend, what: string): NumaError {
-  return new NumaError(`Cannot read ${what}: the ${backend.name} backend has no get_mempolicy`, { code: "ENOSYS", syscall: "get_mempolicy" });
-}
 
 /**
  * get_mempolicy with a mask wide enough for every possible node.
@@ -26,7 +43,7 @@ function unsupported(backend: Backend, what: string): NumaError {
  * ```
  */
 export function getMempolicy(backend: Backend, addr: bigint, flags: number, words: number): { mode: number; mask: Nodemask } {
-  if (!backend.getMempolicy) throw unsupported(backend, "a policy");
+  if (!backend.getMempolicy) throw unsupported("read a policy", backend.name, "get_mempolicy");
   const mode = new Uint8Array(4);
   const mask = new Uint8Array(words * 8);
   const r = backend.getMempolicy(mode, mask, words * 64 + 1, addr, flags);
@@ -79,7 +96,7 @@ export interface PolicySnapshot {
  * ```
  */
 export function snapshotPolicies(backend: Backend, addrs: BigUint64Array, words: number, flags = MPOL_F_ADDR): PolicySnapshot {
-  if (!backend.getMempolicyBatch) throw unsupported(backend, "policies");
+  if (!backend.getMempolicyBatch) throw unsupported("read policies", backend.name, "get_mempolicy");
   const n = addrs.length;
   const modes = new Int32Array(Math.max(1, n)), errnos = new Int32Array(Math.max(1, n));
   const masks = new Uint32Array(Math.max(1, n) * words * 2);

@@ -3,9 +3,9 @@ import {
   MPOL_INTERLEAVE, MPOL_LOCAL, MPOL_MAX, MPOL_MF_MOVE, MPOL_MF_MOVE_ALL, MPOL_MF_STRICT,
   MPOL_MODE_FLAGS, MPOL_PREFERRED, MPOL_PREFERRED_MANY, MPOL_WEIGHTED_INTERLEAVE,
 } from "../../assembly/abi.ts";
-import type { Availability } from "./backend.ts";
 import { errnoName, NumaError, type AddressRange } from "./errors.ts";
 import type { Nodemask } from "./nodemask.ts";
+import { BALANCING_SINCE, MODE_SINCE, releaseText } from "./_mode_versions.ts";
 import { modeName } from "./policy.ts";
 import { hasCapSysNice, kernelAtLeast, mapCount, maxMapCount, seccompMode } from "./proc_facts.ts";
 import { readTopology, type Topology } from "./topology.ts";
@@ -35,7 +35,15 @@ export interface KernelFailure {
 const hex = (n: bigint): string => `0x${n.toString(16)}`;
 const where = (f: KernelFailure): string => (f.range ? ` ${hex(f.range.addr)}+${f.range.length}` : "");
 
-function seccompHint(syscall: string): string {
+/**
+ * What to do when a seccomp filter denies a syscall (EPERM without CAP_SYS_NICE, as under
+ * Docker's default profile), naming the filter when this process runs under one.
+ * @example Basic usage
+ * ```ts
+ * expect(seccompHint("mbind")).toMatch(/^a seccomp filter denies mbind/);
+ * ```
+ */
+export function seccompHint(syscall: string): string {
   const filtered = seccompMode() === 2 ? " (this process runs under a seccomp filter: Seccomp 2 in /proc/self/status)" : "";
   return `a seccomp filter denies ${syscall}${filtered}; Docker's default profile allows mbind, get_mempolicy and set_mempolicy only with CAP_SYS_NICE: run the container with --cap-add SYS_NICE or a profile that allows them`;
 }
@@ -46,11 +54,13 @@ function explainEinval(f: KernelFailure): string {
   if (f.mode !== undefined) {
     const base = f.mode & ~MPOL_MODE_FLAGS;
     const name = modeName(f.mode) ?? `mode ${base}`;
-    if (base === MPOL_PREFERRED_MANY && !kernelAtLeast(5, 15)) parts.push("preferred-many needs Linux 5.15 or later");
-    if (base === MPOL_WEIGHTED_INTERLEAVE && !kernelAtLeast(6, 9)) parts.push("weighted-interleave needs Linux 6.9 or later");
+    const since = MODE_SINCE[base];
+    if (since && !kernelAtLeast(...since)) parts.push(`${name} needs Linux ${releaseText(since)} or later`);
     if (f.mode & MPOL_F_NUMA_BALANCING) {
-      if (base !== MPOL_BIND && !(base === MPOL_PREFERRED_MANY && kernelAtLeast(6, 10))) parts.push(`balancing works with bind (and preferred-many from Linux 6.10), not with ${name}`);
-      else if (!kernelAtLeast(5, f.syscall === "mbind" ? 15 : 12)) parts.push(`balancing with ${f.syscall} needs Linux 5.${f.syscall === "mbind" ? 15 : 12} or later`);
+      const many = BALANCING_SINCE.preferredMany;
+      const bind = f.syscall === "mbind" ? BALANCING_SINCE.mbind : BALANCING_SINCE.set_mempolicy;
+      if (base !== MPOL_BIND && !(base === MPOL_PREFERRED_MANY && kernelAtLeast(...many))) parts.push(`balancing works with bind (and preferred-many from Linux ${releaseText(many)}), not with ${name}`);
+      else if (!kernelAtLeast(...bind)) parts.push(`balancing with ${f.syscall} needs Linux ${releaseText(bind)} or later`);
     }
     const flagged = (f.mode & (MPOL_F_STATIC_NODES | MPOL_F_RELATIVE_NODES)) !== 0;
     if ((f.mode & MPOL_F_STATIC_NODES) && (f.mode & MPOL_F_RELATIVE_NODES)) parts.push("static and relative exclude each other");
@@ -150,24 +160,4 @@ export function kernelError(f: KernelFailure): NumaError {
     ...(f.range ? { range: f.range } : {}),
     ...(f.index !== undefined ? { index: f.index } : {}),
   });
-}
-
-/**
- * Builds available() from the backend's probe answers (0 or -errno per syscall).
- * @example
- * ```ts
- * expect(availabilityFromProbe("ffi-rs", "syscall", { mbind: -1, get_mempolicy: -1 }).ok).toBe(false);
- * ```
- */
-export function availabilityFromProbe(backend: string, path: "shim" | "syscall",
-  answers: Record<string, number>): Availability {
-  const syscalls = Object.fromEntries(Object.entries(answers).map(([k, r]) => [k, r >= 0 ? "ok" : errnoName(-r)]));
-  const bad = Object.entries(answers).filter(([k, r]) => r < 0 && (k === "mbind" || k === "get_mempolicy"));
-  if (bad.length === 0) return { ok: true, backend, path, syscalls };
-  const [name, r] = bad[0]!;
-  const code = errnoName(-r!);
-  const why = code === "EPERM" ? seccompHint(bad.map(([k]) => k).join(" and "))
-    : code === "ENOSYS" ? `the kernel has no NUMA memory-policy syscalls (ENOSYS): built without CONFIG_NUMA, or an emulation such as WSL1`
-    : `${name} failed with ${code}`;
-  return { ok: false, backend, path, syscalls, reason: `${code === "EPERM" ? "not permitted (EPERM): " : ""}${why}` };
 }

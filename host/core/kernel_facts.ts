@@ -1,10 +1,8 @@
-import { readdirSync, readFileSync } from "node:fs";
 import { release } from "node:os";
-import { join } from "node:path";
+import { nodeIds, nodemaskBits, procStatus, readText } from "./_kernel_files.ts";
 import { hasCapSysNice, kernelVersion, mapCount, maxMapCount } from "./proc_facts.ts";
-import {
-  MPOL_BIND, MPOL_LOCAL, MPOL_PREFERRED_MANY, MPOL_WEIGHTED_INTERLEAVE,
-} from "../../assembly/abi.ts";
+import { MPOL_BIND, MPOL_LOCAL, MPOL_MAX, MPOL_PREFERRED_MANY } from "../../assembly/abi.ts";
+import { BALANCING_SINCE, MODE_SINCE, type Release } from "./_mode_versions.ts";
 
 /** What the kernel's mbind rules depend on, beyond the node sets (kernel-mempolicy.md §1-§3). */
 export interface KernelFacts {
@@ -25,13 +23,26 @@ export interface KernelFacts {
    * `fresh` false a count read in the last second may be returned instead.
    */
   mapCount(fresh?: boolean): number;
-  /** Weighted-interleave weights by node id (/sys/kernel/mm/mempolicy/weighted_interleave/nodeN). */
+  /**
+   * Weighted-interleave weights by node id (/sys/kernel/mm/mempolicy/weighted_interleave/nodeN),
+   * read at most once a second.
+   */
   interleaveWeights(): number[];
 }
 
-function read(root: string, path: string): string | undefined {
-  try { return readFileSync(join(root, path), "utf8"); } catch { return undefined; }
-}
+/**
+ * What a plan assumes when no kernel facts are given (a current kernel: every mode, balancing
+ * with bind and preferred-many, the common nodemask width and limits), and what
+ * readKernelFacts() falls back to where /proc or sysfs says nothing.
+ * @example Basic usage
+ * ```ts
+ * expect(DEFAULT_KERNEL_FACTS.mpolMax).toBe(7);
+ * ```
+ */
+export const DEFAULT_KERNEL_FACTS = Object.freeze({
+  maxNumNodes: 1024, capSysNice: false, mpolMax: MPOL_MAX,
+  balancingModes: (1 << MPOL_BIND) | (1 << MPOL_PREFERRED_MANY), hugePageSize: 2 << 20, maxMapCount: 65530,
+});
 
 /**
  * MPOL_MAX and the balancing modes for a kernel release (modes and flags by version, from
@@ -44,11 +55,12 @@ function read(root: string, path: string): string | undefined {
  */
 export function modeFacts(rel: string): { mpolMax: number; balancingModes: number } {
   const [a, b] = kernelVersion(rel);
-  const at = (x: number, y: number): boolean => a > x || (a === x && b >= y);
-  const mpolMax = at(6, 9) ? MPOL_WEIGHTED_INTERLEAVE + 1 : at(5, 15) ? MPOL_PREFERRED_MANY + 1
-    : at(3, 8) ? MPOL_LOCAL + 1 : MPOL_LOCAL;
-  let balancingModes = at(5, 15) ? 1 << MPOL_BIND : 0;
-  if (at(6, 10)) balancingModes |= 1 << MPOL_PREFERRED_MANY;
+  const at = ([x, y]: Release): boolean => a > x || (a === x && b >= y);
+  // Modes 0..3 are as old as NUMA support; each newer one raises MPOL_MAX past itself.
+  let mpolMax = MPOL_LOCAL;
+  for (const [mode, since] of Object.entries(MODE_SINCE)) if (at(since)) mpolMax = Math.max(mpolMax, Number(mode) + 1);
+  let balancingModes = at(BALANCING_SINCE.mbind) ? 1 << MPOL_BIND : 0;
+  if (at(BALANCING_SINCE.preferredMany)) balancingModes |= 1 << MPOL_PREFERRED_MANY;
   return { mpolMax, balancingModes };
 }
 
@@ -62,38 +74,38 @@ export function modeFacts(rel: string): { mpolMax: number; balancingModes: numbe
  * ```
  */
 export function readKernelFacts(root = "/", rel = release()): KernelFacts {
-  const status = read(root, "proc/self/status") ?? "";
-  const allowedHex = /^Mems_allowed:\s*(.*)$/m.exec(status)?.[1]?.trim();
-  const thp = Number(read(root, "sys/kernel/mm/transparent_hugepage/hpage_pmd_size") ?? "");
+  const thp = Number(readText(root, "sys/kernel/mm/transparent_hugepage/hpage_pmd_size") ?? "");
   let counted = 0, countedAt = -Infinity;
+  let weights: number[] = [], weighedAt = -Infinity;
   return {
-    maxNumNodes: allowedHex ? allowedHex.replace(/,/g, "").length * 4 : 1024,
+    maxNumNodes: nodemaskBits(procStatus(root).memsAllowed, DEFAULT_KERNEL_FACTS.maxNumNodes),
     capSysNice: hasCapSysNice(root) === true,
     ...modeFacts(rel),
-    hugePageSize: Number.isInteger(thp) && thp > 0 ? thp : 2 << 20,
-    maxMapCount: maxMapCount(root) || 65530,
+    hugePageSize: Number.isInteger(thp) && thp > 0 ? thp : DEFAULT_KERNEL_FACTS.hugePageSize,
+    maxMapCount: maxMapCount(root) || DEFAULT_KERNEL_FACTS.maxMapCount,
     mapCount(fresh = true) {
       const now = performance.now();
-      if (fresh || now - countedAt > MAP_COUNT_MAX_AGE_MS) { counted = mapCount("self", root) ?? 0; countedAt = now; }
+      if (fresh || now - countedAt > MAX_AGE_MS) { counted = mapCount("self", root) ?? 0; countedAt = now; }
       return counted;
     },
-    interleaveWeights: () => readWeights(root),
+    interleaveWeights() {
+      const now = performance.now();
+      if (now - weighedAt > MAX_AGE_MS) { weights = readWeights(root); weighedAt = now; }
+      return weights;
+    },
   };
 }
 
-/** How old a cached map count may be for a plan that adds few mappings (see plan.ts). */
-const MAP_COUNT_MAX_AGE_MS = 1000;
+/** How old a cached map count (for a plan that adds few mappings, see plan.ts) or weight table may be. */
+const MAX_AGE_MS = 1000;
 
 const WEIGHTS = "sys/kernel/mm/mempolicy/weighted_interleave";
 
 function readWeights(root: string): number[] {
   const out: number[] = [];
-  let names: string[];
-  try { names = readdirSync(join(root, WEIGHTS)); } catch { return out; }
-  for (const name of names) {
-    const m = /^node(\d+)$/.exec(name);
-    const v = m && Number((read(root, `${WEIGHTS}/${name}`) ?? "").trim());
-    if (m && v && Number.isInteger(v) && v > 0) out[Number(m[1])] = v;
+  for (const id of nodeIds(root, WEIGHTS) ?? []) {
+    const v = Number((readText(root, `${WEIGHTS}/node${id}`) ?? "").trim());
+    if (v && Number.isInteger(v) && v > 0) out[id] = v;
   }
   for (let i = 0; i < out.length; i++) out[i] ??= 1;
   return out;

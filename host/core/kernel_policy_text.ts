@@ -32,6 +32,21 @@ export function effectiveNodes(mode: number, mask: Nodemask, usable: Nodemask): 
 }
 
 /**
+ * The names of a mode's MPOL_F_* flags, in the order the kernel prints them.
+ * @example Basic usage
+ * ```ts
+ * expect(modeFlagNames(0x8002 | 0x2000)).toEqual(["static", "balancing"]);
+ * ```
+ */
+export function modeFlagNames(mode: number): string[] {
+  const flags: string[] = [];
+  if (mode & MPOL_F_STATIC_NODES) flags.push("static");
+  if (mode & MPOL_F_RELATIVE_NODES) flags.push("relative");
+  if (mode & MPOL_F_NUMA_BALANCING) flags.push("balancing");
+  return flags;
+}
+
+/**
  * The policy text /proc/PID/numa_maps prints for a mapping with this policy (mpol_to_str):
  * "bind:0-1", "interleave=static:0", "prefer (many):2", "local", "default".
  * A mapping bound to "default" has no policy of its own, so numa_maps shows the task's policy;
@@ -47,11 +62,7 @@ export function numaMapsPolicyText(mode: number, mask: Nodemask, usable: Nodemas
   // PREFERRED with no nodes is stored as LOCAL since Linux 5.14.
   if (base === MPOL_PREFERRED && mask.isEmpty) return "local";
   let text = NAMES[base] ?? "unknown";
-  const flags = [
-    ...(mode & MPOL_F_STATIC_NODES ? ["static"] : []),
-    ...(mode & MPOL_F_RELATIVE_NODES ? ["relative"] : []),
-    ...(mode & MPOL_F_NUMA_BALANCING ? ["balancing"] : []),
-  ];
+  const flags = modeFlagNames(mode);
   if (flags.length) text += `=${flags.join("|")}`;
   const nodes = base === 4 ? "" : effectiveNodes(mode, mask, usable).toList();
   return nodes ? `${text}:${nodes}` : text;

@@ -1,4 +1,7 @@
 import * as abi from "../../assembly/abi.ts";
+import { ERRNO } from "./errors.ts";
+import { BALANCING_SINCE, MODE_SINCE, releaseText } from "./_mode_versions.ts";
+import { modeName } from "./policy.ts";
 
 /**
  * The errno mbind(2) returns for a verdict of the engine's validator (0 when it accepts).
@@ -10,9 +13,9 @@ import * as abi from "../../assembly/abi.ts";
  */
 export function verdictErrno(v: number): number {
   if (v === abi.V_OK || v === abi.V_NOOP) return 0;
-  if (v === abi.V_MOVE_ALL) return 1;
-  if (v === abi.V_FAULT) return 14;
-  return 22;
+  if (v === abi.V_MOVE_ALL) return ERRNO.EPERM;
+  if (v === abi.V_FAULT) return ERRNO.EFAULT;
+  return ERRNO.EINVAL;
 }
 
 /**
@@ -38,8 +41,6 @@ export interface RuleFacts {
   kernelPage: number;
 }
 
-const NAMES = ["default", "preferred", "bind", "interleave", "local", "preferred-many", "weighted-interleave"];
-const SINCE: Record<number, string> = { 4: "3.8", 5: "5.15", 6: "6.9" };
 
 /**
  * The argument a verdict blames (a suffix of the request's name: "policy.mode", "flags", ...)
@@ -52,13 +53,13 @@ const SINCE: Record<number, string> = { 4: "3.8", 5: "5.15", 6: "6.9" };
  */
 export function ruleMessage(v: number, f: RuleFacts): { arg: string; rule: string } {
   const base = f.mode & ~abi.MPOL_MODE_FLAGS;
-  const name = NAMES[base] ?? `mode ${base}`;
+  const name = modeName(f.mode) ?? `mode ${base}`;
   switch (v) {
-    case abi.V_MODE: return { arg: "policy.mode", rule: base < NAMES.length
-      ? `this kernel knows modes 0..${f.mpolMax - 1}, and ${name} (${base}) needs Linux ${SINCE[base] ?? "newer"} or later, current value is ${name}`
+    case abi.V_MODE: return { arg: "policy.mode", rule: base < abi.MPOL_MAX
+      ? `this kernel knows modes 0..${f.mpolMax - 1}, and ${name} (${base}) needs Linux ${MODE_SINCE[base] ? releaseText(MODE_SINCE[base]) : "newer"} or later, current value is ${name}`
       : `the mode must be one of the kernel's MPOL_* modes (0..${f.mpolMax - 1}), current value is ${f.mode}` };
     case abi.V_STATIC_RELATIVE: return { arg: "policy.static", rule: "static and relative cannot be combined (MPOL_F_STATIC_NODES | MPOL_F_RELATIVE_NODES), current value is both" };
-    case abi.V_BALANCING: return { arg: "policy.balancing", rule: `balancing (MPOL_F_NUMA_BALANCING) goes only with bind${f.mpolMax > 6 ? " or preferred-many (Linux 6.10+)" : ""}, current mode is ${name}` };
+    case abi.V_BALANCING: return { arg: "policy.balancing", rule: `balancing (MPOL_F_NUMA_BALANCING) goes only with bind${f.mpolMax > 6 ? ` or preferred-many (Linux ${releaseText(BALANCING_SINCE.preferredMany)}+)` : ""}, current mode is ${name}` };
     case abi.V_MASK_TOO_WIDE: return { arg: "policy.nodes", rule: `the mask is wider than the kernel reads (PAGE_SIZE * 8 = ${f.kernelPage * 8} bits), current value is ${f.nodes}` };
     case abi.V_MASK_BEYOND: return { arg: "policy.nodes", rule: `this kernel's nodemask holds nodes 0..${f.maxNumNodes - 1} (MAX_NUMNODES = ${f.maxNumNodes}), current value is ${f.nodes}` };
     case abi.V_FLAGS: return { arg: "flags", rule: `mbind takes only strict, move and moveAll (MPOL_MF_* 0x7), current value is 0x${f.flags.toString(16)}` };

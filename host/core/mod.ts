@@ -1,6 +1,7 @@
 // Runtime-neutral core: the API over an abstract backend. The package entry (host/mod.ts)
 // binds it to the backend chosen for the runtime.
 export * from "./backend.ts";
+export * from "./batch_result.ts";
 export * from "./bind.ts";
 export * from "./engine.ts";
 export * from "./engine_control.ts";
@@ -25,6 +26,7 @@ export * from "./compare_numa_maps.ts";
 export * from "./kernel_policy_text.ts";
 export * from "./context.ts";
 export * from "./kernel_error.ts";
+export * from "./availability.ts";
 export * from "./page_status.ts";
 export * from "./proc_facts.ts";
 export type { MoveOptions } from "./move_pages.ts";
@@ -36,6 +38,7 @@ export * from "./skip_unchanged.ts";
 export * from "./rollback.ts";
 export * from "./request_index.ts";
 export * from "./failure_site.ts";
+export * from "./locate_failures.ts";
 export * from "./batch_failures.ts";
 export * from "./expectations.ts";
 export * from "./apply_ops.ts";

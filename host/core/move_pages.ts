@@ -1,13 +1,14 @@
 import { MPOL_MF_MOVE, MPOL_MF_MOVE_ALL } from "../../assembly/abi.ts";
+import { pageDown, pageUp } from "./_pages.ts";
+import { setU64 } from "./_u64.ts";
 import type { Context } from "./context.ts";
-import { invalid, NumaError } from "./errors.ts";
+import { invalid, unsupported } from "./errors.ts";
 import { kernelError } from "./kernel_error.ts";
 import {
   checkProgressOptions, DEFAULT_PROGRESS_INTERVAL_MS, nextSize, progressReporter, type ProgressCallback,
 } from "./progress.ts";
 import { resolveTarget, type Target } from "./target.ts";
 
-const TWO32 = 4294967296;
 /** Most pages one call of locate()/movePages() takes: its Int32Array result is then 1 GiB. */
 export const MAX_PAGES = 2 ** 28;
 /** Pages per host block: one FFI call (and one page-address scratch of 512 KiB). */
@@ -37,8 +38,8 @@ export function pageSpan(ctx: Context, target: Target, arg: string, owned: boole
   }
   const pageSize = ctx.facts().pageSize, page = BigInt(pageSize);
   const start = t.addr, end = t.addr + t.length;
-  const first = owned ? (start + page - 1n) / page * page : start / page * page;
-  const last = owned ? end / page * page : (end + page - 1n) / page * page;
+  const first = owned ? pageUp(start, page) : pageDown(start, page);
+  const last = owned ? pageDown(end, page) : pageUp(end, page);
   const pages = last > first ? (last - first) / page : 0n;
   if (pages === 0n) {
     throw invalid(arg, owned
@@ -99,7 +100,7 @@ export function runMovePages(ctx: Context, span: PageSpan, nodes: Int32Array | n
   action: string, pid = 0): Int32Array {
   checkOptions(o);
   const b = ctx.backend;
-  if (!b.movePages) throw new NumaError(`Cannot ${action}: the ${b.name} backend has no move_pages`, { code: "ENOSYS", syscall: "move_pages" });
+  if (!b.movePages) throw unsupported(action, b.name, "move_pages");
   const flags = nodes ? (o.moveAll ? MPOL_MF_MOVE_ALL : MPOL_MF_MOVE) : 0;
   const status = new Int32Array(span.count);
   const scratch = new Uint32Array(2 * Math.min(span.count, BLOCK_PAGES));
@@ -110,11 +111,7 @@ export function runMovePages(ctx: Context, span: PageSpan, nodes: Int32Array | n
   for (let done = 0; done < span.count;) {
     // With a latency target, one chunk per call, so each call can be timed and resized.
     const n = Math.min(span.count - done, o.targetChunkMs ? chunk : BLOCK_PAGES, BLOCK_PAGES);
-    for (let i = 0; i < n; i++) {
-      const a = base + (done + i) * span.pageSize;
-      scratch[2 * i] = a % TWO32;
-      scratch[2 * i + 1] = Math.floor(a / TWO32);
-    }
+    for (let i = 0; i < n; i++) setU64(scratch, 2 * i, base + (done + i) * span.pageSize);
     const st = new Uint8Array(status.buffer, done * 4, n * 4);
     const nd = nodes ? new Uint8Array(nodes.buffer, nodes.byteOffset + done * 4, n * 4) : null;
     const timed = !!(o.targetChunkMs || progress);

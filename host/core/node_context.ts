@@ -1,5 +1,4 @@
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { nodeIds, procStatus } from "./_kernel_files.ts";
 import { parseKernelList } from "./kernel_list.ts";
 
 /** The node sets a nodestring is read against, as node id lists. */
@@ -8,7 +7,8 @@ export interface NodeIds { configured: number[]; allowed: number[] }
 /**
  * This process's configured nodes (the nodeN directories in sysfs, libnuma's numa_nodes_ptr)
  * and allowed nodes (Mems_allowed_list in /proc/self/status, libnuma's numa_all_nodes_ptr).
- * Read on each call: cpusets can change. Without NUMA in sysfs, node 0 is both.
+ * Read on each call: cpusets can change. Without NUMA in sysfs, node 0 is both; without
+ * /proc, every configured node is allowed.
  * @example
  * ```ts
  * const { configured, allowed } = processNodeIds();
@@ -16,17 +16,12 @@ export interface NodeIds { configured: number[]; allowed: number[] }
  * ```
  */
 export function processNodeIds(root = "/"): NodeIds {
-  let configured: number[];
-  try {
-    configured = readdirSync(join(root, "sys/devices/system/node")).map((d) => /^node(\d+)$/.exec(d)?.[1])
-      .filter((x): x is string => x !== undefined).map(Number).sort((a, b) => a - b);
-  } catch { configured = []; }
-  if (configured.length === 0) configured = [0];
+  const ids = nodeIds(root, "sys/devices/system/node");
+  const configured = ids?.length ? ids : [0];
   let allowed = configured;
+  const list = procStatus(root).memsAllowedList;
   try {
-    const status = readFileSync(join(root, "proc/self/status"), "utf8");
-    const list = /^Mems_allowed_list:\s*(.*)$/m.exec(status)?.[1];
     if (list !== undefined) allowed = parseKernelList(list);
-  } catch { /* no /proc: every configured node is allowed */ }
+  } catch { /* a list this parser cannot read: every configured node is allowed */ }
   return { configured, allowed };
 }

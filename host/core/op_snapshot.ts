@@ -1,8 +1,9 @@
-import { OP_SIZE } from "../../assembly/abi.ts";
+import { opAddr, opAt, opLen } from "./_op_record.ts";
+import { setU64 } from "./_u64.ts";
 import type { Backend } from "./backend.ts";
 import { invalid } from "./errors.ts";
 import { snapshotPolicies, type PolicySnapshot } from "./get_policy.ts";
-import { readMappings, type Mappings } from "./proc_maps.ts";
+import { cutAtMappings, readMappings, type Mappings } from "./proc_maps.ts";
 
 /** Op records in the engine's layout (abi.ts OP_*), viewed as u32. */
 export interface OpRecords { u32: Uint32Array; count: number }
@@ -22,8 +23,6 @@ export interface OpSnapshot {
   policies: PolicySnapshot;
 }
 
-const TWO32 = 4294967296;
-
 /**
  * Start and end of op k as numbers.
  * @example
@@ -32,9 +31,8 @@ const TWO32 = 4294967296;
  * ```
  */
 export function opRange(ops: OpRecords, k: number): [number, number] {
-  const o = k * (OP_SIZE >>> 2), u = ops.u32;
-  const a = u[o]! + u[o + 1]! * TWO32;
-  return [a, a + u[o + 2]! + u[o + 3]! * TWO32];
+  const o = opAt(k), a = opAddr(ops.u32, o);
+  return [a, a + opLen(ops.u32, o)];
 }
 
 /**
@@ -61,28 +59,24 @@ export function snapshotOps(backend: Backend, ops: OpRecords, words: number, map
       throw invalid("requests", `Cannot snapshot the batch: its ops reach 0x${hi.toString(16)}, above 2^53, where numabind's address arithmetic is not exact`);
     }
     const m = maps ?? readMappings(lo, hi);
-    let j = 0;
+    let j = 0, cursor = 0, whole = true;
+    const piece = (s: number, e: number): void => {
+      if (s > cursor) whole = false;
+      starts.push(s); ends.push(e);
+      cursor = e;
+    };
     for (let k = 0; k < n; k++) {
       const [a, b] = opRange(ops, k);
       firstPiece[k] = starts.length;
-      while (j < m.starts.length && m.ends[j]! <= a) j++;
-      let cursor = a, whole = true;
-      for (let i = j; i < m.starts.length && m.starts[i]! < b; i++) {
-        const s = Math.max(a, m.starts[i]!), e = Math.min(b, m.ends[i]!);
-        if (s > cursor) whole = false;
-        starts.push(s); ends.push(e);
-        cursor = e;
-      }
+      cursor = a; whole = true;
+      j = cutAtMappings(m, a, b, piece, j);
       covered[k] = whole && cursor >= b ? 1 : 0;
     }
   }
   firstPiece[n] = starts.length;
   // Halves written as u32: a BigInt per piece would cost more than the get_mempolicy itself.
   const addrs = new BigUint64Array(starts.length), halves = new Uint32Array(addrs.buffer);
-  for (let i = 0; i < starts.length; i++) {
-    const a = starts[i]!, low = a % TWO32;
-    halves[2 * i] = low; halves[2 * i + 1] = (a - low) / TWO32;
-  }
+  for (let i = 0; i < starts.length; i++) setU64(halves, 2 * i, starts[i]!);
   return {
     start: Float64Array.from(starts), end: Float64Array.from(ends), firstPiece, covered, addrs,
     policies: snapshotPolicies(backend, addrs, words),

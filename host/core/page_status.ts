@@ -1,4 +1,4 @@
-import { ERRNO, errnoName } from "./errors.ts";
+import { errnoName } from "./errors.ts";
 
 /** Per-page statuses move_pages reports besides a node id (negative errnos). */
 const WORDS: Readonly<Record<string, string>> = Object.freeze({
@@ -45,7 +45,3 @@ export function countPageStatuses(statuses: Int32Array): Map<number, number> {
   for (const s of statuses) m.set(s, (m.get(s) ?? 0) + 1);
   return new Map([...m].sort((a, b) => a[0] - b[0]));
 }
-
-/** -ENOENT and -EFAULT as locate() reports them. */
-export const PAGE_NOT_FAULTED = -ERRNO.ENOENT!;
-export const PAGE_NO_PAGE = -ERRNO.EFAULT!;

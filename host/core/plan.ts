@@ -1,11 +1,14 @@
 import * as abi from "../../assembly/abi.ts";
+import { bufferBases } from "./_buffer_bases.ts";
+import { opAt, opBigAddr, opBigLen, opFlags, opMask, opMode, opRequest } from "./_op_record.ts";
+import { getBigU64, setBigU64, setU64 } from "./_u64.ts";
 import { MAX_MASK_WORDS, type Engine } from "./engine.ts";
 import { writeControl } from "./engine_control.ts";
-import { invalid, NumaError } from "./errors.ts";
-import type { KernelFacts } from "./kernel_facts.ts";
+import { ERRNO, invalid, NumaError } from "./errors.ts";
+import { DEFAULT_KERNEL_FACTS, type KernelFacts } from "./kernel_facts.ts";
 import { Nodemask, type NodeContext } from "./nodemask.ts";
 import { planError } from "./plan_errors.ts";
-import { mappingDelta } from "./vma_budget.ts";
+import { settleBudget, vmaBudget } from "./vma_budget.ts";
 import { engineOptions, type PlanOptions } from "./plan_options.ts";
 import {
   fromKernelPolicy, toKernelFlags, toKernelPolicy, type BindFlags, type KernelPolicy, type Mode,
@@ -50,6 +53,8 @@ export interface PlanFacts {
   /** Nodes the kernel would accept: mems_allowed ∩ nodes with memory. */
   usable: Nodemask;
   addressOf: (u8: Uint8Array) => bigint;
+  /** A buffer's base as a number, undefined past 2^53 (default: from addressOf, per plan). */
+  bufferBase?: (buf: ArrayBufferLike) => number | undefined;
   /** Nodestrings are read against these (default: read from the process). */
   configured?: Nodemask;
   allowed?: Nodemask;
@@ -75,11 +80,6 @@ export interface EnginePlan {
   pageSize: number;
 }
 
-/** Plans adding at most this many mappings may use a map count up to a second old. */
-const FEW_MAPPINGS = 64;
-
-const DEFAULT_KERNEL = { maxNumNodes: 1024, capSysNice: false, mpolMax: 7, balancingModes: 0x24, hugePageSize: 2 << 20 };
-
 /**
  * Writes requests into the engine as packed records and plans them in one engine call.
  * Throws a NumaError (EINVAL or EPERM, syscall "validate") naming the request at fault.
@@ -94,7 +94,7 @@ export function planInEngine(engine: Engine, requests: readonly BindRequest[], o
   if (!Array.isArray(requests)) throw new TypeError(`Cannot plan: requests must be an array, current value is ${typeof requests}`);
   if (engine.busy) {
     throw new NumaError("Cannot plan while a batch is being applied: onProgress may not call plan(), bind(), bindBatch(), alloc() or setThreadPolicy() of the same instance; do that after bindBatch() returns",
-      { code: "EBUSY", errno: 16, syscall: "validate", arg: "onProgress" });
+      { code: "EBUSY", errno: ERRNO.EBUSY, syscall: "validate", arg: "onProgress" });
   }
   const eo = engineOptions(opts, facts.pageSize);
   const ctx: NodeContext | undefined = facts.configured && facts.allowed
@@ -105,6 +105,7 @@ export function planInEngine(engine: Engine, requests: readonly BindRequest[], o
   // Pass 1, policies only: the mask table's size must be known before the records are placed.
   // Batches reuse a few policy objects, so most requests cost one identity compare.
   let lastPolicy: PolicyInput | undefined, lastKp: (KernelPolicy & { maskIndex: number }) | undefined;
+  let weighted = false;
   const kps = new Array<KernelPolicy & { maskIndex: number }>(n);
   for (let i = 0; i < n; i++) {
     const r = requests[i];
@@ -116,6 +117,7 @@ export function planInEngine(engine: Engine, requests: readonly BindRequest[], o
         const k = toKernelPolicy(p, `requests[${i}].policy`, ctx);
         kp = { ...k, maskIndex: k.mask ? masks.push(k.mask) - 1 : abi.NO_MASK };
         policies.set(p, kp);
+        weighted ||= (k.mode & ~abi.MPOL_MODE_FLAGS) === abi.MPOL_WEIGHTED_INTERLEAVE;
       }
       lastPolicy = p; lastKp = kp;
     }
@@ -125,7 +127,9 @@ export function planInEngine(engine: Engine, requests: readonly BindRequest[], o
   for (const m of masks) if (m.words64 > words) words = m.words64;
   if (words > MAX_MASK_WORDS) throw invalid("requests", `Cannot plan: masks wider than ${MAX_MASK_WORDS * 64} bits`);
   const k = facts.kernel;
-  const weights = eo.block === 0n ? [] : eo.weights ?? k?.interleaveWeights() ?? [];
+  // Without explicit weights only weighted-interleave blocks follow a table (the kernel's, from
+  // sysfs), so other batches do not read it.
+  const weights = eo.block === 0n ? [] : eo.weights ?? (weighted ? k?.interleaveWeights() : undefined) ?? [];
 
   const x = engine.x;
   const base = x.plan_input(n, masks.length, words, weights.length);
@@ -134,7 +138,7 @@ export function planInEngine(engine: Engine, requests: readonly BindRequest[], o
   // Pass 2, targets, written straight into the records. Per request only numbers: BigInt
   // arithmetic, a view per request and the garbage they leave cost ~0.7 µs per request, 6x the
   // engine itself (bench/bind.mjs, "batch"). Raw ranges and buffers past 2^53 take BigInts.
-  const bases = new Map<ArrayBufferLike, number>();
+  const bufferBase = facts.bufferBase ?? bufferBases(facts.addressOf).bufferBase;
   let lastBuf: ArrayBufferLike | undefined, lastBase = 0;
   for (let i = 0; i < n; i++) {
     const r = requests[i]!;
@@ -148,22 +152,16 @@ export function planInEngine(engine: Engine, requests: readonly BindRequest[], o
     if (buf !== undefined && buf !== lastBuf && facts.isFreed?.(buf)) {
       throw invalid(`requests[${i}].target`, `Cannot bind requests[${i}].target: the buffer was released by free(); its address range holds no memory of yours any more`, { index: i });
     }
-    const b = buf === undefined || len === 0 ? undefined : buf === lastBuf ? lastBase : bufferBase(buf, bases, facts);
+    const b = buf === undefined || len === 0 ? undefined : buf === lastBuf ? lastBase : bufferBase(buf);
     if (b !== undefined) {
       lastBuf = buf; lastBase = b;
-      // >>> 0 is the low 32 bits; what remains divides by 2^32 exactly (a < 2^53).
-      const a = b + off, alo = a >>> 0, llo = len >>> 0;
-      u32[at] = alo;
-      u32[at + 1] = (a - alo) / TWO32;
-      u32[at + 2] = llo;
-      u32[at + 3] = (len - llo) / TWO32;
+      setU64(u32, at, b + off);
+      setU64(u32, at + 2, len);
       u32[at + 7] = abi.KIND_BUFFER;
     } else {
       const rt = resolveTarget(t, `requests[${i}].target`, facts.addressOf, !!opts.unsafeRawAddress);
-      u32[at] = Number(rt.addr & 0xffffffffn);
-      u32[at + 1] = Number(rt.addr >> 32n);
-      u32[at + 2] = Number(rt.length & 0xffffffffn);
-      u32[at + 3] = Number(rt.length >> 32n);
+      setBigU64(u32, at, rt.addr);
+      setBigU64(u32, at + 2, rt.length);
       u32[at + 7] = rt.kind;
     }
     u32[at + 4] = kp.mode >>> 0;
@@ -173,39 +171,19 @@ export function planInEngine(engine: Engine, requests: readonly BindRequest[], o
   const table = x.plan_mask_table() >>> 2;
   masks.forEach((m, j) => u32.set(m.toWords(words), table + j * words * 2));
   u32.set(weights, x.plan_weight_table() >>> 2);
-  engine.putMask(abi.SLOT_USABLE, facts.usable.toWords(MAX_MASK_WORDS), MAX_MASK_WORDS);
-  const kf = k ?? DEFAULT_KERNEL;
-  const maxMapCount = eo.maxMapCount ?? k?.maxMapCount ?? 0;
-  // The engine plans against the limit less the reserve kept for the runtime (0: no budget).
-  const reserve = maxMapCount === 0 ? 0 : Math.min(eo.mapReserve, maxMapCount - 1);
-  const budget = maxMapCount - reserve;
-  // The map count costs ~1 µs per mapping to read, so a small plan may use one read in the last
-  // second; a plan adding many mappings, or one the budget refuses, is checked on a fresh count.
-  const counted = maxMapCount === 0 || eo.mapCount !== undefined || !k;
-  let mapCount = maxMapCount === 0 ? 0 : eo.mapCount ?? k?.mapCount(false) ?? 0;
+  engine.putMaskOnce(abi.SLOT_USABLE, facts.usable, MAX_MASK_WORDS);
+  const kf = k ?? DEFAULT_KERNEL_FACTS;
+  const vb = vmaBudget(eo, k);
   writeControl(engine, {
     pageSize: eo.pageSize, kernelPageSize: facts.pageSize, overlapError: eo.overlapError,
     blockMode: eo.blockMode, chunk: eo.chunk, block: eo.block,
     huge: eo.hugePageAlign ? BigInt(kf.hugePageSize) : 0n,
-    maxMapCount: budget, mapCount,
+    maxMapCount: vb.budget, mapCount: vb.mapCount,
     maxNumNodes: kf.maxNumNodes, capSysNice: kf.capSysNice, mpolMax: kf.mpolMax,
     balancingModes: kf.balancingModes, weightModes: eo.weightModes,
   });
 
-  let code = x.plan_run();
-  if (!counted && (code === abi.E_VMA_BUDGET || (code === abi.OK && x.plan_estimated_vmas() > FEW_MAPPINGS))) {
-    mapCount = k!.mapCount(true);
-    code = x.plan_budget(mapCount, budget);
-  }
-  // The estimate is an upper bound that ignores merges. Where it fails the budget, bound the
-  // change by the mappings the ops actually overlap: binding a region back to one policy
-  // (which merges its mappings) must work even at the limit, and a plan that cannot raise the
-  // count never makes things worse, reserve or not.
-  if (code === abi.E_VMA_BUDGET && k) {
-    const ops = x.plan_ops() >>> 2, n = x.plan_op_count();
-    const delta = mappingDelta(engine.u32().subarray(ops, ops + n * (abi.OP_SIZE >>> 2)), n);
-    if (delta <= 0 || mapCount + delta <= budget) code = abi.OK;
-  }
+  const code = settleBudget(engine, x.plan_run(), vb, k);
   const stats: PlanStats = {
     requests: n, ops: x.plan_op_count(), coalesced: x.plan_coalesced(), splits: x.plan_splits(),
     estimatedVmas: x.plan_estimated_vmas(), overridden: x.plan_overridden(),
@@ -215,7 +193,7 @@ export function planInEngine(engine: Engine, requests: readonly BindRequest[], o
       index: x.plan_err_index(), other: x.plan_err_other(), rule: x.plan_err_rule(), requests: n,
       requestAt: (i: number) => (i < n ? requestRecord(engine, base, i, kps[i]!) : undefined),
       usable: facts.usable, opts: eo, stats, kernel: kf, kernelPage: facts.pageSize,
-      mapCount, maxMapCount, mapReserve: reserve,
+      mapCount: vb.mapCount, maxMapCount: vb.maxMapCount, mapReserve: vb.reserve,
     });
   }
   return {
@@ -225,53 +203,42 @@ export function planInEngine(engine: Engine, requests: readonly BindRequest[], o
   };
 }
 
-const TWO32 = 4294967296;
-
 /** Request i's range and flags as its record holds them (for error messages only). */
 function requestRecord(engine: Engine, base: number, i: number, kp: KernelPolicy) {
   const u32 = engine.u32(), at = (base + i * abi.REQ_SIZE) >>> 2;
-  const big = (lo: number, hi: number): bigint => (BigInt(hi) << 32n) | BigInt(lo);
-  return { t: { addr: big(u32[at]!, u32[at + 1]!), length: big(u32[at + 2]!, u32[at + 3]!) }, kp, flags: u32[at + 5]! };
-}
-
-/**
- * A buffer's base address as a number (one FFI call per buffer per batch), or undefined when
- * the buffer reaches past 2^53 and resolveTarget must handle it with BigInt.
- */
-function bufferBase(buf: ArrayBufferLike, bases: Map<ArrayBufferLike, number>, facts: PlanFacts): number | undefined {
-  let b = bases.get(buf);
-  if (b === undefined) {
-    const big = facts.addressOf(new Uint8Array(buf));
-    if (big + BigInt(buf.byteLength) > BigInt(Number.MAX_SAFE_INTEGER)) return undefined;
-    bases.set(buf, b = Number(big));
-  }
-  return b;
+  return { t: { addr: getBigU64(u32, at), length: getBigU64(u32, at + 2) }, kp, flags: u32[at + 5]! };
 }
 
 /**
  * Reads op `i` of an engine plan into a PlannedOp.
+ * @param masks Nodemasks already read, by mask index: ops of a plan share a few masks, and
+ * Nodemasks are immutable, so readers of many ops pass one Map to build each mask once
  * @example
  * ```ts
  * expect(readOp(planInEngine(engine, [req], opts, facts), 0).request).toBe(0);
  * ```
  */
-export function readOp(p: EnginePlan, i: number): PlannedOp {
+export function readOp(p: EnginePlan, i: number, masks?: Map<number, Nodemask>): PlannedOp {
   const u32 = p.engine.u32();
-  const o = (p.opsAt + i * abi.OP_SIZE) >>> 2;
-  const mask = u32[o + 6]!;
-  const nodes = mask === abi.NO_MASK ? Nodemask.EMPTY
-    : Nodemask.fromWords(u32.slice((p.masksAt >>> 2) + mask * p.maskWords * 2, (p.masksAt >>> 2) + (mask + 1) * p.maskWords * 2));
-  const flags = u32[o + 5]!;
+  const o = opAt(i, p.opsAt >>> 2);
+  const mask = opMask(u32, o);
+  let nodes = mask === abi.NO_MASK ? Nodemask.EMPTY : masks?.get(mask);
+  if (nodes === undefined) {
+    const at = (p.masksAt >>> 2) + mask * p.maskWords * 2;
+    nodes = Nodemask.fromWords(u32.slice(at, at + p.maskWords * 2));
+    masks?.set(mask, nodes);
+  }
+  const flags = opFlags(u32, o);
   const f: BindFlags = {};
   if (flags & abi.MPOL_MF_STRICT) f.strict = true;
   if (flags & abi.MPOL_MF_MOVE) f.move = true;
   if (flags & abi.MPOL_MF_MOVE_ALL) f.moveAll = true;
   return {
-    addr: BigInt(u32[o]!) | (BigInt(u32[o + 1]!) << 32n),
-    length: BigInt(u32[o + 2]!) | (BigInt(u32[o + 3]!) << 32n),
-    policy: fromKernelPolicy(u32[o + 4]! | 0, nodes),
+    addr: opBigAddr(u32, o),
+    length: opBigLen(u32, o),
+    policy: fromKernelPolicy(opMode(u32, o), nodes),
     flags: f,
-    request: u32[o + 7]!,
+    request: opRequest(u32, o),
   };
 }
 
@@ -286,7 +253,7 @@ export function readOp(p: EnginePlan, i: number): PlannedOp {
 export function planRequests(engine: Engine, requests: readonly BindRequest[], opts: PlanOptions,
   facts: PlanFacts): Plan {
   const p = planInEngine(engine, requests, opts, facts);
-  const ops: PlannedOp[] = [];
-  for (let i = 0; i < p.count; i++) ops.push(readOp(p, i));
+  const ops: PlannedOp[] = [], masks = new Map<number, Nodemask>();
+  for (let i = 0; i < p.count; i++) ops.push(readOp(p, i, masks));
   return { ops, stats: p.stats };
 }

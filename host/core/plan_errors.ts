@@ -1,5 +1,5 @@
 import * as abi from "../../assembly/abi.ts";
-import { NumaError, invalid } from "./errors.ts";
+import { ERRNO, NumaError, invalid } from "./errors.ts";
 import { ruleMessage, verdictErrno } from "./kernel_rules.ts";
 import type { KernelPolicy } from "./policy.ts";
 import type { EngineOptions } from "./plan_options.ts";
@@ -54,7 +54,7 @@ export function planError(code: number, c: PlanErrorContext): NumaError {
       const errno = verdictErrno(c.rule);
       const where = m.arg === "target" ? `, current value is ${at}` : "";
       return new NumaError(`Cannot bind ${arg}: ${m.rule}${where}`, {
-        code: errno === 1 ? "EPERM" : "EINVAL", errno, syscall: "validate", arg: `${arg}.${m.arg}`, ...extra,
+        code: errno === ERRNO.EPERM ? "EPERM" : "EINVAL", errno, syscall: "validate", arg: `${arg}.${m.arg}`, ...extra,
       });
     }
     case abi.E_NO_FULL_PAGE:
@@ -80,14 +80,14 @@ export function planError(code: number, c: PlanErrorContext): NumaError {
         ? `vm.max_map_count = ${c.maxMapCount} less the ${c.mapReserve} mappings kept free for the runtime (mapReserve): ${c.mapCount} + ${est} > ${c.maxMapCount - c.mapReserve}`
         : `vm.max_map_count = ${c.maxMapCount}: ${c.mapCount} + ${est} > ${c.maxMapCount}`;
       return new NumaError(`Cannot plan: the plan adds up to ${est} mappings (VMAs) to the ${c.mapCount} this process has, which passes ${limit} (the kernel would fail with ENOMEM part way, and a process at the limit can abort when the runtime needs memory); nothing was bound; ${fix}; if the limit was raised, pass maxMapCount (0 turns this check off)`,
-        { code: "ENOMEM", errno: 12, syscall: "validate", arg: c.opts.block > 0n ? "interleaveBlock" : "requests" });
+        { code: "ENOMEM", errno: ERRNO.ENOMEM, syscall: "validate", arg: c.opts.block > 0n ? "interleaveBlock" : "requests" });
     }
     case abi.E_TOO_MANY_OPS:
       return new NumaError(`Cannot plan: the plan would need up to ${c.other} ops, more than the engine holds; raise chunkBytes or interleaveBlock, or split the batch`,
-        { code: "ENOMEM", errno: 12, syscall: "validate", arg: c.opts.chunk > 0n ? "chunkBytes" : "requests" });
+        { code: "ENOMEM", errno: ERRNO.ENOMEM, syscall: "validate", arg: c.opts.chunk > 0n ? "chunkBytes" : "requests" });
     case abi.E_MEMORY:
       return new NumaError(`Cannot plan ${c.requests} requests at once: the engine's scratch for them does not fit in its 4 GiB memory; split the batch`,
-        { code: "ENOMEM", errno: 12, syscall: "validate", arg: "requests" });
+        { code: "ENOMEM", errno: ERRNO.ENOMEM, syscall: "validate", arg: "requests" });
     case abi.E_PAGE_SIZE:
       return invalid("pageSize", `Cannot plan: pageSize must be a power of two of at least the kernel's page size (${c.kernelPage}), current value is ${page}`);
     case abi.E_OPTIONS:

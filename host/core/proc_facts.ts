@@ -1,13 +1,10 @@
-import { closeSync, openSync, readFileSync, readSync } from "node:fs";
 import { release } from "node:os";
 import { join } from "node:path";
+import { procStatus, readText } from "./_kernel_files.ts";
+import { streamLines } from "./proc_maps.ts";
 
 // Facts about this process that explain kernel errors. Read when an error is being explained,
 // never cached: the point is to say what holds now.
-
-function read(path: string, root = "/"): string | undefined {
-  try { return readFileSync(join(root, path), "utf8"); } catch { return undefined; }
-}
 
 /**
  * Mappings the process has now: lines of /proc/PID/maps, without [vsyscall], which the
@@ -19,23 +16,26 @@ function read(path: string, root = "/"): string | undefined {
  * ```
  */
 export function mapCount(pid: number | "self" = "self", root = "/"): number | undefined {
-  // Streamed through one small buffer: this runs when the process is at the mapping limit,
-  // where a multi-megabyte string could need a new mapping and make V8 abort the process.
-  let fd: number;
-  try { fd = openSync(join(root, `proc/${pid}/maps`), "r"); } catch { return undefined; }
+  let lines = 0, vsyscall = false;
   try {
-    const buf = Buffer.allocUnsafeSlow(16384);
-    let lines = 0, vsyscall = false, got: number;
-    while ((got = readSync(fd, buf, 0, buf.length, null)) > 0) {
-      for (let i = buf.indexOf(10); i !== -1 && i < got; i = buf.indexOf(10, i + 1)) lines++;
-      if (!vsyscall && buf.subarray(0, got).includes("[vsyscall]")) vsyscall = true;
-    }
-    return vsyscall ? lines - 1 : lines;
+    streamLines(join(root, `proc/${pid}/maps`), 16384, (b, start, end, terminated) => {
+      if (terminated) lines++;
+      if (!vsyscall && endsWith(b, start, end, VSYSCALL)) vsyscall = true;
+      return true;
+    });
   } catch {
     return undefined;
-  } finally {
-    closeSync(fd);
   }
+  return vsyscall ? lines - 1 : lines;
+}
+
+/** The name /proc/PID/maps gives the vsyscall page, at the end of its line. */
+const VSYSCALL = Buffer.from("[vsyscall]");
+
+function endsWith(b: Uint8Array, start: number, end: number, tail: Uint8Array): boolean {
+  if (end - start < tail.length) return false;
+  for (let i = 0; i < tail.length; i++) if (b[end - tail.length + i] !== tail[i]) return false;
+  return true;
 }
 
 /**
@@ -46,7 +46,7 @@ export function mapCount(pid: number | "self" = "self", root = "/"): number | un
  * ```
  */
 export function maxMapCount(root = "/"): number | undefined {
-  const t = read("proc/sys/vm/max_map_count", root);
+  const t = readText(root, "proc/sys/vm/max_map_count");
   return t === undefined ? undefined : Number(t.trim());
 }
 
@@ -62,8 +62,8 @@ const CAP_SYS_NICE = 23n;
  * ```
  */
 export function hasCapSysNice(root = "/"): boolean | undefined {
-  const m = /^CapEff:\s*([0-9a-f]+)$/m.exec(read("proc/self/status", root) ?? "");
-  return m ? ((BigInt(`0x${m[1]}`) >> CAP_SYS_NICE) & 1n) === 1n : undefined;
+  const cap = procStatus(root).capEff;
+  return cap !== undefined ? ((BigInt(`0x${cap}`) >> CAP_SYS_NICE) & 1n) === 1n : undefined;
 }
 
 /**
@@ -74,8 +74,8 @@ export function hasCapSysNice(root = "/"): boolean | undefined {
  * ```
  */
 export function seccompMode(): number | undefined {
-  const m = /^Seccomp:\s*(\d+)$/m.exec(read("proc/self/status") ?? "");
-  return m ? Number(m[1]) : undefined;
+  const mode = procStatus().seccomp;
+  return mode !== undefined ? Number(mode) : undefined;
 }
 
 /**

@@ -1,8 +1,10 @@
 import {
-  MPOL_DEFAULT, MPOL_F_NUMA_BALANCING, MPOL_F_RELATIVE_NODES, MPOL_F_STATIC_NODES, MPOL_LOCAL,
-  MPOL_MODE_FLAGS, MPOL_PREFERRED, NO_MASK, OP_SIZE,
+  MPOL_DEFAULT, MPOL_F_RELATIVE_NODES, MPOL_F_STATIC_NODES, MPOL_LOCAL,
+  MPOL_MODE_FLAGS, MPOL_PREFERRED, NO_MASK,
 } from "../../assembly/abi.ts";
-import { effectiveNodes } from "./kernel_policy_text.ts";
+import { opAt, opMask, opMode } from "./_op_record.ts";
+import type { PolicySnapshot } from "./get_policy.ts";
+import { effectiveNodes, modeFlagNames } from "./kernel_policy_text.ts";
 import { Nodemask } from "./nodemask.ts";
 import { modeName } from "./policy.ts";
 
@@ -45,9 +47,9 @@ export function reportedForm(mode: number, mask: Nodemask | null, usable: Nodema
  */
 export function opReportedForm(ops32: Uint32Array, k: number, masks32: Uint32Array, maskWords: number,
   usable: Nodemask): ReportedPolicy {
-  const o = k * (OP_SIZE >>> 2), mi = ops32[o + 6]!;
+  const o = opAt(k), mi = opMask(ops32, o);
   const mask = mi === NO_MASK ? null : Nodemask.fromWords(masks32.slice(mi * maskWords * 2, (mi + 1) * maskWords * 2));
-  return reportedForm(ops32[o + 4]! | 0, mask, usable);
+  return reportedForm(opMode(ops32, o), mask, usable);
 }
 
 /**
@@ -60,10 +62,29 @@ export function opReportedForm(ops32: Uint32Array, k: number, masks32: Uint32Arr
  * ```
  */
 export function reportedMaskIs(words32: Uint32Array, nodes: Nodemask): boolean {
-  const want = nodes.toWords(Math.max(nodes.words64, words32.length >>> 1));
-  for (let i = 0; i < want.length; i++) if ((words32[i] ?? 0) !== want[i]) return false;
-  for (let i = want.length; i < words32.length; i++) if (words32[i] !== 0) return false;
+  return sameMask(words32, 0, words32.length, nodes.toWords());
+}
+
+/** Whether `got[at, at + len)` holds `want`, each read as zeros past its end. */
+function sameMask(got: Uint32Array, at: number, len: number, want: Uint32Array): boolean {
+  for (let i = 0; i < len; i++) if (got[at + i] !== (want[i] ?? 0)) return false;
+  for (let i = len; i < want.length; i++) if (want[i] !== 0) return false;
   return true;
+}
+
+/**
+ * Whether entry `p` of a get_mempolicy snapshot reports exactly `mode` (with its mode flags)
+ * and the mask `words32` (u32 halves; either side reads as zeros past its end). A null mask
+ * matches any reported mask: default and local carry none to compare.
+ * @example Basic usage
+ * ```ts
+ * const s = snapshotPolicies(backend, BigUint64Array.of(addr), 1);
+ * expect(pieceReports(s, 0, MPOL_BIND, Nodemask.of(0).toWords())).toBe(true);
+ * ```
+ */
+export function pieceReports(s: PolicySnapshot, p: number, mode: number, words32: Uint32Array | null): boolean {
+  if (s.errnos[p] !== 0 || s.modes[p] !== mode) return false;
+  return words32 === null || sameMask(s.masks, p * s.words * 2, s.words * 2, words32);
 }
 
 /**
@@ -75,11 +96,7 @@ export function reportedMaskIs(words32: Uint32Array, nodes: Nodemask): boolean {
  * ```
  */
 export function formatPolicy(mode: number, nodes: Nodemask): string {
-  const flags = [
-    ...(mode & MPOL_F_STATIC_NODES ? ["static"] : []),
-    ...(mode & MPOL_F_RELATIVE_NODES ? ["relative"] : []),
-    ...(mode & MPOL_F_NUMA_BALANCING ? ["balancing"] : []),
-  ];
+  const flags = modeFlagNames(mode);
   const name = modeName(mode) ?? `mode ${mode & ~MPOL_MODE_FLAGS}`;
   return `${name}${flags.length ? `=${flags.join("|")}` : ""}${nodes.isEmpty ? "" : `:${nodes.toList()}`}`;
 }

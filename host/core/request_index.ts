@@ -1,6 +1,6 @@
 import { KIND_BUFFER, REQ_SIZE } from "../../assembly/abi.ts";
-
-const TWO32 = 4294967296;
+import { pageDown, pageUp } from "./_pages.ts";
+import { getU64 } from "./_u64.ts";
 
 /** Which requests a range of the plan came from. */
 export interface Attribution {
@@ -35,10 +35,10 @@ export class RequestIndex {
     this.#end = new Float64Array(n);
     for (let i = 0; i < n; i++) {
       const r = i * (REQ_SIZE >>> 2);
-      const a = reqU32[r]! + reqU32[r + 1]! * TWO32, l = reqU32[r + 2]! + reqU32[r + 3]! * TWO32;
+      const a = getU64(reqU32, r), l = getU64(reqU32, r + 2);
       if (reqU32[r + 7]! & KIND_BUFFER) {
-        this.#start[i] = Math.ceil(a / page) * page;
-        this.#end[i] = Math.floor((a + l) / page) * page;
+        this.#start[i] = pageUp(a, page);
+        this.#end[i] = pageDown(a + l, page);
       } else {
         this.#start[i] = a;
         this.#end[i] = a + l;

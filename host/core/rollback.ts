@@ -1,10 +1,11 @@
 import { MPOL_DEFAULT, MPOL_LOCAL, MPOL_MODE_FLAGS, NO_MASK, OP_SIZE } from "../../assembly/abi.ts";
+import { opAt, setOpRange, writeOp } from "./_op_record.ts";
 import type { Backend } from "./backend.ts";
 import { errnoName, type AddressRange } from "./errors.ts";
 import { snapshotPolicies } from "./get_policy.ts";
 import { Nodemask } from "./nodemask.ts";
 import type { OpSnapshot } from "./op_snapshot.ts";
-import { formatPolicy } from "./reported_policy.ts";
+import { formatPolicy, pieceReports } from "./reported_policy.ts";
 
 /** A range whose prior policy could not be restored. */
 export interface RestoreFailure {
@@ -28,7 +29,6 @@ export interface RestorePlan {
   errnos: Int32Array;
 }
 
-const TWO32 = 4294967296;
 /** Passes over restores that failed: one restore can need a mapping another one frees. */
 const MAX_PASSES = 8;
 
@@ -69,19 +69,10 @@ export function prepareRestore(s: OpSnapshot): RestorePlan {
   }
   firstPiece[count] = n;
   for (let r = 0; r < count; r++) {
-    const p = firstPiece[r]!, o = r * (OP_SIZE >>> 2);
-    writeRange(u, o, s.start[p]!, s.end[firstPiece[r + 1]! - 1]!);
-    const mode = s.policies.modes[p]!;
-    u[o + 4] = mode; u[o + 5] = 0;
-    u[o + 6] = noMask(mode) ? NO_MASK : p;
-    u[o + 7] = p;
+    const p = firstPiece[r]!, a = s.start[p]!, mode = s.policies.modes[p]!;
+    writeOp(u, opAt(r), a, s.end[firstPiece[r + 1]! - 1]! - a, mode, 0, noMask(mode) ? NO_MASK : p, p);
   }
   return { records, count, firstPiece, errnos: new Int32Array(Math.max(1, count)) };
-}
-
-function writeRange(u: Uint32Array, o: number, a: number, b: number): void {
-  const al = a % TWO32, l = b - a, ll = l % TWO32;
-  u[o] = al; u[o + 1] = (a - al) / TWO32; u[o + 2] = ll; u[o + 3] = (l - ll) / TWO32;
 }
 
 /** What a rollback did. */
@@ -113,7 +104,10 @@ export function rollback(backend: Backend, s: OpSnapshot, r: RestorePlan, pieces
   let n = 0;
   while (n < r.count && r.firstPiece[n]! < pieces) n++;
   const u = new Uint32Array(r.records.buffer);
-  if (n > 0 && r.firstPiece[n]! > pieces) writeRange(u, (n - 1) * (OP_SIZE >>> 2), s.start[r.firstPiece[n - 1]!]!, s.end[pieces - 1]!);
+  if (n > 0 && r.firstPiece[n]! > pieces) {
+    const a = s.start[r.firstPiece[n - 1]!]!;
+    setOpRange(u, opAt(n - 1), a, s.end[pieces - 1]! - a);
+  }
   // Pass 1 runs the prepared records as they are: nothing is allocated before it.
   let syscalls = n === 0 ? 0 : backend.mbindBatch!(r.records, n, masks, words, new Uint8Array(r.errnos.buffer, 0, n * 4), true);
   let passes = n === 0 ? 0 : 1;
@@ -138,8 +132,8 @@ export function rollback(backend: Backend, s: OpSnapshot, r: RestorePlan, pieces
   for (let i = 0; i < n; i++) {
     const from = r.firstPiece[i]!, to = Math.min(r.firstPiece[i + 1]!, pieces);
     for (let p = from; p < to; p++) {
-      const differs = now.errnos[p] !== 0 || now.modes[p] !== s.policies.modes[p]
-        || (!noMask(now.modes[p]!) && !sameMask(now.masks, s.policies.masks, p, words));
+      const mode = s.policies.modes[p]!;
+      const differs = !pieceReports(now, p, mode, noMask(mode) ? null : s.policies.masks.subarray(p * words * 2, (p + 1) * words * 2));
       if (!differs && !failedRecord.has(i)) continue;
       const f: RestoreFailure = {
         range: { addr: BigInt(s.start[p]!), length: BigInt(s.end[p]! - s.start[p]!) },
@@ -151,9 +145,4 @@ export function rollback(backend: Backend, s: OpSnapshot, r: RestorePlan, pieces
     }
   }
   return { ok: failed.length === 0, syscalls, passes, failed };
-}
-
-function sameMask(a: Uint32Array, b: Uint32Array, p: number, words: number): boolean {
-  for (let i = p * words * 2; i < (p + 1) * words * 2; i++) if (a[i] !== b[i]) return false;
-  return true;
 }

@@ -1,17 +1,11 @@
-import { MPOL_MF_MOVE, MPOL_MF_MOVE_ALL, MPOL_MF_STRICT, OP_SIZE } from "../../assembly/abi.ts";
+import { MPOL_MF_MOVE, MPOL_MF_MOVE_ALL, MPOL_MF_STRICT } from "../../assembly/abi.ts";
+import { opAt, opFlags, opMask, opMode } from "./_op_record.ts";
 import type { Nodemask } from "./nodemask.ts";
 import type { OpRecords, OpSnapshot } from "./op_snapshot.ts";
-import { opReportedForm } from "./reported_policy.ts";
+import { opReportedForm, pieceReports } from "./reported_policy.ts";
 
 /** An expected report: the mode and the mask as u32 halves, at least as wide as the snapshot's. */
 interface Want { mode: number; words32: Uint32Array }
-
-/** Whether `got[at, at + len)` holds `want` (with zeros past `want`'s end, and `want` zero past len). */
-function sameWords(got: Uint32Array, at: number, len: number, want: Uint32Array): boolean {
-  for (let i = 0; i < len; i++) if (got[at + i] !== (want[i] ?? 0)) return false;
-  for (let i = len; i < want.length; i++) if (want[i] !== 0) return false;
-  return true;
-}
 
 /**
  * Marks the ops whose whole range already has exactly the op's policy, so that mbind would
@@ -31,13 +25,12 @@ function sameWords(got: Uint32Array, at: number, len: number, want: Uint32Array)
 export function unchangedOps(ops: OpRecords, masks32: Uint32Array, maskWords: number, snap: OpSnapshot,
   usable: Nodemask): Uint8Array {
   const out = new Uint8Array(ops.count);
-  const R2 = snap.policies.words * 2, { modes, masks, errnos } = snap.policies;
   const wants = new Map<string, Want>();
-  const u = ops.u32, rec = OP_SIZE >>> 2;
+  const u = ops.u32;
   for (let k = 0; k < ops.count; k++) {
-    const o = k * rec;
-    if (!snap.covered[k] || (u[o + 5]! & (MPOL_MF_STRICT | MPOL_MF_MOVE | MPOL_MF_MOVE_ALL))) continue;
-    const key = `${u[o + 4]}/${u[o + 6]}`;
+    const o = opAt(k);
+    if (!snap.covered[k] || (opFlags(u, o) & (MPOL_MF_STRICT | MPOL_MF_MOVE | MPOL_MF_MOVE_ALL))) continue;
+    const key = `${opMode(u, o)}/${opMask(u, o)}`;
     let w = wants.get(key);
     if (!w) {
       const r = opReportedForm(u, k, masks32, maskWords, usable);
@@ -46,7 +39,7 @@ export function unchangedOps(ops: OpRecords, masks32: Uint32Array, maskWords: nu
     }
     let same = true;
     for (let p = snap.firstPiece[k]!; same && p < snap.firstPiece[k + 1]!; p++) {
-      same = errnos[p] === 0 && modes[p] === w.mode && sameWords(masks, p * R2, R2, w.words32);
+      same = pieceReports(snap.policies, p, w.mode, w.words32);
     }
     out[k] = same ? 1 : 0;
   }

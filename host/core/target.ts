@@ -16,7 +16,16 @@ function isRaw(t: unknown): t is RawRange {
     && !(typeof SharedArrayBuffer !== "undefined" && t instanceof SharedArrayBuffer);
 }
 
-/** A byte view of a buffer target, or a reason it has none. */
+/**
+ * A byte view of a buffer target, or the reason it has none: a TypeError for something that
+ * is not a buffer or view, a NumaError (EINVAL) for a detached or empty one.
+ * @param arg the argument name errors should blame
+ * @example Basic usage
+ * ```ts
+ * expect(bytesOf(new Float64Array(4), "target").byteLength).toBe(32);
+ * expect(() => bytesOf(new ArrayBuffer(0), "target")).toThrow(/it is empty/);
+ * ```
+ */
 export function bytesOf(t: unknown, arg: string): Uint8Array {
   let u8: Uint8Array;
   try {

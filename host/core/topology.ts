@@ -1,5 +1,6 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { nodeIds, nodemaskBits, procStatus, readText } from "./_kernel_files.ts";
 import { parseKernelList } from "./kernel_list.ts";
 import { Nodemask } from "./nodemask.ts";
 
@@ -34,10 +35,6 @@ export interface Topology {
 
 const SYS_NODE = "sys/devices/system/node";
 
-function read(root: string, path: string): string | undefined {
-  try { return readFileSync(join(root, path), "utf8"); } catch { return undefined; }
-}
-
 function maskOf(text: string | undefined, fallback: Nodemask): Nodemask {
   return text === undefined ? fallback : Nodemask.of(...parseKernelList(text));
 }
@@ -47,7 +44,14 @@ function meminfo(text: string | undefined, key: string): number {
   return m ? Number(m[1]) * 1024 : 0;
 }
 
-/** Base page size from the auxiliary vector (AT_PAGESZ = 6), 4096 if it cannot be read. */
+/**
+ * Base page size from the auxiliary vector (AT_PAGESZ = 6), 4096 if it cannot be read.
+ * @param root where /proc is found (tests point at a fake tree)
+ * @example Basic usage
+ * ```ts
+ * expect(pageSizeFromAuxv() % 4096).toBe(0);
+ * ```
+ */
 export function pageSizeFromAuxv(root = "/"): number {
   try {
     const b = readFileSync(join(root, "proc/self/auxv"));
@@ -67,39 +71,32 @@ export function pageSizeFromAuxv(root = "/"): number {
  * ```
  */
 export function readTopology(root = "/"): Topology {
-  const ids = (() => {
-    try {
-      return readdirSync(join(root, SYS_NODE)).map((d) => /^node(\d+)$/.exec(d)?.[1])
-        .filter((x): x is string => x !== undefined).map(Number).sort((a, b) => a - b);
-    } catch { return [0]; }
-  })();
+  const ids = nodeIds(root, SYS_NODE) ?? [0];
   const configured = Nodemask.of(...ids);
   const nodes = ids.map((id): NodeInfo => {
     const dir = `${SYS_NODE}/node${id}`;
-    const mem = read(root, `${dir}/meminfo`);
-    const dist = (read(root, `${dir}/distance`) ?? "").trim().split(/\s+/).filter(Boolean).map(Number);
-    const online = parseKernelList(read(root, `${SYS_NODE}/online`) ?? ids.join(","));
+    const mem = readText(root, `${dir}/meminfo`);
+    const dist = (readText(root, `${dir}/distance`) ?? "").trim().split(/\s+/).filter(Boolean).map(Number);
+    const online = parseKernelList(readText(root, `${SYS_NODE}/online`) ?? ids.join(","));
     return {
       id,
-      cpus: parseKernelList(read(root, `${dir}/cpulist`) ?? ""),
+      cpus: parseKernelList(readText(root, `${dir}/cpulist`) ?? ""),
       memTotal: meminfo(mem, "MemTotal"),
       memFree: meminfo(mem, "MemFree"),
       distances: Object.fromEntries(dist.map((d, i) => [online[i] ?? i, d])),
     };
   });
-  const status = read(root, "proc/self/status") ?? "";
-  const allowedList = /^Mems_allowed_list:\s*(.*)$/m.exec(status)?.[1];
-  const allowedHex = /^Mems_allowed:\s*(.*)$/m.exec(status)?.[1]?.trim();
-  const online = maskOf(read(root, `${SYS_NODE}/online`), configured);
+  const status = procStatus(root);
+  const online = maskOf(readText(root, `${SYS_NODE}/online`), configured);
   return {
     nodes,
     online,
-    withMemory: maskOf(read(root, `${SYS_NODE}/has_memory`), configured),
-    withCpus: maskOf(read(root, `${SYS_NODE}/has_cpu`), configured),
-    possible: maskOf(read(root, `${SYS_NODE}/possible`), configured),
-    memsAllowed: maskOf(allowedList, online),
+    withMemory: maskOf(readText(root, `${SYS_NODE}/has_memory`), configured),
+    withCpus: maskOf(readText(root, `${SYS_NODE}/has_cpu`), configured),
+    possible: maskOf(readText(root, `${SYS_NODE}/possible`), configured),
+    memsAllowed: maskOf(status.memsAllowedList, online),
     maxNode: ids.length ? ids[ids.length - 1]! : 0,
-    nodemaskBits: allowedHex ? allowedHex.replace(/,/g, "").length * 4 : 64,
+    nodemaskBits: nodemaskBits(status.memsAllowed, 64),
     pageSize: pageSizeFromAuxv(root),
   };
 }

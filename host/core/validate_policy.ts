@@ -1,4 +1,5 @@
-import { NO_MASK, OP_FLAGS, OP_MASK, OP_MODE, OP_SIZE } from "../../assembly/abi.ts";
+import { NO_MASK } from "../../assembly/abi.ts";
+import { opAt, opFlags, opMask, opMode } from "./_op_record.ts";
 import type { Context } from "./context.ts";
 import { NumaError } from "./errors.ts";
 import { Nodemask } from "./nodemask.ts";
@@ -57,12 +58,11 @@ export function checkPolicy(ctx: Context, policy: PolicyInput, arg: string, flag
  * ```
  */
 export function kernelForm(p: EnginePlan, i: number): { mode: number; flags: number; mask: Uint8Array | null; words: number } {
-  const u8 = p.engine.u8();
-  const dv = new DataView(u8.buffer, u8.byteOffset + p.opsAt + i * OP_SIZE, OP_SIZE);
-  const maskIndex = dv.getUint32(OP_MASK, true);
+  const u8 = p.engine.u8(), u32 = p.engine.u32(), o = opAt(i, p.opsAt >>> 2);
+  const maskIndex = opMask(u32, o);
   const bytes = p.maskWords * 8;
   return {
-    mode: dv.getInt32(OP_MODE, true), flags: dv.getUint32(OP_FLAGS, true), words: p.maskWords,
+    mode: opMode(u32, o), flags: opFlags(u32, o), words: p.maskWords,
     mask: maskIndex === NO_MASK ? null : u8.slice(p.masksAt + maskIndex * bytes, p.masksAt + (maskIndex + 1) * bytes),
   };
 }

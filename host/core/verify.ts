@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import {
   MPOL_BIND, MPOL_INTERLEAVE, MPOL_MODE_FLAGS, MPOL_PREFERRED_MANY, MPOL_WEIGHTED_INTERLEAVE,
 } from "../../assembly/abi.ts";
-import type { BatchResult } from "./bind.ts";
+import type { BatchResult } from "./batch_result.ts";
 import type { Context } from "./context.ts";
 import type { AddressRange } from "./errors.ts";
 import { expectationsOf, type Expectation } from "./expectations.ts";
@@ -13,8 +13,8 @@ import { Nodemask } from "./nodemask.ts";
 import { parseNumaMaps } from "./numa_maps.ts";
 import type { Plan, PlannedOp } from "./plan.ts";
 import { toKernelPolicy } from "./policy.ts";
-import { readMappings } from "./proc_maps.ts";
-import { formatPolicy, reportedForm, reportedMaskIs } from "./reported_policy.ts";
+import { cutAtMappings, readMappings } from "./proc_maps.ts";
+import { formatPolicy, pieceReports, reportedForm } from "./reported_policy.ts";
 import { usableNow } from "./usable_nodes.ts";
 
 /** What verify() checks besides get_mempolicy. */
@@ -95,6 +95,7 @@ export function verifyPlacement(ctx: Context, x: Plan | BatchResult | readonly P
   if (exp.length === 0) return report;
   const words = ctx.maskWords(), usable = usableNow(ctx), page = ctx.facts().pageSize;
   const wants = exp.map((e) => reportedForm(e.mode, e.nodes, usable));
+  const wantWords = wants.map((w) => w.nodes.toWords());
   const out = report.mismatches;
 
   // Pieces: each expectation cut at mapping boundaries; gaps are "unmapped".
@@ -104,15 +105,14 @@ export function verifyPlacement(ctx: Context, x: Plan | BatchResult | readonly P
   const pieces: { e: number; a: number; b: number }[] = [];
   let j = 0;
   exp.forEach((e, i) => {
-    while (j < m.starts.length && m.ends[j]! <= e.addr) j++;
+    const unmapped = (a: number, b: number): Mismatch => ({ kind: "unmapped", op: e.op, range: range(a, b), expected: formatPolicy(wants[i]!.mode, wants[i]!.nodes), actual: "no mapping" });
     let cursor = e.addr;
-    for (let q = j; q < m.starts.length && m.starts[q]! < e.end; q++) {
-      const a = Math.max(e.addr, m.starts[q]!), b = Math.min(e.end, m.ends[q]!);
-      if (a > cursor) out.push({ kind: "unmapped", op: e.op, range: range(cursor, a), expected: formatPolicy(wants[i]!.mode, wants[i]!.nodes), actual: "no mapping" });
+    j = cutAtMappings(m, e.addr, e.end, (a, b) => {
+      if (a > cursor) out.push(unmapped(cursor, a));
       pieces.push({ e: i, a, b });
       cursor = b;
-    }
-    if (cursor < e.end) out.push({ kind: "unmapped", op: e.op, range: range(cursor, e.end), expected: formatPolicy(wants[i]!.mode, wants[i]!.nodes), actual: "no mapping" });
+    }, j);
+    if (cursor < e.end) out.push(unmapped(cursor, e.end));
   });
   report.ranges = pieces.length;
 
@@ -122,9 +122,8 @@ export function verifyPlacement(ctx: Context, x: Plan | BatchResult | readonly P
   const w2 = words * 2;
   pieces.forEach((p, q) => {
     const want = wants[p.e]!;
-    const got = now.masks.subarray(q * w2, (q + 1) * w2);
-    if (now.errnos[q] === 0 && now.modes[q] === want.mode && reportedMaskIs(got, want.nodes)) return;
-    const actual = now.errnos[q] ? `unreadable (errno ${now.errnos[q]})` : formatPolicy(now.modes[q]!, Nodemask.fromWords(got.slice()));
+    if (pieceReports(now, q, want.mode, wantWords[p.e]!)) return;
+    const actual = now.errnos[q] ? `unreadable (errno ${now.errnos[q]})` : formatPolicy(now.modes[q]!, Nodemask.fromWords(now.masks.slice(q * w2, (q + 1) * w2)));
     const prev = out.at(-1);
     if (prev && prev.kind === "policy" && prev.op === exp[p.e]!.op && prev.actual === actual && prev.range.addr + prev.range.length === BigInt(p.a)) {
       prev.range = range(Number(prev.range.addr), p.b);

@@ -1,7 +1,77 @@
-import { OP_ADDR, OP_LEN, OP_MASK, OP_MODE, OP_SIZE } from "../../assembly/abi.ts";
+import { E_VMA_BUDGET, OK } from "../../assembly/abi.ts";
+import { OP_WORDS, opAddr, opAt, opLen, opMask, opMode } from "./_op_record.ts";
+import type { Engine } from "./engine.ts";
+import type { KernelFacts } from "./kernel_facts.ts";
+import type { EngineOptions } from "./plan_options.ts";
 import { readMappings, type Mappings } from "./proc_maps.ts";
 
-const TWO32 = 4294967296;
+// The VMA budget: a plan must not take the process past vm.max_map_count (less a reserve for
+// the runtime), where the kernel refuses to split mappings (mbind ENOMEM) and V8 aborts.
+
+/** Plans adding at most this many mappings may use a map count up to a second old. */
+const FEW_MAPPINGS = 64;
+
+/** The budget one plan is checked against, and the map count it starts from. */
+export interface VmaBudget {
+  /** The limit (PlanOptions.maxMapCount, else vm.max_map_count); 0: no budget. */
+  maxMapCount: number;
+  /** Mappings kept free below the limit for the runtime. */
+  reserve: number;
+  /** maxMapCount - reserve: what the engine plans against. */
+  budget: number;
+  /** Mappings the process has: given, or counted (up to a second old until settleBudget). */
+  mapCount: number;
+  /** Whether mapCount needs no fresh count: given, or no budget, or no kernel facts. */
+  counted: boolean;
+}
+
+/**
+ * The VMA budget for a plan. The map count costs ~1 µs per mapping to read, so the engine
+ * first plans against one read in the last second; settleBudget checks a plan that adds many
+ * mappings, or one the budget refuses, against a fresh count.
+ * @example Basic usage
+ * ```ts
+ * const b = vmaBudget(engineOptions({ maxMapCount: 65530 }, 4096), readKernelFacts());
+ * expect(b.budget).toBe(65530 - DEFAULT_MAP_RESERVE);
+ * ```
+ */
+export function vmaBudget(o: Pick<EngineOptions, "maxMapCount" | "mapReserve" | "mapCount">, k: KernelFacts | undefined): VmaBudget {
+  const maxMapCount = o.maxMapCount ?? k?.maxMapCount ?? 0;
+  const reserve = maxMapCount === 0 ? 0 : Math.min(o.mapReserve, maxMapCount - 1);
+  return {
+    maxMapCount, reserve, budget: maxMapCount - reserve,
+    mapCount: maxMapCount === 0 ? 0 : o.mapCount ?? k?.mapCount(false) ?? 0,
+    counted: maxMapCount === 0 || o.mapCount !== undefined || !k,
+  };
+}
+
+/**
+ * Settles the budget after plan_run: a plan adding more than a few mappings, or one refused on
+ * a cached count, is checked again on a fresh count (b.mapCount is updated). The engine's
+ * estimate is an upper bound that ignores merges, so where it still fails the budget, the
+ * change is bounded by the mappings the ops actually overlap (mappingDelta): binding a region
+ * back to one policy (which merges its mappings) must work even at the limit, and a plan that
+ * cannot raise the count never makes things worse, reserve or not.
+ * @param code what plan_run returned
+ * @returns the final code: OK, E_VMA_BUDGET, or the plan's own refusal unchanged
+ * @example Basic usage
+ * ```ts
+ * const code = settleBudget(engine, engine.x.plan_run(), b, facts.kernel);
+ * ```
+ */
+export function settleBudget(engine: Engine, code: number, b: VmaBudget, k: KernelFacts | undefined): number {
+  const x = engine.x;
+  if (!b.counted && (code === E_VMA_BUDGET || (code === OK && x.plan_estimated_vmas() > FEW_MAPPINGS))) {
+    b.mapCount = k!.mapCount(true);
+    code = x.plan_budget(b.mapCount, b.budget);
+  }
+  if (code === E_VMA_BUDGET && k) {
+    const ops = x.plan_ops() >>> 2, n = x.plan_op_count();
+    const delta = mappingDelta(engine.u32().subarray(ops, ops + n * OP_WORDS), n);
+    if (delta <= 0 || b.mapCount + delta <= b.budget) code = OK;
+  }
+  return code;
+}
 
 /**
  * How many mappings (VMAs) applying `count` op records can add at most, given the mappings
@@ -21,9 +91,8 @@ const TWO32 = 4294967296;
  */
 export function mappingDelta(ops32: Uint32Array, count: number, mappings?: Mappings): number {
   if (count === 0) return 0;
-  const at = (k: number, field: number): number => (k * OP_SIZE + field) >>> 2;
-  const addr = (k: number): number => ops32[at(k, OP_ADDR)]! + ops32[at(k, OP_ADDR) + 1]! * TWO32;
-  const end = (k: number): number => addr(k) + ops32[at(k, OP_LEN)]! + ops32[at(k, OP_LEN) + 1]! * TWO32;
+  const addr = (k: number): number => opAddr(ops32, opAt(k));
+  const end = (k: number): number => addr(k) + opLen(ops32, opAt(k));
   const m = mappings ?? readMappings(addr(0), end(count - 1));
   let delta = 0, j = 0;
   for (let k = 0; k < count;) {
@@ -31,7 +100,8 @@ export function mappingDelta(ops32: Uint32Array, count: number, mappings?: Mappi
     let e = end(k), runs = 1;
     for (k++; k < count && addr(k) === e; k++) {
       // Ops differing only in mbind flags (or chunks of one run) leave one mapping.
-      if (ops32[at(k, OP_MODE)] !== ops32[at(k - 1, OP_MODE)] || ops32[at(k, OP_MASK)] !== ops32[at(k - 1, OP_MASK)]) runs++;
+      const o = opAt(k), prev = opAt(k - 1);
+      if (opMode(ops32, o) !== opMode(ops32, prev) || opMask(ops32, o) !== opMask(ops32, prev)) runs++;
       e = end(k);
     }
     while (j < m.starts.length && m.ends[j]! <= s) j++;

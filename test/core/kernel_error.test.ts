@@ -1,6 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { NumaError } from "../../host/core/errors.ts";
-import { availabilityFromProbe, explainErrno, kernelError } from "../../host/core/kernel_error.ts";
+import { availabilityFromProbe } from "../../host/core/availability.ts";
+import { explainErrno, kernelError } from "../../host/core/kernel_error.ts";
 import { Nodemask } from "../../host/core/nodemask.ts";
 import { countPageStatuses, describePageStatus } from "../../host/core/page_status.ts";
 import { readTopology, type Topology } from "../../host/core/topology.ts";

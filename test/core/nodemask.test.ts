@@ -1,4 +1,7 @@
 import { describe, expect, test } from "vitest";
+import fc from "fast-check";
+import { MASK_MAX_BITS, SLOT_A } from "../../assembly/abi.ts";
+import { Engine } from "../../host/core/engine.ts";
 import { Nodemask } from "../../host/core/nodemask.ts";
 
 describe("Nodemask", () => {
@@ -49,5 +52,21 @@ describe("Nodemask", () => {
     const big = new Uint32Array(1025);
     big[1024] = 1;
     expect(() => Nodemask.fromWords(big)).toThrow(/bit 32768/);
+  });
+});
+
+describe("Nodemask size and isEmpty", () => {
+  test("size and isEmpty agree with the engine's mask_popcount and mask_is_empty at every width", () => {
+    const e = new Engine();
+    // Narrow masks (counted in JavaScript) and wide ones (counted in the engine).
+    const node = fc.oneof(fc.integer({ min: 0, max: 63 }), fc.integer({ min: 0, max: 4095 }), fc.integer({ min: 0, max: MASK_MAX_BITS - 1 }));
+    fc.assert(fc.property(fc.uniqueArray(node, { maxLength: 40 }),
+      fc.integer({ min: 0, max: 20 }), (nodes, drop) => {
+        // Masks narrowed by a set operation as well as built directly.
+        const m = Nodemask.of(...nodes).difference(Nodemask.of(...nodes.slice(0, drop)));
+        e.putMask(SLOT_A, m.toWords(), m.words64);
+        expect(m.size).toBe(e.x.mask_popcount(m.words64));
+        expect(m.isEmpty).toBe(e.x.mask_is_empty(m.words64) !== 0);
+      }), { numRuns: 500 });
   });
 });

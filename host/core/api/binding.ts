@@ -1,4 +1,6 @@
-import { applyPlan, failureError, type BatchOptions, type BatchResult } from "../bind.ts";
+import { failureError } from "../batch_failures.ts";
+import type { BatchOptions, BatchResult } from "../batch_result.ts";
+import { applyPlan } from "../bind.ts";
 import { bindCarefully, needsCarefulPath } from "../bind_batch.ts";
 import { leanBind } from "../bind_one.ts";
 import type { Context } from "../context.ts";
@@ -15,16 +17,78 @@ export type BindOptions = Pick<PlanOptions, "unsafeRawAddress" | "pageSize">;
  * Planning and binding ranges: plan() is pure (no syscall), bindBatch() applies a plan in one
  * FFI crossing (or in checked slices, see BatchOptions), bind() is a batch of one, verify()
  * compares a plan or a result with what the kernel reports.
- * @example
+ * @example Interleave blocks
  * ```ts
  * const p = nb.plan([{ target: buf, policy: { mode: "interleave", nodes: "all" } }], { interleaveBlock: 2 << 20 });
  * expect(p.ops.every((op) => op.policy.nodes.size === 1)).toBe(true);
  * ```
  */
 export interface BindingApi {
+  /**
+   * Plans requests into the fewest mbind ops, without any syscall: pages aligned (buffers
+   * shrink to the pages they fully own), overlaps resolved (the later request wins, or with
+   * `overlap: "error"` refused), equal neighbours coalesced, blocks and chunks cut, and every op
+   * checked against the kernel's rules. Throws a NumaError naming the request at fault.
+   * @param requests targets with their policy and mbind flags
+   * @param opts see PlanOptions (README "Plan options")
+   * @returns the ops and statistics (requests, ops, coalesced, splits, estimatedVmas, overridden)
+   * @example Coalescing neighbours
+   * ```ts
+   * import { alloc, plan, topology } from "numabind";
+   * const page = topology().pageSize, buf = alloc(16 * page, { mode: "default" });
+   * const policy = { mode: "bind", nodes: [0] } as const;
+   * const p = plan([0, 8].map((at) => ({ target: new Uint8Array(buf, at * page, 8 * page), policy })));
+   * expect(p.stats.ops).toBe(1);   // two requests, one mbind
+   * ```
+   */
   plan(requests: readonly BindRequest[], opts?: PlanOptions): Plan;
+  /**
+   * Sets the policy of the pages a buffer fully owns (mbind): one FFI call for a policy bound
+   * before, one plan otherwise. Throws a NumaError when the policy is refused (before any
+   * syscall) or the kernel fails (with the errno and an explanation).
+   * @param target an ArrayBuffer, SharedArrayBuffer, typed array or DataView; a raw
+   * { addr, length } needs opts.unsafeRawAddress
+   * @param flags strict, move, moveAll (MPOL_MF_*)
+   * @example Basic usage
+   * ```ts
+   * import { bind, getPolicy } from "numabind";
+   * const ab = new ArrayBuffer(1 << 20);
+   * bind(ab, { mode: "bind", nodes: [0] }, { move: true });
+   * expect(getPolicy(ab).mode).toBe("bind");
+   * ```
+   */
   bind(target: Target, policy: PolicyInput, flags?: BindFlags, opts?: BindOptions): void;
+  /**
+   * Plans requests and applies the plan: one FFI crossing for every op, or with atomic,
+   * skipUnchanged or onProgress a snapshot, checked slices and a rollback (README "Batches
+   * you can trust"). Kernel failures come back in the result, not thrown; refused input throws.
+   * @param opts plan options and BatchOptions
+   * @returns ok, applied, syscalls, ops, skipped, failed (per failed op: request, errno,
+   * code, message), rolledBack, restoreFailed, restoreSyscalls, stats
+   * @example Alternating policies
+   * ```ts
+   * import { alloc, bindBatch, topology } from "numabind";
+   * const page = topology().pageSize, buf = alloc(4 * page, { mode: "default" });
+   * const hot = { mode: "bind", nodes: [0] } as const, cold = { mode: "interleave", nodes: [0] } as const;
+   * const r = bindBatch([0, 1, 2, 3].map((i) => ({ target: new Uint8Array(buf, i * page, page), policy: i % 2 ? hot : cold })));
+   * expect(r).toMatchObject({ ok: true, syscalls: 4 });
+   * ```
+   */
   bindBatch(requests: readonly BindRequest[], opts?: PlanOptions & BatchOptions): BatchResult;
+  /**
+   * Compares a plan, its ops, or a bindBatch() result with what the kernel reports now: the
+   * policy of every mapping piece (get_mempolicy), the numa_maps text, and the node of every
+   * touched page under a policy that confines pages. A result is checked for the ops that
+   * took effect; a rolled-back one for the policies it restored.
+   * @returns ok, the ops, pieces and pages checked, and each mismatch (unmapped, policy,
+   * numa_maps, placement) with its range, expected and actual text
+   * @example Basic usage
+   * ```ts
+   * import { alloc, bindBatch, verify } from "numabind";
+   * const r = bindBatch([{ target: alloc(1 << 20, { mode: "default" }), policy: { mode: "bind", nodes: [0] } }]);
+   * expect(verify(r).mismatches).toEqual([]);
+   * ```
+   */
   verify(planOrResult: Plan | BatchResult | readonly PlannedOp[], opts?: VerifyOptions): VerifyReport;
 }
 
@@ -42,19 +106,29 @@ function checkBatchOptions(o: PlanOptions & BatchOptions): void {
   checkProgressOptions(o);
 }
 
+/**
+ * Builds the binding group over a context (createNumabind merges it into the API).
+ * @example Basic usage
+ * ```ts
+ * const { plan } = bindingApi(createContext(openBackend()));
+ * expect(plan([]).stats.ops).toBe(0);
+ * ```
+ */
 export function bindingApi(ctx: Context): BindingApi {
-  const bindBatch = (requests: readonly BindRequest[], opts: PlanOptions & BatchOptions = {}): BatchResult => {
+  const batch = (requests: readonly BindRequest[], opts: PlanOptions & BatchOptions, forVerify: boolean): BatchResult => {
     checkBatchOptions(opts);
     const p = planInEngine(ctx.engine, requests, opts, ctx.facts());
-    return needsCarefulPath(opts) ? bindCarefully(ctx, p, opts) : applyPlan(ctx, p, !!opts.continueOnError);
+    return needsCarefulPath(opts) ? bindCarefully(ctx, p, opts) : applyPlan(ctx, p, !!opts.continueOnError, forVerify);
   };
+  const bindBatch = (requests: readonly BindRequest[], opts: PlanOptions & BatchOptions = {}): BatchResult => batch(requests, opts, true);
   const one = leanBind(ctx);
   return {
     plan: (requests, opts = {}) => planRequests(ctx.engine, requests, opts, ctx.facts()),
     bindBatch,
     bind(target, policy, flags, opts = {}) {
       if (one(target, policy, flags, opts)) return;
-      const r = bindBatch([flags === undefined ? { target, policy } : { target, policy, flags }], opts);
+      // Nothing verify() needs is kept: bind() returns nothing to verify.
+      const r = batch([flags === undefined ? { target, policy } : { target, policy, flags }], opts, false);
       if (!r.ok) throw failureError(r.failed[0]!);
     },
     verify: (x, opts = {}) => verifyPlacement(ctx, x, opts),

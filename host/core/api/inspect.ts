@@ -1,3 +1,4 @@
+import { pageUp } from "../_pages.ts";
 import type { Availability } from "../backend.ts";
 import type { Context } from "../context.ts";
 import { invalid } from "../errors.ts";
@@ -8,20 +9,74 @@ import type { Topology } from "../topology.ts";
 
 /** Reading what the kernel says: policies, mappings, topology, availability. */
 export interface InspectApi {
+  /**
+   * The policy of the mapping holding a buffer's first fully-owned page (or its first byte
+   * when it owns no whole page), or an address (get_mempolicy with MPOL_F_ADDR). A mapping
+   * without a policy of its own reports "default", never the thread's policy.
+   * @returns the mode, its flags, and the nodes as the kernel reports them
+   * @example Basic usage
+   * ```ts
+   * import { bind, getPolicy } from "numabind";
+   * const ab = new ArrayBuffer(1 << 20);
+   * bind(ab, { mode: "interleave", nodes: [0] });
+   * expect(getPolicy(ab)).toMatchObject({ mode: "interleave" });
+   * ```
+   */
   getPolicy(target: Target | bigint): PolicyInfo;
+  /**
+   * /proc/PID/numa_maps parsed, one entry per mapping, with its end from /proc/PID/maps.
+   * @param pid the process (default: this one)
+   * @example Basic usage
+   * ```ts
+   * import { numaMaps } from "numabind";
+   * const mine = numaMaps().filter((e) => e.mode === "bind");
+   * expect(mine.every((e) => e.nodes.length > 0)).toBe(true);
+   * ```
+   */
   numaMaps(pid?: number): NumaMapsEntry[];
+  /**
+   * The machine's NUMA layout and this process's view of it (read once, then cached): nodes
+   * with CPUs, memory and distances, the online, with-memory, possible and allowed node sets,
+   * the nodemask width and the page size.
+   * @example Basic usage
+   * ```ts
+   * import { topology } from "numabind";
+   * expect(topology().withMemory.has(0)).toBe(true);
+   * ```
+   */
   topology(): Topology;
-  /** Re-reads the topology (after a cpuset change, say); later calls check against it. */
+  /**
+   * Re-reads the topology (after a cpuset change, say); later calls check against it.
+   * @example Basic usage
+   * ```ts
+   * import { refreshTopology } from "numabind";
+   * expect(refreshTopology().memsAllowed.isEmpty).toBe(false);
+   * ```
+   */
   refreshTopology(): Topology;
   /**
    * Whether binding works here: ok, the backend and its path ("shim": C batch calls,
    * "syscall": one libc syscall per op), what each probed syscall answered, how many nodes
    * this process may use, and a reason to act on when not ok (ENOSYS: no NUMA in this
    * kernel; EPERM: a seccomp profile, as Docker's default without CAP_SYS_NICE).
+   * @example Basic usage
+   * ```ts
+   * import { available } from "numabind";
+   * const a = available();
+   * if (!a.ok) console.warn(`numabind cannot bind here: ${a.reason}`);
+   * ```
    */
   available(): Availability;
 }
 
+/**
+ * Builds the inspection group over a context (createNumabind merges it into the API).
+ * @example Basic usage
+ * ```ts
+ * const { topology } = inspectApi(createContext(openBackend()));
+ * expect(topology().nodes.length).toBeGreaterThan(0);
+ * ```
+ */
 export function inspectApi(ctx: Context): InspectApi {
   return {
     getPolicy(target) {
@@ -34,7 +89,7 @@ export function inspectApi(ctx: Context): InspectApi {
         const u8 = bytesOf(target, "target");
         const page = BigInt(ctx.facts().pageSize);
         const start = ctx.addressOf(u8);
-        const firstOwned = (start + page - 1n) / page * page;
+        const firstOwned = pageUp(start, page);
         addr = firstOwned + page <= start + BigInt(u8.byteLength) ? firstOwned : start;
       }
       return getPolicyAt(ctx.backend, addr, ctx.maskWords());

@@ -1,6 +1,6 @@
 import { MASK_MAX_BITS } from "../../../assembly/abi.ts";
 import type { Context } from "../context.ts";
-import { invalid, NumaError } from "../errors.ts";
+import { invalid, NumaError, unsupported } from "../errors.ts";
 import { kernelError } from "../kernel_error.ts";
 import { pageSpan, runMovePages, type MoveOptions } from "../move_pages.ts";
 import { Nodemask } from "../nodemask.ts";
@@ -102,7 +102,7 @@ export function pagesApi(ctx: Context): PagesApi {
         throw invalid("to", `Cannot migrate pages: to must hold at least one node with memory (${topo.withMemory.toList()}), current value is ${t.toList() || "empty"}`);
       }
       const b = ctx.backend;
-      if (!b.migratePages) throw new NumaError(`Cannot migrate pages: the ${b.name} backend has no migrate_pages`, { code: "ENOSYS", syscall: "migrate_pages" });
+      if (!b.migratePages) throw unsupported("migrate pages", b.name, "migrate_pages");
       const words = Math.max(f.words64, t.words64, ctx.maskWords());
       const bytes = (m: Nodemask): Uint8Array => new Uint8Array(m.toWords(words).buffer);
       const r = b.migratePages(pid, words, bytes(f), bytes(t));

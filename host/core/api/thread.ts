@@ -1,5 +1,5 @@
 import type { Context } from "../context.ts";
-import { NumaError } from "../errors.ts";
+import { unsupported } from "../errors.ts";
 import { getMempolicy, type PolicyInfo } from "../get_policy.ts";
 import { kernelError } from "../kernel_error.ts";
 import { fromKernelPolicy, type Policy } from "../policy.ts";
@@ -38,7 +38,7 @@ export function threadApi(ctx: Context): ThreadApi {
     setThreadPolicy(policy) {
       const k = checkPolicy(ctx, policy, "policy");
       const b = ctx.backend;
-      if (!b.setMempolicy) throw new NumaError(`Cannot set the thread policy: the ${b.name} backend has no set_mempolicy`, { code: "ENOSYS", syscall: "set_mempolicy" });
+      if (!b.setMempolicy) throw unsupported("set the thread policy", b.name, "set_mempolicy");
       const r = b.setMempolicy(k.mode, k.mask, k.words);
       if (r < 0) {
         throw kernelError({ syscall: "set_mempolicy", errno: -r, action: "set the thread policy", arg: "policy", mode: k.mode, mask: k.nodes, topology: ctx.topology() });

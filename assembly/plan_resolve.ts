@@ -1,0 +1,125 @@
+// Phase 2 of plan_run: resolve each request on its own. The kernel rules that depend only on
+// the policy, the page range (buffers shrink to the pages they own, raw ranges must be
+// aligned), and a policy id interned by (mode, flags, canonical mask), so that later phases
+// compare policies as integers. Runs once per request with raw loads and stores; the tables it
+// fills are the planner's, taken from the arena before the loop.
+import {
+  E_EMPTY_RANGE, E_MASK_INDEX, E_NO_FULL_PAGE, E_RULE, E_UNALIGNED, E_WEIGHT, E_WRAP, KIND_BUFFER,
+  NO_MASK, OK, REQ_ADDR, REQ_FLAGS, REQ_KIND, REQ_LEN, REQ_MASK, REQ_MODE, REQ_SIZE, V_NOOP, V_OK,
+} from "./abi";
+import { IS_INTERLEAVE, SEQ_KEY, seqLenTable } from "./plan_masks";
+import { MS_EMPTY, VERDICT_CREATE, VERDICT_POLICY, VERDICT_RANGE } from "./validate";
+
+// What RESOLVE_REQUESTS returns besides its code (scratch globals, as util/number.ts does).
+let failReq: u32 = 0, failRule: i32 = 0, sortedDisjoint = true, bound: u64 = 0;
+
+/** The request a refusal names. */
+export function resolveFailReq(): u32 { return failReq; }
+/** The V_* rule of an E_RULE refusal (0 for the other codes). */
+export function resolveFailRule(): i32 { return failRule; }
+/** Whether the requests came sorted by start and disjoint (the planner's fast path). */
+export function resolveSortedDisjoint(): bool { return sortedDisjoint; }
+/** An upper bound on the ops the requests can make: two pieces each, plus block and chunk cuts. */
+export function resolveBound(): u64 { return bound; }
+
+/** Multiples of `x` strictly inside (s, e): the cuts a block or chunk size makes there. */
+// @ts-ignore: decorator
+@inline function cuts(s: u64, e: u64, x: u64): u64 { return (e - 1) / x - s / x; }
+
+// @ts-ignore: decorator
+@inline function fail(code: i32, req: usize, rule: i32): i32 {
+  failReq = <u32>req; failRule = rule;
+  return code;
+}
+
+/**
+ * Resolves `n` request records at `reqs`: checks each against the policy rules and its range,
+ * writes its page-number range (starts, ends: u64 per request, in pages of `page` bytes) and
+ * its policy id (reqPol: u32), and interns policies in the open-addressing table `polTable`
+ * (`cap` u32 slots, zeroed) with their mode, flags, canonical mask and block sequence (polMode,
+ * polFlags, polCanon, polSeq: u32 per policy). `canon` and `summary` come from INTERN_MASKS;
+ * with blocks (`block` != 0) the sequences from BUILD_SEQUENCES, indexed by `seqIdx`.
+ * Returns OK or the E_* code of the first request refused (resolveFailReq, resolveFailRule).
+ */
+export function RESOLVE_REQUESTS(reqs: usize, n: usize, nMask: usize, words: usize, canon: usize,
+  summary: usize, page: u64, block: u64, chunk: u64, weightModes: u32, seqIdx: usize,
+  starts: usize, ends: usize, reqPol: usize, polTable: usize, cap: usize,
+  polMode: usize, polFlags: usize, polCanon: usize, polSeq: usize): i32 {
+  failReq = 0; failRule = 0; sortedDisjoint = true; bound = 0;
+  let shift = <u64>ctz(page), pm = page - 1;
+  let nPol: u32 = 0, lastMode: i32 = 0, lastFlags: u32 = 0, lastMask: u32 = 0, lastPol: u32 = NO_MASK;
+  let prevEnd: u64 = 0;
+  for (let i: usize = 0; i < n; ++i) {
+    let r = reqs + i * REQ_SIZE;
+    let addr = load<u64>(r + REQ_ADDR), len = load<u64>(r + REQ_LEN);
+    let mode = load<i32>(r + REQ_MODE), flags = load<u32>(r + REQ_FLAGS);
+    let mi = load<u32>(r + REQ_MASK);
+    if (mi != NO_MASK && <usize>mi >= nMask) return fail(E_MASK_INDEX, i, 0);
+    let c = mi == NO_MASK ? NO_MASK : load<u32>(canon + (<usize>mi << 2));
+    let has = c != NO_MASK;
+    let sum = has ? load<u32>(summary + (<usize>c << 2)) : MS_EMPTY;
+    let v = VERDICT_POLICY(mode, has, <u64>words, sum, flags);
+    if (v != V_OK) return fail(E_RULE, i, v);
+    let s: u64, e: u64;
+    if ((load<u32>(r + REQ_KIND) & KIND_BUFFER) != 0) {
+      let end = addr + len;
+      if (end < addr) return fail(E_WRAP, i, 0);
+      s = (addr + pm) & ~pm; // wraps to 0 at the top of the space; e <= s catches it
+      e = end & ~pm;
+      if ((s == 0 && addr != 0) || e <= s) return fail(E_NO_FULL_PAGE, i, 0);
+    } else {
+      v = VERDICT_RANGE(addr, len);
+      if (v != V_OK && v != V_NOOP) return fail(E_RULE, i, v);
+      if (len == 0) return fail(E_EMPTY_RANGE, i, 0);
+      if (addr + len < addr || addr + len == 0) return fail(E_WRAP, i, 0);
+      if (((addr | len) & pm) != 0) return fail(E_UNALIGNED, i, 0);
+      s = addr; e = addr + len;
+    }
+    v = VERDICT_CREATE(mode, has, sum);
+    if (v != V_OK) return fail(E_RULE, i, v);
+    // Policy id: (mode, flags, canonical mask), interned; consecutive repeats skip the hash.
+    let pol: u32 = 0;
+    if (lastPol != NO_MASK && mode == lastMode && flags == lastFlags && c == lastMask) {
+      pol = lastPol;
+    } else {
+      let h = (<u32>mode * 0x9e3779b1) ^ (flags * 0x85ebca77) ^ (c * 0xc2b2ae3d);
+      let slot = <usize>(h ^ (h >>> 15)) & (cap - 1);
+      while (true) {
+        let at = load<u32>(polTable + (slot << 2));
+        if (at == 0) {
+          pol = nPol++;
+          store<u32>(polTable + (slot << 2), pol + 1);
+          let pp = <usize>pol << 2;
+          store<i32>(polMode + pp, mode);
+          store<u32>(polFlags + pp, flags);
+          store<u32>(polCanon + pp, c);
+          let q = NO_MASK;
+          if (block != 0 && has && IS_INTERLEAVE(mode)) {
+            q = load<u32>(seqIdx + (SEQ_KEY(c, mode, weightModes) << 2));
+            if (q == NO_MASK || load<u32>(seqLenTable() + (<usize>q << 2)) == 0) return fail(E_WEIGHT, i, 0);
+          }
+          store<u32>(polSeq + pp, q);
+          break;
+        }
+        let pp = <usize>(at - 1) << 2;
+        if (load<i32>(polMode + pp) == mode && load<u32>(polFlags + pp) == flags && load<u32>(polCanon + pp) == c) {
+          pol = at - 1;
+          break;
+        }
+        slot = (slot + 1) & (cap - 1);
+      }
+      lastPol = pol; lastMode = mode; lastFlags = flags; lastMask = c;
+    }
+    store<u32>(reqPol + (i << 2), pol);
+    store<u64>(starts + (i << 3), s >>> shift);
+    store<u64>(ends + (i << 3), e >>> shift);
+    if (i > 0 && s < prevEnd) sortedDisjoint = false;
+    prevEnd = e;
+    // Ops this request can add: its pieces (two per request bounds the painted segments) and
+    // the block and chunk cuts inside it.
+    bound += 2;
+    if (block != 0 && load<u32>(polSeq + (<usize>pol << 2)) != NO_MASK) bound += cuts(s, e, block);
+    if (chunk != 0) bound += cuts(s, e, chunk);
+  }
+  return OK;
+}
