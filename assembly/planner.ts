@@ -70,6 +70,23 @@ export function planInputHere(nRequests: u32, nMasks: u32, words: u32, nWeights:
   return reqPtr;
 }
 
+/**
+ * Places the mask table (`nMasks` masks of `words` u64) and the weight table (`nWeights` u32)
+ * after the request records, replacing the tables plan_input placed: for a host that learns
+ * their sizes while it writes the records (plan_input(n, 0, 1, 0), records, then this).
+ * Returns the mask table's address, or 0 when the tables cannot fit. May grow memory.
+ */
+export function plan_tables(nMasks: u32, words: u32, nWeights: u32): usize {
+  let maskBytes = align16(<u64>nMasks * <u64>words * 8);
+  let at = TAKE(maskBytes + align16(<u64>nWeights << 2));
+  if (at == 0) { nMask = 0; nWeight = 0; runMark = ARENA_TOP(); return 0; }
+  nMask = nMasks; maskWords = words; nWeight = nWeights;
+  maskPtr = at;
+  weightPtr = at + <usize>maskBytes;
+  runMark = ARENA_TOP();
+  return maskPtr;
+}
+
 export function plan_mask_table(): usize { return maskPtr; }
 export function plan_weight_table(): usize { return weightPtr; }
 export function plan_ops(): usize { return opsPtr; }

@@ -53,8 +53,9 @@ export function applyPlan(ctx: Context, p: EnginePlan, continueOnError: boolean,
   result.syscalls = syscalls;
   result.applied = syscalls - bad.length;
   if (forVerify) {
-    const status = e32.slice(0, syscalls);
-    keepForVerify(result, p, (k) => k < syscalls && status[k] === 0);
+    // Which ops took effect: the first `syscalls`, less the failed ones (a copy only then).
+    const failed = bad.length ? new Set(bad.map((b) => b.op)) : undefined;
+    keepForVerify(result, p, (k) => k < syscalls && !failed?.has(k));
   }
   if (bad.length) {
     result.ok = false;

@@ -27,6 +27,7 @@ export interface EngineExports {
   plan_control(): number;
   plan_control_size(): number;
   plan_input(nRequests: number, nMasks: number, words: number, nWeights: number): number;
+  plan_tables(nMasks: number, words: number, nWeights: number): number;
   plan_mask_table(): number;
   plan_weight_table(): number;
   plan_run(): number;

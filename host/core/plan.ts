@@ -18,6 +18,12 @@ import { resolveTarget, type Target } from "./target.ts";
 
 export type { PlanOptions } from "./plan_options.ts";
 
+/** Distinct policies a batch may use before their lookup goes through a Map. */
+const RECENT_POLICIES = 8;
+
+// Read in the per-request loop: locals, not loads from the module namespace.
+const REQ_WORDS = abi.REQ_SIZE >>> 2, KIND_BUFFER = abi.KIND_BUFFER;
+
 /** One range and the policy it should get. */
 export interface BindRequest { target: Target; policy: PolicyInput; flags?: BindFlags }
 
@@ -99,51 +105,42 @@ export function planInEngine(engine: Engine, requests: readonly BindRequest[], o
   const eo = engineOptions(opts, facts.pageSize);
   const ctx: NodeContext | undefined = facts.configured && facts.allowed
     ? { configured: facts.configured, allowed: facts.allowed } : undefined;
-  const policies = new Map<PolicyInput, KernelPolicy & { maskIndex: number }>();
   const masks: Nodemask[] = [];
   const n = requests.length;
-  // Pass 1, policies only: the mask table's size must be known before the records are placed.
-  // Batches reuse a few policy objects, so most requests cost one identity compare.
-  let lastPolicy: PolicyInput | undefined, lastKp: (KernelPolicy & { maskIndex: number }) | undefined;
+  const x = engine.x;
+  // One pass writes the records; the mask and weight tables, whose sizes are known only
+  // afterwards, go behind them (plan_tables). Batches reuse a few policy objects: each
+  // distinct one is resolved once, and each request costs an identity compare or two (a Map
+  // lookup only past a handful of distinct policies).
+  const base = x.plan_input(n, 0, 1, 0);
+  if (base === 0 && n > 0) throw tooBig(n);
+  const seen: PolicyInput[] = [], kernelPolicies: KernelPolicy[] = [], modes: number[] = [], maskIndexes: number[] = [];
+  const byPolicy = new Map<PolicyInput, number>();
   let weighted = false;
-  const kps = new Array<KernelPolicy & { maskIndex: number }>(n);
-  for (let i = 0; i < n; i++) {
+  const slotOf = (p: PolicyInput, i: number): number => {
+    const s = seen.length <= RECENT_POLICIES ? seen.indexOf(p) : byPolicy.get(p) ?? -1;
+    if (s >= 0) return s;
+    const k = toKernelPolicy(p, `requests[${i}].policy`, ctx);
+    kernelPolicies.push(k);
+    modes.push(k.mode >>> 0);
+    maskIndexes.push(k.mask ? masks.push(k.mask) - 1 : abi.NO_MASK);
+    weighted ||= (k.mode & ~abi.MPOL_MODE_FLAGS) === abi.MPOL_WEIGHTED_INTERLEAVE;
+    seen.push(p);
+    if (seen.length > RECENT_POLICIES) for (let j = byPolicy.size; j < seen.length; j++) byPolicy.set(seen[j]!, j);
+    return seen.length - 1;
+  };
+  let u32 = engine.u32();
+  // Per request only numbers: BigInt arithmetic, a view per request and the garbage they leave
+  // cost ~0.7 µs per request, 6x the engine itself (bench/bind.mjs, "batch"). Raw ranges and
+  // buffers past 2^53 take BigInts.
+  const bufferBase = facts.bufferBase ?? bufferBases(facts.addressOf).bufferBase;
+  let lastBuf: ArrayBufferLike | undefined, lastBase = 0;
+  let lastPolicy: PolicyInput | undefined, slot = -1;
+  for (let i = 0, at = base >>> 2; i < n; i++, at += REQ_WORDS) {
     const r = requests[i];
     if (r === null || typeof r !== "object") throw new TypeError(`Cannot use requests[${i}]: a request must be { target, policy, flags? }, current value is ${String(r)}`);
     const p = r.policy;
-    if (p !== lastPolicy || lastKp === undefined) {
-      let kp = policies.get(p);
-      if (!kp) {
-        const k = toKernelPolicy(p, `requests[${i}].policy`, ctx);
-        kp = { ...k, maskIndex: k.mask ? masks.push(k.mask) - 1 : abi.NO_MASK };
-        policies.set(p, kp);
-        weighted ||= (k.mode & ~abi.MPOL_MODE_FLAGS) === abi.MPOL_WEIGHTED_INTERLEAVE;
-      }
-      lastPolicy = p; lastKp = kp;
-    }
-    kps[i] = lastKp;
-  }
-  let words = Math.max(1, facts.usable.words64);
-  for (const m of masks) if (m.words64 > words) words = m.words64;
-  if (words > MAX_MASK_WORDS) throw invalid("requests", `Cannot plan: masks wider than ${MAX_MASK_WORDS * 64} bits`);
-  const k = facts.kernel;
-  // Without explicit weights only weighted-interleave blocks follow a table (the kernel's, from
-  // sysfs), so other batches do not read it.
-  const weights = eo.block === 0n ? [] : eo.weights ?? (weighted ? k?.interleaveWeights() : undefined) ?? [];
-
-  const x = engine.x;
-  const base = x.plan_input(n, masks.length, words, weights.length);
-  if (base === 0 && n > 0) throw new RangeError(`Cannot plan ${n} requests at once: the engine's 4 GiB memory cannot hold them; split the batch`);
-  const u32 = engine.u32();
-  // Pass 2, targets, written straight into the records. Per request only numbers: BigInt
-  // arithmetic, a view per request and the garbage they leave cost ~0.7 µs per request, 6x the
-  // engine itself (bench/bind.mjs, "batch"). Raw ranges and buffers past 2^53 take BigInts.
-  const bufferBase = facts.bufferBase ?? bufferBases(facts.addressOf).bufferBase;
-  let lastBuf: ArrayBufferLike | undefined, lastBase = 0;
-  for (let i = 0; i < n; i++) {
-    const r = requests[i]!;
-    const kp = kps[i]!;
-    const at = (base + i * abi.REQ_SIZE) >>> 2;
+    if (p !== lastPolicy || slot < 0) { slot = slotOf(p, i); lastPolicy = p; }
     const t = r.target;
     let buf: ArrayBufferLike | undefined, off = 0, len = 0;
     if (ArrayBuffer.isView(t)) { buf = t.buffer; off = t.byteOffset; len = t.byteLength; }
@@ -157,17 +154,26 @@ export function planInEngine(engine: Engine, requests: readonly BindRequest[], o
       lastBuf = buf; lastBase = b;
       setU64(u32, at, b + off);
       setU64(u32, at + 2, len);
-      u32[at + 7] = abi.KIND_BUFFER;
+      u32[at + 7] = KIND_BUFFER;
     } else {
       const rt = resolveTarget(t, `requests[${i}].target`, facts.addressOf, !!opts.unsafeRawAddress);
       setBigU64(u32, at, rt.addr);
       setBigU64(u32, at + 2, rt.length);
       u32[at + 7] = rt.kind;
     }
-    u32[at + 4] = kp.mode >>> 0;
+    u32[at + 4] = modes[slot]!;
     u32[at + 5] = r.flags === undefined ? 0 : toKernelFlags(r.flags, `requests[${i}].flags`);
-    u32[at + 6] = kp.maskIndex >>> 0;
+    u32[at + 6] = maskIndexes[slot]!;
   }
+  let words = Math.max(1, facts.usable.words64);
+  for (const m of masks) if (m.words64 > words) words = m.words64;
+  if (words > MAX_MASK_WORDS) throw invalid("requests", `Cannot plan: masks wider than ${MAX_MASK_WORDS * 64} bits`);
+  const k = facts.kernel;
+  // Without explicit weights only weighted-interleave blocks follow a table (the kernel's, from
+  // sysfs), so other batches do not read it.
+  const weights = eo.block === 0n ? [] : eo.weights ?? (weighted ? k?.interleaveWeights() : undefined) ?? [];
+  if (x.plan_tables(masks.length, words, weights.length) === 0) throw tooBig(n);
+  u32 = engine.u32(); // plan_tables may have grown the memory
   const table = x.plan_mask_table() >>> 2;
   masks.forEach((m, j) => u32.set(m.toWords(words), table + j * words * 2));
   u32.set(weights, x.plan_weight_table() >>> 2);
@@ -191,7 +197,7 @@ export function planInEngine(engine: Engine, requests: readonly BindRequest[], o
   if (code !== abi.OK) {
     throw planError(code, {
       index: x.plan_err_index(), other: x.plan_err_other(), rule: x.plan_err_rule(), requests: n,
-      requestAt: (i: number) => (i < n ? requestRecord(engine, base, i, kps[i]!) : undefined),
+      requestAt: (i: number) => (i < n ? requestRecord(engine, base, i, kernelPolicies[seen.indexOf(requests[i]!.policy)]!) : undefined),
       usable: facts.usable, opts: eo, stats, kernel: kf, kernelPage: facts.pageSize,
       mapCount: vb.mapCount, maxMapCount: vb.maxMapCount, mapReserve: vb.reserve,
     });
@@ -201,6 +207,11 @@ export function planInEngine(engine: Engine, requests: readonly BindRequest[], o
     opsAt: x.plan_ops(), masksAt: x.plan_masks(), errnosAt: x.plan_errnos(),
     requestsAt: base, pageSize: eo.pageSize,
   };
+}
+
+/** The error for a batch whose records or tables do not fit in the engine's memory. */
+function tooBig(n: number): RangeError {
+  return new RangeError(`Cannot plan ${n} requests at once: the engine's 4 GiB memory cannot hold them; split the batch`);
 }
 
 /** Request i's range and flags as its record holds them (for error messages only). */

@@ -66,6 +66,21 @@ describe("plan(): ordering and coalescing", () => {
     expect(p.ops[0]!.policy.nodes.toArray()).toEqual([0]);
   });
 
+  test("plan() keeps each request's policy with more distinct policy objects than its short lookup list", () => {
+    // 20 distinct objects (past the linear lookup, into the Map), interleaved and repeated.
+    const policies: Policy[] = Array.from({ length: 20 }, (_, j) => (j % 2 ? { mode: "preferred", nodes: [0] } : { mode: "bind", nodes: [0], static: j % 4 === 0 }));
+    const reqs = Array.from({ length: 60 }, (_, i) => raw(BigInt(i), 1n, policies[(i * 7) % 20]!));
+    const p = plan(reqs, opts);
+    // Neighbours alternate between preferred and bind, so nothing coalesces.
+    expect(p.ops).toHaveLength(60);
+    p.ops.forEach((op, i) => {
+      const want = policies[(i * 7) % 20]!;
+      expect(op.request).toBe(i);
+      expect(op.policy.mode).toBe(want.mode);
+      expect(!!op.policy.static).toBe(!!want.static);
+    });
+  });
+
   test("plan() keeps different flags apart", () => {
     const p = plan([{ ...raw(0n, 1n), flags: { move: true } }, raw(1n, 1n)], opts);
     expect(p.ops.map((o) => o.flags)).toEqual([{ move: true }, {}]);

@@ -143,4 +143,19 @@ describe("no trap or crash on any input (fast-check, 10,000 runs each)", () => {
     expect(e.x.plan_run()).toBe(abi.OK); // an empty batch remains
     expect(e.x.plan_op_count()).toBe(0);
   });
+
+  test("plan_tables places the tables after the records, and refuses tables that cannot fit", () => {
+    const base = e.x.plan_input(3, 0, 1, 0);
+    const table = e.x.plan_tables(2, 4, 5);
+    expect(table).toBeGreaterThanOrEqual(base + 3 * abi.REQ_SIZE);
+    expect(e.x.plan_mask_table()).toBe(table);
+    expect(e.x.plan_weight_table()).toBeGreaterThanOrEqual(table + 2 * 4 * 8);
+    // A refused table leaves none: a record naming mask 0 is refused, not read out of bounds.
+    const at = e.x.plan_input(1, 0, 1, 0) >>> 2;
+    expect(e.x.plan_tables(0xffffffff, 512, 0xffffffff)).toBe(0);
+    const u32 = e.u32();
+    u32.set([0x10000000, 0, 4096, 0, 2 /* MPOL_BIND */, 0, 0, 0], at);
+    rawSetup(e, { pageSize: 4096, usable: [0] });
+    expect(e.x.plan_run()).toBe(abi.E_MASK_INDEX);
+  });
 });
