@@ -100,6 +100,11 @@ for (let r = 0; r < ROUNDS; r++) {
 
 // --- 3. bindBatch of PAGES alternating single-page requests ---
 const requests = Array.from({ length: PAGES }, (_, i) => ({ target: new Uint8Array(region, i * page, page), policy: i & 1 ? B : A }));
+const columns = {
+  target: region, policies: [A, B],
+  offsets: Float64Array.from({ length: PAGES }, (_, i) => i * page), lengths: new Float64Array(PAGES).fill(page),
+  policyIndex: Uint8Array.from({ length: PAGES }, (_, i) => i & 1),
+};
 const packed = (() => {
   const ops = new Uint8Array(PAGES * 32), dv = new DataView(ops.buffer);
   for (let i = 0; i < PAGES; i++) {
@@ -111,7 +116,7 @@ const packed = (() => {
   return { ops, masks: mask, errnos: new Uint8Array(PAGES * 4) };
 })();
 // Warm-up, not recorded: the first batches run the planner's host code unoptimised.
-for (let r = 0; r < 3; r++) for (const nb of [shim, fallback]) { reset(); nb.bindBatch(requests); }
+for (let r = 0; r < 3; r++) for (const nb of [shim, fallback]) { reset(); nb.bindBatch(requests); reset(); nb.bindBatch(columns); }
 for (let r = 0; r < ROUNDS; r++) {
   reset();
   record("batch: C loop", check(Number(cAlt())) / 1e6);
@@ -123,6 +128,12 @@ for (let r = 0; r < ROUNDS; r++) {
     if (!res.ok || res.syscalls !== PAGES) throw new Error(`bindBatch ${name}: ${JSON.stringify(res.failed[0] ?? res.syscalls)}`);
     record(`batch: bindBatch ${name}`, ms);
   }
+  // The same batch in the column form (RangeBatch): no view per range to make or read back.
+  reset();
+  const tc = process.hrtime.bigint();
+  const rc = shim.bindBatch(columns);
+  record("batch: bindBatch shim, columns", Number(process.hrtime.bigint() - tc) / 1e6);
+  if (!rc.ok || rc.syscalls !== PAGES) throw new Error(`bindBatch columns: ${JSON.stringify(rc.failed[0] ?? rc.syscalls)}`);
   // The backend hook alone, on ops packed here: what the FFI crossing adds to the C loop.
   reset();
   const t0 = process.hrtime.bigint();
@@ -157,6 +168,8 @@ const summary = {
     shimMs: m["batch: bindBatch shim"].median, shimRatio: ratio("batch: bindBatch shim", "batch: C loop"),
     fallbackMs: m["batch: bindBatch fallback"].median, fallbackRatio: ratio("batch: bindBatch fallback", "batch: C loop"),
     shimMinRatio: minRatio("batch: bindBatch shim", "batch: C loop"), fallbackMinRatio: minRatio("batch: bindBatch fallback", "batch: C loop"),
+    columnsMs: m["batch: bindBatch shim, columns"].median, columnsRatio: ratio("batch: bindBatch shim, columns", "batch: C loop"),
+    columnsMinRatio: minRatio("batch: bindBatch shim, columns", "batch: C loop"),
   },
 };
 if (JSON_OUT) console.log(JSON.stringify({ summary, results: m }));
@@ -171,5 +184,5 @@ else {
   const x = (v) => `${v.toFixed(2)}x`;
   console.log("Ratios to the C loop, median/median (min/min); targets: single ≤ 1.75, batch ≤ 1.05");
   console.log(`  single bind()   shim ${x(s.shimRatio)} (${x(s.shimMinRatio)})   shim, ffi-rs single calls ${x(s.shimFfiRatio)} (${x(s.shimFfiMinRatio)})   fallback ${x(s.fallbackRatio)} (${x(s.fallbackMinRatio)})`);
-  console.log(`  bindBatch       shim ${x(b.shimRatio)} (${x(b.shimMinRatio)})   fallback ${x(b.fallbackRatio)} (${x(b.fallbackMinRatio)})`);
+  console.log(`  bindBatch       shim ${x(b.shimRatio)} (${x(b.shimMinRatio)})   shim, columns ${x(b.columnsRatio)} (${x(b.columnsMinRatio)})   fallback ${x(b.fallbackRatio)} (${x(b.fallbackMinRatio)})`);
 }

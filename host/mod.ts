@@ -9,7 +9,7 @@ export {
 export type {
   Availability, Backend, BatchFailure, BatchOptions, BatchResult, BindFlags, BindOptions, BindRequest,
   Mismatch, Mode, MoveOptions, NodeContext, NodeInfo, NumaMapsEntry, OciMemoryPolicy, Plan, PlannedOp,
-  PlanOptions, PlanStats, Policy, PolicyInfo, PolicyInput, ProgressCallback, ProgressInfo, RawRange,
+  PlanOptions, PlanStats, Policy, PolicyInfo, PolicyInput, ProgressCallback, ProgressInfo, RangeBatch, RawRange,
   RestoreFailure, Target, Topology, VerifyOptions, VerifyReport,
 } from "./core/mod.ts";
 export { openBackend } from "./backends/open_backend.ts";

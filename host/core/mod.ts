@@ -19,6 +19,7 @@ export * from "./oci_policy.ts";
 export * from "./plan.ts";
 export * from "./plan_errors.ts";
 export * from "./plan_options.ts";
+export type { RangeBatch } from "./range_batch.ts";
 export * from "./policy.ts";
 export * from "./target.ts";
 export * from "./topology.ts";

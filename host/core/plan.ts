@@ -1,7 +1,6 @@
 import * as abi from "../../assembly/abi.ts";
-import { bufferBases } from "./_buffer_bases.ts";
 import { opAt, opBigAddr, opBigLen, opFlags, opMask, opMode, opRequest } from "./_op_record.ts";
-import { getBigU64, setBigU64, setU64 } from "./_u64.ts";
+import { getBigU64 } from "./_u64.ts";
 import { MAX_MASK_WORDS, type Engine } from "./engine.ts";
 import { writeControl } from "./engine_control.ts";
 import { ERRNO, invalid, NumaError } from "./errors.ts";
@@ -14,15 +13,12 @@ import {
   fromKernelPolicy, toKernelFlags, toKernelPolicy, type BindFlags, type KernelPolicy, type Mode,
   type Policy, type PolicyInput,
 } from "./policy.ts";
-import { resolveTarget, type Target } from "./target.ts";
+import { PolicySlots } from "./policy_slots.ts";
+import { isRangeBatch, rangeCount, writeRangeRecords, type RangeBatch } from "./range_batch.ts";
+import { writeRequestRecords } from "./request_records.ts";
+import type { Target } from "./target.ts";
 
 export type { PlanOptions } from "./plan_options.ts";
-
-/** Distinct policies a batch may use before their lookup goes through a Map. */
-const RECENT_POLICIES = 8;
-
-// Read in the per-request loop: locals, not loads from the module namespace.
-const REQ_WORDS = abi.REQ_SIZE >>> 2, KIND_BUFFER = abi.KIND_BUFFER;
 
 /** One range and the policy it should get. */
 export interface BindRequest { target: Target; policy: PolicyInput; flags?: BindFlags }
@@ -95,9 +91,12 @@ export interface EnginePlan {
  * backend.mbindBatch(engine.u8().subarray(p.opsAt, p.opsAt + p.count * OP_SIZE), p.count, ...);
  * ```
  */
-export function planInEngine(engine: Engine, requests: readonly BindRequest[], opts: PlanOptions,
+export function planInEngine(engine: Engine, requests: readonly BindRequest[] | RangeBatch, opts: PlanOptions,
   facts: PlanFacts): EnginePlan {
-  if (!Array.isArray(requests)) throw new TypeError(`Cannot plan: requests must be an array, current value is ${typeof requests}`);
+  const columns = isRangeBatch(requests) ? requests : undefined;
+  if (!columns && !Array.isArray(requests)) {
+    throw new TypeError(`Cannot plan: requests must be an array of { target, policy, flags? } or a RangeBatch { target, offsets, lengths, policies, policyIndex }, current value is ${requests === null ? "null" : typeof requests}`);
+  }
   if (engine.busy) {
     throw new NumaError("Cannot plan while a batch is being applied: onProgress may not call plan(), bind(), bindBatch(), alloc() or setThreadPolicy() of the same instance; do that after bindBatch() returns",
       { code: "EBUSY", errno: ERRNO.EBUSY, syscall: "validate", arg: "onProgress" });
@@ -105,75 +104,26 @@ export function planInEngine(engine: Engine, requests: readonly BindRequest[], o
   const eo = engineOptions(opts, facts.pageSize);
   const ctx: NodeContext | undefined = facts.configured && facts.allowed
     ? { configured: facts.configured, allowed: facts.allowed } : undefined;
-  const masks: Nodemask[] = [];
-  const n = requests.length;
+  const n = columns ? rangeCount(columns) : (requests as readonly BindRequest[]).length;
   const x = engine.x;
   // One pass writes the records; the mask and weight tables, whose sizes are known only
-  // afterwards, go behind them (plan_tables). Batches reuse a few policy objects: each
-  // distinct one is resolved once, and each request costs an identity compare or two (a Map
-  // lookup only past a handful of distinct policies).
+  // afterwards, go behind them (plan_tables).
   const base = x.plan_input(n, 0, 1, 0);
   if (base === 0 && n > 0) throw tooBig(n);
-  const seen: PolicyInput[] = [], kernelPolicies: KernelPolicy[] = [], modes: number[] = [], maskIndexes: number[] = [];
-  const byPolicy = new Map<PolicyInput, number>();
-  let weighted = false;
-  const slotOf = (p: PolicyInput, i: number): number => {
-    const s = seen.length <= RECENT_POLICIES ? seen.indexOf(p) : byPolicy.get(p) ?? -1;
-    if (s >= 0) return s;
-    const k = toKernelPolicy(p, `requests[${i}].policy`, ctx);
-    kernelPolicies.push(k);
-    modes.push(k.mode >>> 0);
-    maskIndexes.push(k.mask ? masks.push(k.mask) - 1 : abi.NO_MASK);
-    weighted ||= (k.mode & ~abi.MPOL_MODE_FLAGS) === abi.MPOL_WEIGHTED_INTERLEAVE;
-    seen.push(p);
-    if (seen.length > RECENT_POLICIES) for (let j = byPolicy.size; j < seen.length; j++) byPolicy.set(seen[j]!, j);
-    return seen.length - 1;
-  };
-  let u32 = engine.u32();
-  // Per request only numbers: BigInt arithmetic, a view per request and the garbage they leave
-  // cost ~0.7 µs per request, 6x the engine itself (bench/bind.mjs, "batch"). Raw ranges and
-  // buffers past 2^53 take BigInts.
-  const bufferBase = facts.bufferBase ?? bufferBases(facts.addressOf).bufferBase;
-  let lastBuf: ArrayBufferLike | undefined, lastBase = 0;
-  let lastPolicy: PolicyInput | undefined, slot = -1;
-  for (let i = 0, at = base >>> 2; i < n; i++, at += REQ_WORDS) {
-    const r = requests[i];
-    if (r === null || typeof r !== "object") throw new TypeError(`Cannot use requests[${i}]: a request must be { target, policy, flags? }, current value is ${String(r)}`);
-    const p = r.policy;
-    if (p !== lastPolicy || slot < 0) { slot = slotOf(p, i); lastPolicy = p; }
-    const t = r.target;
-    let buf: ArrayBufferLike | undefined, off = 0, len = 0;
-    if (ArrayBuffer.isView(t)) { buf = t.buffer; off = t.byteOffset; len = t.byteLength; }
-    else if (t instanceof ArrayBuffer || (typeof SharedArrayBuffer !== "undefined" && t instanceof SharedArrayBuffer)) { buf = t; len = t.byteLength; }
-    // Batches are mostly views of one buffer: remember the last one.
-    if (buf !== undefined && buf !== lastBuf && facts.isFreed?.(buf)) {
-      throw invalid(`requests[${i}].target`, `Cannot bind requests[${i}].target: the buffer was released by free(); its address range holds no memory of yours any more`, { index: i });
-    }
-    const b = buf === undefined || len === 0 ? undefined : buf === lastBuf ? lastBase : bufferBase(buf);
-    if (b !== undefined) {
-      lastBuf = buf; lastBase = b;
-      setU64(u32, at, b + off);
-      setU64(u32, at + 2, len);
-      u32[at + 7] = KIND_BUFFER;
-    } else {
-      const rt = resolveTarget(t, `requests[${i}].target`, facts.addressOf, !!opts.unsafeRawAddress);
-      setBigU64(u32, at, rt.addr);
-      setBigU64(u32, at + 2, rt.length);
-      u32[at + 7] = rt.kind;
-    }
-    u32[at + 4] = modes[slot]!;
-    u32[at + 5] = r.flags === undefined ? 0 : toKernelFlags(r.flags, `requests[${i}].flags`);
-    u32[at + 6] = maskIndexes[slot]!;
-  }
+  const slots = new PolicySlots(ctx);
+  const slotOfRequest = columns
+    ? writeRangeRecords(engine.u32(), base >>> 2, columns, slots, facts)
+    : writeRequestRecords(engine.u32(), base >>> 2, requests as readonly BindRequest[], slots, facts, !!opts.unsafeRawAddress);
+  const masks = slots.masks;
   let words = Math.max(1, facts.usable.words64);
   for (const m of masks) if (m.words64 > words) words = m.words64;
   if (words > MAX_MASK_WORDS) throw invalid("requests", `Cannot plan: masks wider than ${MAX_MASK_WORDS * 64} bits`);
   const k = facts.kernel;
   // Without explicit weights only weighted-interleave blocks follow a table (the kernel's, from
   // sysfs), so other batches do not read it.
-  const weights = eo.block === 0n ? [] : eo.weights ?? (weighted ? k?.interleaveWeights() : undefined) ?? [];
+  const weights = eo.block === 0n ? [] : eo.weights ?? (slots.weighted ? k?.interleaveWeights() : undefined) ?? [];
   if (x.plan_tables(masks.length, words, weights.length) === 0) throw tooBig(n);
-  u32 = engine.u32(); // plan_tables may have grown the memory
+  const u32 = engine.u32(); // plan_tables may have grown the memory
   const table = x.plan_mask_table() >>> 2;
   masks.forEach((m, j) => u32.set(m.toWords(words), table + j * words * 2));
   u32.set(weights, x.plan_weight_table() >>> 2);
@@ -197,7 +147,7 @@ export function planInEngine(engine: Engine, requests: readonly BindRequest[], o
   if (code !== abi.OK) {
     throw planError(code, {
       index: x.plan_err_index(), other: x.plan_err_other(), rule: x.plan_err_rule(), requests: n,
-      requestAt: (i: number) => (i < n ? requestRecord(engine, base, i, kernelPolicies[seen.indexOf(requests[i]!.policy)]!) : undefined),
+      requestAt: (i: number) => (i < n ? requestRecord(engine, base, i, slots.kernel(slotOfRequest(i))) : undefined),
       usable: facts.usable, opts: eo, stats, kernel: kf, kernelPage: facts.pageSize,
       mapCount: vb.mapCount, maxMapCount: vb.maxMapCount, mapReserve: vb.reserve,
     });
@@ -261,7 +211,7 @@ export function readOp(p: EnginePlan, i: number, masks?: Map<number, Nodemask>):
  * console.log(p.stats.ops, "mbind calls for", p.stats.requests, "requests");
  * ```
  */
-export function planRequests(engine: Engine, requests: readonly BindRequest[], opts: PlanOptions,
+export function planRequests(engine: Engine, requests: readonly BindRequest[] | RangeBatch, opts: PlanOptions,
   facts: PlanFacts): Plan {
   const p = planInEngine(engine, requests, opts, facts);
   const ops: PlannedOp[] = [], masks = new Map<number, Nodemask>();

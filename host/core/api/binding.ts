@@ -6,6 +6,7 @@ import { leanBind } from "../bind_one.ts";
 import type { Context } from "../context.ts";
 import { planInEngine, planRequests, type BindRequest, type Plan, type PlannedOp, type PlanOptions } from "../plan.ts";
 import type { BindFlags, PolicyInput } from "../policy.ts";
+import type { RangeBatch } from "../range_batch.ts";
 import { checkProgressOptions } from "../progress.ts";
 import type { Target } from "../target.ts";
 import { verifyPlacement, type VerifyOptions, type VerifyReport } from "../verify.ts";
@@ -41,7 +42,7 @@ export interface BindingApi {
    * expect(p.stats.ops).toBe(1);   // two requests, one mbind
    * ```
    */
-  plan(requests: readonly BindRequest[], opts?: PlanOptions): Plan;
+  plan(requests: readonly BindRequest[] | RangeBatch, opts?: PlanOptions): Plan;
   /**
    * Sets the policy of the pages a buffer fully owns (mbind): one FFI call for a policy bound
    * before, one plan otherwise. Throws a NumaError when the policy is refused (before any
@@ -74,7 +75,7 @@ export interface BindingApi {
    * expect(r).toMatchObject({ ok: true, syscalls: 4 });
    * ```
    */
-  bindBatch(requests: readonly BindRequest[], opts?: PlanOptions & BatchOptions): BatchResult;
+  bindBatch(requests: readonly BindRequest[] | RangeBatch, opts?: PlanOptions & BatchOptions): BatchResult;
   /**
    * Compares a plan, its ops, or a bindBatch() result with what the kernel reports now: the
    * policy of every mapping piece (get_mempolicy), the numa_maps text, and the node of every
@@ -115,12 +116,12 @@ function checkBatchOptions(o: PlanOptions & BatchOptions): void {
  * ```
  */
 export function bindingApi(ctx: Context): BindingApi {
-  const batch = (requests: readonly BindRequest[], opts: PlanOptions & BatchOptions, forVerify: boolean): BatchResult => {
+  const batch = (requests: readonly BindRequest[] | RangeBatch, opts: PlanOptions & BatchOptions, forVerify: boolean): BatchResult => {
     checkBatchOptions(opts);
     const p = planInEngine(ctx.engine, requests, opts, ctx.facts());
     return needsCarefulPath(opts) ? bindCarefully(ctx, p, opts) : applyPlan(ctx, p, !!opts.continueOnError, forVerify);
   };
-  const bindBatch = (requests: readonly BindRequest[], opts: PlanOptions & BatchOptions = {}): BatchResult => batch(requests, opts, true);
+  const bindBatch = (requests: readonly BindRequest[] | RangeBatch, opts: PlanOptions & BatchOptions = {}): BatchResult => batch(requests, opts, true);
   const one = leanBind(ctx);
   return {
     plan: (requests, opts = {}) => planRequests(ctx.engine, requests, opts, ctx.facts()),
