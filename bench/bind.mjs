@@ -117,33 +117,33 @@ const packed = (() => {
 })();
 // Warm-up, not recorded: the first batches run the planner's host code unoptimised.
 for (let r = 0; r < 3; r++) for (const nb of [shim, fallback]) { reset(); nb.bindBatch(requests); reset(); nb.bindBatch(columns); }
-for (let r = 0; r < ROUNDS; r++) {
-  reset();
-  record("batch: C loop", check(Number(cAlt())) / 1e6);
-  for (const [name, nb] of [["shim", shim], ["fallback", fallback]]) {
-    reset();
-    const t = process.hrtime.bigint();
-    const res = nb.bindBatch(requests);
-    const ms = Number(process.hrtime.bigint() - t) / 1e6;
-    if (!res.ok || res.syscalls !== PAGES) throw new Error(`bindBatch ${name}: ${JSON.stringify(res.failed[0] ?? res.syscalls)}`);
-    record(`batch: bindBatch ${name}`, ms);
-  }
-  // The same batch in the column form (RangeBatch): no view per range to make or read back.
-  reset();
-  const tc = process.hrtime.bigint();
-  const rc = shim.bindBatch(columns);
-  record("batch: bindBatch shim, columns", Number(process.hrtime.bigint() - tc) / 1e6);
-  if (!rc.ok || rc.syscalls !== PAGES) throw new Error(`bindBatch columns: ${JSON.stringify(rc.failed[0] ?? rc.syscalls)}`);
-  // The backend hook alone, on ops packed here: what the FFI crossing adds to the C loop.
-  reset();
-  const t0 = process.hrtime.bigint();
-  shim.backend.mbindBatch(packed.ops, PAGES, packed.masks, 1, packed.errnos, false);
-  record("batch: shim mbindBatch() alone (ops packed beforehand)", Number(process.hrtime.bigint() - t0) / 1e6);
-  if (new Int32Array(packed.errnos.buffer).some((e) => e !== 0)) throw new Error("mbindBatch failed");
+// Each round runs every case once, each after a reset. How fast the kernel splits mappings
+// depends on what ran just before (the mappings the reset merged are freed after an RCU grace
+// period), so the order rotates from round to round: each case runs in each position as often.
+const timed = (name, f) => {
   reset();
   const t = process.hrtime.bigint();
-  shim.plan(requests);
-  record("batch: plan() only (builds PlannedOp objects)", Number(process.hrtime.bigint() - t) / 1e6);
+  f();
+  record(name, Number(process.hrtime.bigint() - t) / 1e6);
+};
+const checked = (name, res) => {
+  if (!res.ok || res.syscalls !== PAGES) throw new Error(`${name}: ${JSON.stringify(res.failed[0] ?? res.syscalls)}`);
+};
+const cases = [
+  ["batch: C loop", () => check(Number(cAlt()))],
+  ["batch: bindBatch shim", () => checked("shim", shim.bindBatch(requests))],
+  // The same batch in the column form (RangeBatch): no view per range to make or read back.
+  ["batch: bindBatch shim, columns", () => checked("columns", shim.bindBatch(columns))],
+  // The backend hook alone, on ops packed here: what the FFI crossing adds to the C loop.
+  ["batch: shim mbindBatch() alone (ops packed beforehand)", () => {
+    shim.backend.mbindBatch(packed.ops, PAGES, packed.masks, 1, packed.errnos, false);
+    if (new Int32Array(packed.errnos.buffer).some((e) => e !== 0)) throw new Error("mbindBatch failed");
+  }],
+  ["batch: bindBatch fallback", () => checked("fallback", fallback.bindBatch(requests))],
+  ["batch: plan() only (builds PlannedOp objects)", () => shim.plan(requests)],
+];
+for (let r = 0; r < ROUNDS; r++) {
+  for (let k = 0; k < cases.length; k++) timed(...cases[(k + r) % cases.length]);
 }
 reset();
 shim.free(region);
@@ -153,6 +153,9 @@ const m = Object.fromEntries(Object.entries(results).map(([k, v]) => [k, { media
 const ratio = (a, b) => m[a].median / m[b].median;
 // Under load the minimum is the better estimate of what a call costs; both are reported.
 const minRatio = (a, b) => m[a].min / m[b].min;
+// Paired: the median over rounds of a / b within the same round (each round runs both back to
+// back), which cancels drift in the kernel's speed across a run.
+const pairedRatio = (a, b) => median(results[a].map((v, i) => v / results[b][i]));
 const summary = {
   page, rounds: ROUNDS, singleCalls: SINGLE, batchPages: PAGES, loadavg: (await import("node:os")).loadavg().map((x) => +x.toFixed(2)),
   single: {
@@ -170,6 +173,8 @@ const summary = {
     shimMinRatio: minRatio("batch: bindBatch shim", "batch: C loop"), fallbackMinRatio: minRatio("batch: bindBatch fallback", "batch: C loop"),
     columnsMs: m["batch: bindBatch shim, columns"].median, columnsRatio: ratio("batch: bindBatch shim, columns", "batch: C loop"),
     columnsMinRatio: minRatio("batch: bindBatch shim, columns", "batch: C loop"),
+    shimPairedRatio: pairedRatio("batch: bindBatch shim", "batch: C loop"),
+    columnsPairedRatio: pairedRatio("batch: bindBatch shim, columns", "batch: C loop"),
   },
 };
 if (JSON_OUT) console.log(JSON.stringify({ summary, results: m }));
@@ -185,4 +190,5 @@ else {
   console.log("Ratios to the C loop, median/median (min/min); targets: single ≤ 1.75, batch ≤ 1.05");
   console.log(`  single bind()   shim ${x(s.shimRatio)} (${x(s.shimMinRatio)})   shim, ffi-rs single calls ${x(s.shimFfiRatio)} (${x(s.shimFfiMinRatio)})   fallback ${x(s.fallbackRatio)} (${x(s.fallbackMinRatio)})`);
   console.log(`  bindBatch       shim ${x(b.shimRatio)} (${x(b.shimMinRatio)})   shim, columns ${x(b.columnsRatio)} (${x(b.columnsMinRatio)})   fallback ${x(b.fallbackRatio)} (${x(b.fallbackMinRatio)})`);
+  console.log(`  bindBatch, paired per round (median of bindBatch / C loop in the same round): shim ${x(b.shimPairedRatio)}   shim, columns ${x(b.columnsPairedRatio)}`);
 }
