@@ -6,6 +6,7 @@ import type { BindRequest, PlanFacts } from "./plan.ts";
 import type { PolicySlots } from "./policy_slots.ts";
 import { toKernelFlags } from "./policy.ts";
 import { resolveTarget } from "./target.ts";
+import { isTypedArray, viewBuffer, viewLength, viewOffset } from "./_view_parts.ts";
 
 const REQ_WORDS = REQ_SIZE >>> 2;
 
@@ -26,20 +27,23 @@ export function writeRequestRecords(u32: Uint32Array, at32: number, requests: re
   const n = requests.length, modes = slots.modes, maskIndexes = slots.maskIndexes;
   const bufferBase = facts.bufferBase ?? bufferBases(facts.addressOf).bufferBase;
   let lastBuf: ArrayBufferLike | undefined, lastBase = 0;
-  let lastPolicy: unknown, slot = -1;
+  // Batches often alternate between a few policies: the last two are remembered.
+  let lastPolicy: unknown, slot = -1, prevPolicy: unknown, prevSlot = -1;
   for (let i = 0, at = at32; i < n; i++, at += REQ_WORDS) {
     const r = requests[i];
     if (r === null || typeof r !== "object") throw new TypeError(`Cannot use requests[${i}]: a request must be { target, policy, flags? }, current value is ${String(r)}`);
     const p = r.policy;
     if (p !== lastPolicy || slot < 0) {
+      const s = p === prevPolicy && prevSlot >= 0 ? prevSlot : slots.find(p);
+      prevPolicy = lastPolicy; prevSlot = slot;
       // The argument's name is built only for a policy not seen before.
-      slot = slots.find(p);
-      if (slot < 0) slot = slots.slotOf(p, `requests[${i}].policy`);
+      slot = s >= 0 ? s : slots.slotOf(p, `requests[${i}].policy`);
       lastPolicy = p;
     }
     const t = r.target;
     let buf: ArrayBufferLike | undefined, off = 0, len = 0;
-    if (ArrayBuffer.isView(t)) { buf = t.buffer; off = t.byteOffset; len = t.byteLength; }
+    if (isTypedArray(t)) { buf = viewBuffer(t); off = viewOffset(t); len = viewLength(t); }
+    else if (ArrayBuffer.isView(t)) { buf = t.buffer; off = t.byteOffset; len = t.byteLength; }
     else if (t instanceof ArrayBuffer || (typeof SharedArrayBuffer !== "undefined" && t instanceof SharedArrayBuffer)) { buf = t; len = t.byteLength; }
     // Batches are mostly views of one buffer: remember the last one.
     if (buf !== undefined && buf !== lastBuf && facts.isFreed?.(buf)) {
