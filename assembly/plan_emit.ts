@@ -5,7 +5,9 @@ import {
   E_RULE, E_TOO_MANY_OPS, MPOL_F_RELATIVE_NODES, MPOL_F_STATIC_NODES, NO_MASK, OK, OP_ADDR,
   OP_FLAGS, OP_LEN, OP_MASK, OP_MODE, OP_REQUEST, OP_SIZE, V_OK,
 } from "./abi";
-import { MASK_SUMMARY, MS_EMPTY, VALIDATE } from "./validate";
+import {
+  MASK_SUMMARY, MS_EMPTY, VALIDATE, VERDICT_CREATE, VERDICT_POLICY, VERDICT_RANGE,
+} from "./validate";
 
 // Tables set up by the planner (emitSetup); all pointers into the arena.
 let reqPol: usize = 0; //       u32 per request: policy id
@@ -52,6 +54,7 @@ export function emitSetup(
   have = false; pieces = 0; policyRuns = 0; runs = 0; groups = 0;
   prevPieceEnd = 0; prevPiecePol = NO_MASK; anyPiece = false;
   failCode = OK; failReq = 0; failRule = 0;
+  okValid = false; ok2Valid = false; // the control block (facts) may have changed
 }
 
 export function emitOps(): u32 { return nOps; }
@@ -133,12 +136,34 @@ function outOfNode(node: u32): u32 {
   return om == NO_MASK ? MS_EMPTY : load<u32>(outSummary + (<usize>om << 2));
 }
 
+// The last two policies (mode, flags, op mask) whose rules held: their ops need only the
+// range rules, which come between the policy rules in the kernel's order but cannot change
+// their outcome.
+let okMode: i32 = 0, okFlags: u32 = 0, okMask: u32 = 0, okValid = false;
+let ok2Mode: i32 = 0, ok2Flags: u32 = 0, ok2Mask: u32 = 0, ok2Valid = false;
+
+/** The kernel's verdict on the current run as one mbind. */
+// @ts-ignore: decorator
+@inline function verdict(): i32 {
+  if ((okValid && curMode == okMode && curFlags == okFlags && curMask == okMask)
+    || (ok2Valid && curMode == ok2Mode && curFlags == ok2Flags && curMask == ok2Mask)) {
+    return VERDICT_RANGE(curS, curE - curS);
+  }
+  let has = curMask != NO_MASK;
+  if (VERDICT_POLICY(curMode, has, <u64>words, curSummary, curFlags) == V_OK
+    && VERDICT_CREATE(curMode, has, curSummary) == V_OK) {
+    ok2Mode = okMode; ok2Flags = okFlags; ok2Mask = okMask; ok2Valid = okValid;
+    okMode = curMode; okFlags = curFlags; okMask = curMask; okValid = true;
+  }
+  return VALIDATE(curS, curE - curS, curMode, has, <u64>words, curSummary, curFlags);
+}
+
 /** Writes the current run as one op, after checking it against the kernel's rules. */
 function flush(): void {
   if (!have) return;
   have = false;
   if (nOps >= opCap) { fail(E_TOO_MANY_OPS, curReq, 0); return; }
-  let v = VALIDATE(curS, curE - curS, curMode, curMask != NO_MASK, <u64>words, curSummary, curFlags);
+  let v = verdict();
   if (v != V_OK) fail(E_RULE, curReq, v);
   let op = ops + <usize>nOps * OP_SIZE;
   store<u64>(op + OP_ADDR, curS);
@@ -209,7 +234,9 @@ export function emitPiece(s: u64, e: u64, req: u32): void {
   let q = load<u32>(polSeq + pp);
   if (q == NO_MASK) {
     let c = load<u32>(polCanon + pp);
-    push(s, e, mode, flags, c == NO_MASK ? NO_MASK : outOfCanon(c), req);
+    let om = c == NO_MASK ? NO_MASK : outOfCanon(c);
+    if (chunk == 0) pushOne(s, e, mode, flags, om, req, false);
+    else push(s, e, mode, flags, om, req);
     return;
   }
   // Interleave by blocks: each block of `block` bytes, counted from address 0, goes to one node.

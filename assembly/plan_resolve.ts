@@ -47,19 +47,35 @@ export function RESOLVE_REQUESTS(reqs: usize, n: usize, nMask: usize, words: usi
   polMode: usize, polFlags: usize, polCanon: usize, polSeq: usize): i32 {
   failReq = 0; failRule = 0; sortedDisjoint = true; bound = 0;
   let shift = <u64>ctz(page), pm = page - 1;
-  let nPol: u32 = 0, lastMode: i32 = 0, lastFlags: u32 = 0, lastMask: u32 = 0, lastPol: u32 = NO_MASK;
+  let nPol: u32 = 0;
+  // The policies (mode, flags, input mask index) of the last two requests that changed policy,
+  // and their ids: batches repeat or alternate policies, and a hit skips the policy rules
+  // (they held for the same triple already) and the intern table.
+  let aMode: i32 = 0, aFlags: u32 = 0, aMi: u32 = 0, aPol: u32 = NO_MASK;
+  let bMode: i32 = 0, bFlags: u32 = 0, bMi: u32 = 0, bPol: u32 = NO_MASK;
   let prevEnd: u64 = 0;
   for (let i: usize = 0; i < n; ++i) {
     let r = reqs + i * REQ_SIZE;
     let addr = load<u64>(r + REQ_ADDR), len = load<u64>(r + REQ_LEN);
     let mode = load<i32>(r + REQ_MODE), flags = load<u32>(r + REQ_FLAGS);
     let mi = load<u32>(r + REQ_MASK);
-    if (mi != NO_MASK && <usize>mi >= nMask) return fail(E_MASK_INDEX, i, 0);
-    let c = mi == NO_MASK ? NO_MASK : load<u32>(canon + (<usize>mi << 2));
-    let has = c != NO_MASK;
-    let sum = has ? load<u32>(summary + (<usize>c << 2)) : MS_EMPTY;
-    let v = VERDICT_POLICY(mode, has, <u64>words, sum, flags);
-    if (v != V_OK) return fail(E_RULE, i, v);
+    let pol: u32 = NO_MASK;
+    if (aPol != NO_MASK && mode == aMode && flags == aFlags && mi == aMi) {
+      pol = aPol;
+    } else if (bPol != NO_MASK && mode == bMode && flags == bFlags && mi == bMi) {
+      pol = bPol;
+      bPol = aPol; bMode = aMode; bFlags = aFlags; bMi = aMi;
+      aPol = pol; aMode = mode; aFlags = flags; aMi = mi;
+    }
+    let c: u32 = NO_MASK, has = false, sum: u32 = MS_EMPTY, v: i32 = V_OK;
+    if (pol == NO_MASK) {
+      if (mi != NO_MASK && <usize>mi >= nMask) return fail(E_MASK_INDEX, i, 0);
+      c = mi == NO_MASK ? NO_MASK : load<u32>(canon + (<usize>mi << 2));
+      has = c != NO_MASK;
+      sum = has ? load<u32>(summary + (<usize>c << 2)) : MS_EMPTY;
+      v = VERDICT_POLICY(mode, has, <u64>words, sum, flags);
+      if (v != V_OK) return fail(E_RULE, i, v);
+    }
     let s: u64, e: u64;
     if ((load<u32>(r + REQ_KIND) & KIND_BUFFER) != 0) {
       let end = addr + len;
@@ -75,13 +91,10 @@ export function RESOLVE_REQUESTS(reqs: usize, n: usize, nMask: usize, words: usi
       if (((addr | len) & pm) != 0) return fail(E_UNALIGNED, i, 0);
       s = addr; e = addr + len;
     }
-    v = VERDICT_CREATE(mode, has, sum);
-    if (v != V_OK) return fail(E_RULE, i, v);
-    // Policy id: (mode, flags, canonical mask), interned; consecutive repeats skip the hash.
-    let pol: u32 = 0;
-    if (lastPol != NO_MASK && mode == lastMode && flags == lastFlags && c == lastMask) {
-      pol = lastPol;
-    } else {
+    if (pol == NO_MASK) {
+      v = VERDICT_CREATE(mode, has, sum);
+      if (v != V_OK) return fail(E_RULE, i, v);
+      // Policy id: (mode, flags, canonical mask), interned.
       let h = (<u32>mode * 0x9e3779b1) ^ (flags * 0x85ebca77) ^ (c * 0xc2b2ae3d);
       let slot = <usize>(h ^ (h >>> 15)) & (cap - 1);
       while (true) {
@@ -108,7 +121,8 @@ export function RESOLVE_REQUESTS(reqs: usize, n: usize, nMask: usize, words: usi
         }
         slot = (slot + 1) & (cap - 1);
       }
-      lastPol = pol; lastMode = mode; lastFlags = flags; lastMask = c;
+      bPol = aPol; bMode = aMode; bFlags = aFlags; bMi = aMi;
+      aPol = pol; aMode = mode; aFlags = flags; aMi = mi;
     }
     store<u32>(reqPol + (i << 2), pol);
     store<u64>(starts + (i << 3), s >>> shift);

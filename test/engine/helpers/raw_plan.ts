@@ -65,26 +65,37 @@ export function rawSetup(e: Engine, s: RawSetup): void {
   putNodes(e.u32(), e.x.mask_slot(abi.SLOT_USABLE), abi.MASK_SLOT_BYTES / 8, s.usable);
 }
 
-/** Plans raw requests in the engine and reads the result back. */
-export function rawPlan(e: Engine, reqs: readonly RawRequest[], s: RawSetup): RawResult {
-  const masks = reqs.filter((r) => r.nodes !== null);
-  const top = Math.max(0, ...s.usable, ...masks.flatMap((r) => r.nodes!));
+/**
+ * Plans raw requests in the engine and reads the result back.
+ * @param shareMasks requests whose `nodes` are one array share one mask table entry, as the
+ * host writes a batch (a mask per distinct policy); by default each request has its own
+ */
+export function rawPlan(e: Engine, reqs: readonly RawRequest[], s: RawSetup, shareMasks = false): RawResult {
+  // Mask table index of each request's mask, and the masks in table order.
+  const table: number[][] = [], byArray = new Map<number[], number>();
+  const maskOf = reqs.map((r) => {
+    if (r.nodes === null) return abi.NO_MASK;
+    const known = shareMasks ? byArray.get(r.nodes) : undefined;
+    if (known !== undefined) return known;
+    byArray.set(r.nodes, table.length);
+    return table.push(r.nodes) - 1;
+  });
+  const top = Math.max(0, ...s.usable, ...table.flat());
   const words = (top >>> 6) + 1;
   const weights = s.weights ?? [];
-  const base = e.x.plan_input(reqs.length, masks.length, words, weights.length);
+  const base = e.x.plan_input(reqs.length, table.length, words, weights.length);
   rawSetup(e, s);
   const dv = e.view(), u32 = e.u32();
-  let m = 0;
   reqs.forEach((r, i) => {
     const at = base + i * abi.REQ_SIZE;
     dv.setBigUint64(at + abi.REQ_ADDR, BigInt(r.addr), true);
     dv.setBigUint64(at + abi.REQ_LEN, BigInt(r.len), true);
     dv.setInt32(at + abi.REQ_MODE, r.mode, true);
     dv.setUint32(at + abi.REQ_FLAGS, r.flags, true);
-    dv.setUint32(at + abi.REQ_MASK, r.nodes === null ? abi.NO_MASK : m, true);
+    dv.setUint32(at + abi.REQ_MASK, maskOf[i]!, true);
     dv.setUint32(at + abi.REQ_KIND, r.buffer ? abi.KIND_BUFFER : 0, true);
-    if (r.nodes !== null) putNodes(u32, e.x.plan_mask_table() + m++ * words * 8, words, r.nodes);
   });
+  table.forEach((nodes, j) => putNodes(u32, e.x.plan_mask_table() + j * words * 8, words, nodes));
   u32.set(weights, e.x.plan_weight_table() >>> 2);
   const code = e.x.plan_run();
   return readResult(e, code, words);

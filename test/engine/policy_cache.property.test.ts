@@ -1,0 +1,65 @@
+import fc from "fast-check";
+import { describe, expect, test } from "vitest";
+import * as abi from "../../assembly/abi.ts";
+import { Engine } from "../../host/core/engine.ts";
+import { POLICIES, request, setup } from "./helpers/arbitraries.ts";
+import { rawPlan, type RawRequest } from "./helpers/raw_plan.ts";
+
+// The planner remembers the last two policies it resolved and validated, so that a batch that
+// repeats or alternates policies skips the rules and the intern table for them. These
+// properties check that the shortcut changes nothing: not the ops, not the statistics, and
+// not which request a refusal names or why.
+
+const RUNS = 5_000;
+const e = new Engine();
+const { MPOL_BIND: BIND, MPOL_DEFAULT: DEF, MPOL_LOCAL: LOCAL, MPOL_PREFERRED: PREF } = abi;
+
+/** Policies the kernel refuses on usable nodes 0-3, each for a different rule. */
+const REFUSED: { mode: number; nodes: number[] | null }[] = [
+  { mode: DEF, nodes: [1] }, { mode: BIND, nodes: [] }, { mode: BIND, nodes: [6] },
+  { mode: LOCAL, nodes: [2] }, { mode: PREF | abi.MPOL_F_STATIC_NODES, nodes: null }, { mode: 9, nodes: [0] },
+  { mode: BIND | abi.MPOL_F_STATIC_NODES | abi.MPOL_F_RELATIVE_NODES, nodes: [0] },
+];
+
+/** Requests whose policies come from a few shared objects, mostly accepted, some refused. */
+const mixedRequest: fc.Arbitrary<RawRequest> = fc.tuple(request, fc.nat({ max: 99 }), fc.nat({ max: 2 }),
+  fc.constantFrom(0, 0, 0, 0x80)).map(([r, pick, few, badFlags]) => {
+  const p = pick < 8 ? REFUSED[pick % REFUSED.length]! : POLICIES[pick < 60 ? few : pick % POLICIES.length]!;
+  return { ...r, mode: p.mode, nodes: p.nodes, flags: badFlags || r.flags };
+});
+const mixedBatch = fc.tuple(fc.array(mixedRequest, { minLength: 1, maxLength: 16 }), setup);
+
+/** Codes the per-request pass returns, for the first request it refuses. */
+const PER_REQUEST = new Set([abi.E_RULE, abi.E_NO_FULL_PAGE, abi.E_WRAP, abi.E_EMPTY_RANGE,
+  abi.E_UNALIGNED, abi.E_MASK_INDEX, abi.E_WEIGHT]);
+
+describe("policy shortcuts in the planner (fast-check, 5,000 runs each)", () => {
+  test("shared masks plan exactly as a mask per request: ops, stats, refusal, request and rule", () => {
+    fc.assert(fc.property(mixedBatch, ([reqs, s]) => {
+      const shared = rawPlan(e, reqs, s, true), own = rawPlan(e, reqs, s, false);
+      expect({ code: shared.code, index: shared.index, rule: shared.rule })
+        .toEqual({ code: own.code, index: own.index, rule: own.rule });
+      if (own.code === abi.OK) {
+        expect(shared.ops).toEqual(own.ops);
+        expect(shared.stats).toEqual(own.stats);
+      }
+    }), { numRuns: RUNS });
+  });
+
+  test("a refusal names the first request refused on its own, with its own rule", () => {
+    fc.assert(fc.property(mixedBatch, ([reqs, s]) => {
+      const got = rawPlan(e, reqs, s, true);
+      if (!PER_REQUEST.has(got.code)) return;
+      const alone = rawPlan(e, [reqs[got.index]!], s);
+      expect({ code: alone.code, rule: alone.rule }).toEqual({ code: got.code, rule: got.rule });
+      const earlier = reqs.slice(0, got.index).map((r) => rawPlan(e, [r], s).code);
+      expect(earlier.filter((c) => c !== abi.OK)).toEqual([]);
+    }), { numRuns: RUNS });
+  });
+
+  test("refusals do occur in these batches (the properties above are not vacuous)", () => {
+    const codes = new Set(fc.sample(mixedBatch, { numRuns: 500, seed: 7 }).map(([reqs, s]) => rawPlan(e, reqs, s, true).code));
+    expect(codes.has(abi.E_RULE)).toBe(true);
+    expect(codes.has(abi.OK)).toBe(true);
+  });
+});
