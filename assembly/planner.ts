@@ -21,6 +21,7 @@ import {
   BUILD_SEQUENCES, INTERN_MASKS, seqAtTable, seqCount, seqCumTable, seqEntries, seqIndexTable,
   seqLenTable, seqNodeTable,
 } from "./plan_masks";
+import { DIGEST_OPS, digestGaps } from "./plan_digest";
 import { PAINT } from "./plan_paint";
 import {
   RESOLVE_REQUESTS, resolveBound, resolveFailReq, resolveFailRule, resolveSortedDisjoint,
@@ -94,6 +95,13 @@ export function plan_op_count(): u32 { return nOps; }
 export function plan_masks(): usize { return outMaskPtr; }
 export function plan_mask_count(): u32 { return nOutMask; }
 export function plan_errnos(): usize { return errnosPtr; }
+
+/**
+ * The last plan's ops digested for the host's verify() (plan_digest.ts): u32 pairs per op, or
+ * 0 when they do not fit that form. plan_digest_gaps() then gives the gap table, or 0.
+ */
+export function plan_digest(): usize { return nOps == 0 ? 0 : DIGEST_OPS(opsPtr, <usize>nOps); }
+export function plan_digest_gaps(): usize { return digestGaps(); }
 export function plan_err_index(): u32 { return errIndex; }
 export function plan_err_other(): u64 { return errOther; }
 export function plan_err_rule(): i32 { return errRule; }

@@ -3,7 +3,7 @@ import { describeFailures } from "./batch_failures.ts";
 import type { BatchResult } from "./batch_result.ts";
 import type { Context } from "./context.ts";
 import { unsupported } from "./errors.ts";
-import { keepForVerify } from "./expectations.ts";
+import { attachKeptOps, keepOps } from "./expectations.ts";
 import { locateFailures } from "./locate_failures.ts";
 import type { EnginePlan } from "./plan.ts";
 
@@ -26,7 +26,7 @@ export function requireMbind(ctx: Context): void {
 /**
  * Sends a planned batch to the kernel in one FFI crossing (the plain path: no snapshot, no
  * progress). Failures are located and attributed to requests after the fact.
- * @param forVerify keep what verify() needs with the result (a copy of the ops and masks);
+ * @param forVerify keep what verify() needs with the result (the ops' ranges and policies);
  * false for callers that only look at ok and failed (bind(), alloc())
  * @example
  * ```ts
@@ -40,6 +40,7 @@ export function applyPlan(ctx: Context, p: EnginePlan, continueOnError: boolean,
   };
   if (p.count === 0) return result;
   requireMbind(ctx);
+  const kept = forVerify ? keepOps(p) : undefined; // before the views: it may grow the memory
   const u8 = p.engine.u8();
   const ops = u8.subarray(p.opsAt, p.opsAt + p.count * OP_SIZE);
   const masks = u8.subarray(p.masksAt, p.masksAt + Math.max(1, p.engine.x.plan_mask_count()) * p.maskWords * 8);
@@ -49,13 +50,17 @@ export function applyPlan(ctx: Context, p: EnginePlan, continueOnError: boolean,
   const mem = p.engine.u8();
   const e32 = new Int32Array(mem.buffer, mem.byteOffset + p.errnosAt, p.count);
   const bad: { op: number; errno: number }[] = [];
-  for (let i = 0; i < syscalls; i++) if (e32[i] !== 0) bad.push({ op: i, errno: e32[i]! });
+  // Without continueOnError the batch stops at its first failure: only the last op attempted
+  // can have failed.
+  for (let i = continueOnError ? 0 : Math.max(0, syscalls - 1); i < syscalls; i++) {
+    if (e32[i] !== 0) bad.push({ op: i, errno: e32[i]! });
+  }
   result.syscalls = syscalls;
   result.applied = syscalls - bad.length;
-  if (forVerify) {
-    // Which ops took effect: the first `syscalls`, less the failed ones (a copy only then).
+  if (kept) {
+    // Which ops took effect: the first `syscalls`, less the failed ones.
     const failed = bad.length ? new Set(bad.map((b) => b.op)) : undefined;
-    keepForVerify(result, p, (k) => k < syscalls && !failed?.has(k));
+    attachKeptOps(result, kept, (k) => k < syscalls && !failed?.has(k));
   }
   if (bad.length) {
     result.ok = false;

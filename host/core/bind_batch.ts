@@ -6,7 +6,7 @@ import type { BatchOptions, BatchResult } from "./batch_result.ts";
 import { requireMbind } from "./bind.ts";
 import type { Context } from "./context.ts";
 import { ERRNO, errnoName, NumaError } from "./errors.ts";
-import { attachExpectations, keepForVerify } from "./expectations.ts";
+import { attachExpectations, attachKeptOps, keepOps } from "./expectations.ts";
 import { firstHole, firstUnchanged } from "./failure_site.ts";
 import { locateFailures } from "./locate_failures.ts";
 import { snapshotPolicies, type PolicySnapshot } from "./get_policy.ts";
@@ -62,6 +62,7 @@ export function bindCarefully(ctx: Context, p: EnginePlan, o: BatchOptions): Bat
     ? progressReporter(o.onProgress, n, o.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS) : undefined;
   if (n === 0) { progress?.finish(0); return result; }
   requireMbind(ctx);
+  const kept = keepOps(p); // before any view of the engine's memory: it may grow it
   const mem = () => p.engine.u32();
   const ops: OpRecords = { u32: mem().subarray(p.opsAt >>> 2, (p.opsAt >>> 2) + n * OP_WORDS), count: n };
   const maskBytes = Math.max(1, p.engine.x.plan_mask_count()) * p.maskWords * 8;
@@ -135,7 +136,7 @@ export function bindCarefully(ctx: Context, p: EnginePlan, o: BatchOptions): Bat
     const status = new Int8Array(n); // 1: in force (applied or skipped)
     for (let j = 0; j < state.attempted; j++) if (e32[j] === 0) status[issue[j]!] = 1;
     if (skip) for (let k = 0; k < n; k++) if (skip[k]) status[k] = 1;
-    keepForVerify(result, p, (k) => status[k] === 1);
+    attachKeptOps(result, kept, (k) => status[k] === 1);
     if (bad.length) {
       result.ok = false;
       result.failed = describeFailures(p, locateFailures(ctx, p, bad));

@@ -37,6 +37,8 @@ export interface EngineExports {
   plan_masks(): number;
   plan_mask_count(): number;
   plan_errnos(): number;
+  plan_digest(): number;
+  plan_digest_gaps(): number;
   plan_err_index(): number;
   plan_err_other(): bigint;
   plan_err_rule(): number;

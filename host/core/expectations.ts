@@ -2,6 +2,7 @@ import { NO_MASK } from "../../assembly/abi.ts";
 import { OP_WORDS, opAddr, opAt, opLen, opMask, opMode } from "./_op_record.ts";
 import type { BatchResult } from "./batch_result.ts";
 import { Nodemask } from "./nodemask.ts";
+import { digestOps, forEachDigestOp, type OpDigest } from "./op_digest.ts";
 import type { EnginePlan } from "./plan.ts";
 
 /** A range and the policy the kernel should report for it (mbind's mode | mode flags, and mask). */
@@ -58,29 +59,73 @@ export function opExpectations(ops32: Uint32Array, masks32: Uint32Array, maskWor
   const masks = new Map<number, Nodemask>();
   for (let k = 0; k < ops32.length / OP_WORDS; k++) {
     if (!include(k)) continue;
-    const o = opAt(k), mi = opMask(ops32, o);
-    let nodes: Nodemask | null = null;
-    if (mi !== NO_MASK) {
-      nodes = masks.get(mi) ?? Nodemask.fromWords(masks32.slice(mi * maskWords * 2, (mi + 1) * maskWords * 2));
-      masks.set(mi, nodes);
-    }
-    const addr = opAddr(ops32, o);
-    out.push({ addr, end: addr + opLen(ops32, o), mode: opMode(ops32, o), nodes, op: k });
+    const o = opAt(k), addr = opAddr(ops32, o);
+    out.push({ addr, end: addr + opLen(ops32, o), mode: opMode(ops32, o), nodes: maskNodes(masks, masks32, maskWords, opMask(ops32, o)), op: k });
   }
   return out;
 }
 
+/** A plan's ops and masks as verify() needs them, out of the engine's memory. */
+export interface KeptOps {
+  /** The ops' ranges and policies (op_digest.ts), or else a copy of the records. */
+  digest: OpDigest | undefined;
+  ops32: Uint32Array | undefined;
+  masks32: Uint32Array;
+  maskWords: number;
+}
+
 /**
- * Copies what verify() needs out of the engine (its memory is reused by the next plan) and
- * attaches it to the result: the op records and masks, and which ops took effect.
+ * Takes out of the engine (whose memory the next plan reuses) what verify() needs of a plan.
+ * Call it before applying the plan and before taking views of the engine's memory for that
+ * (it may grow the memory): the ops are still in the CPU's caches then, and after thousands
+ * of mbind calls they are not.
  * @example
  * ```ts
- * keepForVerify(result, plan, (k) => k < result.syscalls);
+ * const kept = keepOps(plan);
+ * const syscalls = backend.mbindBatch(...);
+ * attachKeptOps(result, kept, (k) => k < syscalls);
  * ```
  */
-export function keepForVerify(result: BatchResult, p: EnginePlan, include: (k: number) => boolean): void {
-  const u32 = p.engine.u32();
-  const ops32 = u32.slice(p.opsAt >>> 2, (p.opsAt >>> 2) + p.count * OP_WORDS);
+export function keepOps(p: EnginePlan): KeptOps {
+  const digest = digestOps(p); // first: it may grow the engine's memory
+  const u32 = p.engine.u32(), at = p.opsAt >>> 2;
   const masks32 = u32.slice(p.masksAt >>> 2, (p.masksAt >>> 2) + Math.max(1, p.engine.x.plan_mask_count()) * p.maskWords * 2);
-  attachExpectations(result, () => opExpectations(ops32, masks32, p.maskWords, include));
+  return { digest, ops32: digest ? undefined : u32.slice(at, at + p.count * OP_WORDS), masks32, maskWords: p.maskWords };
+}
+
+/**
+ * Attaches kept ops to a batch result as the expectations verify() checks, for the ops that
+ * took effect (`include`).
+ * @example
+ * ```ts
+ * attachKeptOps(result, keepOps(plan), (k) => k < result.syscalls);
+ * ```
+ */
+export function attachKeptOps(result: BatchResult, kept: KeptOps, include: (k: number) => boolean): void {
+  const { digest, ops32, masks32, maskWords } = kept;
+  attachExpectations(result, digest
+    ? () => digestExpectations(digest, masks32, maskWords, include)
+    : () => opExpectations(ops32!, masks32, maskWords, include));
+}
+
+/** Expectations from an op digest, for the ops `include` picks (as opExpectations). */
+function digestExpectations(d: OpDigest, masks32: Uint32Array, maskWords: number,
+  include: (k: number) => boolean): Expectation[] {
+  const out: Expectation[] = [];
+  const masks = new Map<number, Nodemask>();
+  forEachDigestOp(d, (k, addr, end, mode, mi) => {
+    if (include(k)) out.push({ addr, end, mode, nodes: maskNodes(masks, masks32, maskWords, mi), op: k });
+  });
+  return out;
+}
+
+/** Op mask `mi` as a Nodemask (null for NO_MASK), built once per mask. */
+function maskNodes(masks: Map<number, Nodemask>, masks32: Uint32Array, maskWords: number, mi: number): Nodemask | null {
+  if (mi === NO_MASK) return null;
+  let nodes = masks.get(mi);
+  if (nodes === undefined) {
+    nodes = Nodemask.fromWords(masks32.slice(mi * maskWords * 2, (mi + 1) * maskWords * 2));
+    masks.set(mi, nodes);
+  }
+  return nodes;
 }
