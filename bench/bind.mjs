@@ -1,6 +1,9 @@
 // Benchmark: bind() of one page and bindBatch() of 20,000 alternating pages against a C loop
 // issuing the same mbind calls in the same process, on both paths (C shim, libc syscall per
-// op). Ratios come from one run; run it a few times on a loaded machine and compare spreads.
+// op). The C loop comes twice: through libc's syscall() (how libnuma and most C code call
+// mbind: the baseline the targets name) and through the shim's inline syscall instruction
+// (equal terms: what the host adds around the same instructions). Ratios come from one run;
+// run it a few times on a loaded machine and compare spreads.
 // Usage: npm run bench:bind [-- --rounds 5 --single 20000 --pages 20000 --json]
 import { execFileSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
@@ -20,7 +23,7 @@ const out = join(root, "build", "bench");
 mkdirSync(out, { recursive: true });
 const cc = process.env.CC ?? "cc";
 const loopLib = join(out, "libbind_loop.so");
-execFileSync(cc, ["-O2", "-shared", "-fPIC", "-o", loopLib, join(root, "bench", "bind_loop.c")], { stdio: "inherit" });
+execFileSync(cc, ["-O2", "-shared", "-fPIC", "-I", join(root, "native"), "-o", loopLib, join(root, "bench", "bind_loop.c")], { stdio: "inherit" });
 
 // --- every path in one process: shim with single calls through Node-API (the default where
 // Node's headers exist), shim with single calls through ffi-rs, and the per-op fallback ---
@@ -76,7 +79,11 @@ const mask = new Uint8Array(8); mask[0] = 1;
 const single = new Uint8Array(region, 8 * page, page);
 const cSingle = prepared("bench_single", [T.I64, T.I64, T.I64, T.I32, T.I32, { ffiTypeTag: ffi.FFITypeTag.Array, type: T.U8Array, length: 0 }, T.I64],
   [Number(regionAddr) + 8 * page, page, SINGLE, MPOL_BIND, MPOL_PREFERRED, mask, 1]);
+const cSingleInline = prepared("bench_single_inline", [T.I64, T.I64, T.I64, T.I32, T.I32, { ffiTypeTag: ffi.FFITypeTag.Array, type: T.U8Array, length: 0 }, T.I64],
+  [Number(regionAddr) + 8 * page, page, SINGLE, MPOL_BIND, MPOL_PREFERRED, mask, 1]);
 const cAlt = prepared("bench_alternating", [T.I64, T.I64, T.I64, T.I32, T.I32, { ffiTypeTag: ffi.FFITypeTag.Array, type: T.U8Array, length: 0 }, T.I64],
+  [Number(regionAddr), page, PAGES, MPOL_BIND, MPOL_PREFERRED, mask, 1]);
+const cAltInline = prepared("bench_alternating_inline", [T.I64, T.I64, T.I64, T.I32, T.I32, { ffiTypeTag: ffi.FFITypeTag.Array, type: T.U8Array, length: 0 }, T.I64],
   [Number(regionAddr), page, PAGES, MPOL_BIND, MPOL_PREFERRED, mask, 1]);
 const reset = () => shim.bind(region, { mode: "default" });
 const check = (ns) => { if (ns < 0) throw new Error(`C loop failed with errno ${-ns}`); return ns; };
@@ -84,6 +91,7 @@ const check = (ns) => { if (ns < 0) throw new Error(`C loop failed with errno ${
 for (let r = 0; r < ROUNDS; r++) {
   reset();
   record("single: C loop", check(Number(cSingle())) / SINGLE);
+  record("single: C loop, inline syscall", check(Number(cSingleInline())) / SINGLE);
   for (const [name, nb] of [["shim", shim], ["shim, ffi-rs single calls", shimFfi], ["fallback", fallback]]) {
     const n = name === "fallback" ? SINGLE / 4 : SINGLE;
     perCall((i) => nb.bind(single, i & 1 ? B : A), 500);
@@ -131,6 +139,7 @@ const checked = (name, res) => {
 };
 const cases = [
   ["batch: C loop", () => check(Number(cAlt()))],
+  ["batch: C loop, inline syscall (as the shim)", () => check(Number(cAltInline()))],
   ["batch: bindBatch shim", () => checked("shim", shim.bindBatch(requests))],
   // The same batch in the column form (RangeBatch): no view per range to make or read back.
   ["batch: bindBatch shim, columns", () => checked("columns", shim.bindBatch(columns))],
@@ -156,6 +165,7 @@ const minRatio = (a, b) => m[a].min / m[b].min;
 // Paired: the median over rounds of a / b within the same round (each round runs both back to
 // back), which cancels drift in the kernel's speed across a run.
 const pairedRatio = (a, b) => median(results[a].map((v, i) => v / results[b][i]));
+const INLINE = "batch: C loop, inline syscall (as the shim)", ALONE = "batch: shim mbindBatch() alone (ops packed beforehand)";
 const summary = {
   page, rounds: ROUNDS, singleCalls: SINGLE, batchPages: PAGES, loadavg: (await import("node:os")).loadavg().map((x) => +x.toFixed(2)),
   single: {
@@ -165,6 +175,8 @@ const summary = {
     fallbackNs: m["single: bind() fallback"].median, fallbackRatio: ratio("single: bind() fallback", "single: C loop"),
     shimMinRatio: minRatio("single: bind() shim", "single: C loop"), fallbackMinRatio: minRatio("single: bind() fallback", "single: C loop"),
     shimFfiMinRatio: minRatio("single: bind() shim, ffi-rs single calls", "single: C loop"),
+    cInlineNs: m["single: C loop, inline syscall"].median,
+    shimInlineRatio: ratio("single: bind() shim", "single: C loop, inline syscall"),
   },
   batch: {
     cLoopMs: m["batch: C loop"].median,
@@ -175,6 +187,11 @@ const summary = {
     columnsMinRatio: minRatio("batch: bindBatch shim, columns", "batch: C loop"),
     shimPairedRatio: pairedRatio("batch: bindBatch shim", "batch: C loop"),
     columnsPairedRatio: pairedRatio("batch: bindBatch shim, columns", "batch: C loop"),
+    cInlineMs: m[INLINE].median,
+    // Equal terms: the same instructions in C, so what remains is what the host adds.
+    shimInlinePairedRatio: pairedRatio("batch: bindBatch shim", INLINE),
+    columnsInlinePairedRatio: pairedRatio("batch: bindBatch shim, columns", INLINE),
+    aloneInlinePairedRatio: pairedRatio(ALONE, INLINE),
   },
 };
 if (JSON_OUT) console.log(JSON.stringify({ summary, results: m }));
@@ -191,4 +208,7 @@ else {
   console.log(`  single bind()   shim ${x(s.shimRatio)} (${x(s.shimMinRatio)})   shim, ffi-rs single calls ${x(s.shimFfiRatio)} (${x(s.shimFfiMinRatio)})   fallback ${x(s.fallbackRatio)} (${x(s.fallbackMinRatio)})`);
   console.log(`  bindBatch       shim ${x(b.shimRatio)} (${x(b.shimMinRatio)})   shim, columns ${x(b.columnsRatio)} (${x(b.columnsMinRatio)})   fallback ${x(b.fallbackRatio)} (${x(b.fallbackMinRatio)})`);
   console.log(`  bindBatch, paired per round (median of bindBatch / C loop in the same round): shim ${x(b.shimPairedRatio)}   shim, columns ${x(b.columnsPairedRatio)}`);
+  console.log("Ratios to the C loop with the shim's inline syscall (equal terms: what the host adds)");
+  console.log(`  single bind()   shim ${x(s.shimInlineRatio)}`);
+  console.log(`  bindBatch, paired per round: shim ${x(b.shimInlinePairedRatio)}   shim, columns ${x(b.columnsInlinePairedRatio)}   mbindBatch() alone ${x(b.aloneInlinePairedRatio)}`);
 }

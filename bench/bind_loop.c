@@ -1,12 +1,16 @@
 /* The baseline for bench/bind.mjs: the same mbind calls numabind makes, issued by a plain C
- * loop in the same process, timed inside C so that no FFI cost is counted. Plus no-op
- * functions that measure what one ffi-rs call costs by argument count and type. */
+ * loop in the same process, timed inside C so that no FFI cost is counted. Two loops: one
+ * through libc's syscall(), as libnuma and most C code issue mbind, and one through the
+ * shim's own inline syscall (native/nb_sys.h), which compares the host's overhead on equal
+ * terms. Plus no-op functions that measure what one ffi-rs call costs by argument count and
+ * type. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdint.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
+#include "nb_sys.h"
 
 static int64_t now_ns(void) {
   struct timespec t;
@@ -40,6 +44,29 @@ int64_t bench_alternating(int64_t addr, int64_t page, int64_t pages, int32_t mod
   int64_t t0 = now_ns(), i;
   for (i = 0; i < pages; i++) {
     long r = mbind1((uint64_t)(addr + i * page), (uint64_t)page, i & 1 ? mode_b : mode_a, mask, words);
+    if (r) return r;
+  }
+  return now_ns() - t0;
+}
+
+/* bench_alternating through the shim's inline syscall instruction (NB_SYSCALL). */
+int64_t bench_alternating_inline(int64_t addr, int64_t page, int64_t pages, int32_t mode_a,
+                                 int32_t mode_b, const uint64_t *mask, int64_t words) {
+  int64_t t0 = now_ns(), i;
+  for (i = 0; i < pages; i++) {
+    long r = NB_SYSCALL(SYS_mbind, addr + i * page, page, i & 1 ? mode_b : mode_a, mask,
+                        NB_MAXNODE(words), 0);
+    if (r) return r;
+  }
+  return now_ns() - t0;
+}
+
+/* bench_single through the shim's inline syscall instruction. */
+int64_t bench_single_inline(int64_t addr, int64_t page, int64_t n, int32_t mode_a, int32_t mode_b,
+                            const uint64_t *mask, int64_t words) {
+  int64_t t0 = now_ns(), i;
+  for (i = 0; i < n; i++) {
+    long r = NB_SYSCALL(SYS_mbind, addr, page, i & 1 ? mode_b : mode_a, mask, NB_MAXNODE(words), 0);
     if (r) return r;
   }
   return now_ns() - t0;
