@@ -4,8 +4,9 @@
 // mbind: the baseline the targets name) and through the shim's inline syscall instruction
 // (equal terms: what the host adds around the same instructions). Ratios come from one run;
 // run it a few times on a loaded machine and compare spreads.
-// Usage: npm run bench:bind [-- --rounds 5 --single 20000 --pages 20000 --json]
+// Usage: npm run bench:bind [-- --rounds 7 --batch-rounds 15 --single 20000 --pages 20000 --json]
 import { execFileSync } from "node:child_process";
+import fc from "fast-check";
 import { mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
@@ -16,6 +17,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const args = process.argv.slice(2);
 const opt = (name, dflt) => { const i = args.indexOf(`--${name}`); return i >= 0 ? Number(args[i + 1]) : dflt; };
 const ROUNDS = opt("rounds", 7), SINGLE = opt("single", 20000), PAGES = opt("pages", 20000);
+// The batch cases spread more between rounds than the single calls, so they get more rounds.
+const BATCH_ROUNDS = opt("batch-rounds", Math.max(ROUNDS, 15));
 const JSON_OUT = args.includes("--json");
 
 // --- build the baseline ---
@@ -127,7 +130,8 @@ const packed = (() => {
 for (let r = 0; r < 3; r++) for (const nb of [shim, fallback]) { reset(); nb.bindBatch(requests); reset(); nb.bindBatch(columns); }
 // Each round runs every case once, each after a reset. How fast the kernel splits mappings
 // depends on what ran just before (the mappings the reset merged are freed after an RCU grace
-// period), so the order rotates from round to round: each case runs in each position as often.
+// period), so each round shuffles the order (seeded, so runs are repeatable): a rotation would
+// keep every case behind the same neighbour in every round.
 const timed = (name, f) => {
   reset();
   const t = process.hrtime.bigint();
@@ -151,9 +155,9 @@ const cases = [
   ["batch: bindBatch fallback", () => checked("fallback", fallback.bindBatch(requests))],
   ["batch: plan() only (builds PlannedOp objects)", () => shim.plan(requests)],
 ];
-for (let r = 0; r < ROUNDS; r++) {
-  for (let k = 0; k < cases.length; k++) timed(...cases[(k + r) % cases.length]);
-}
+const orders = fc.sample(fc.shuffledSubarray(cases, { minLength: cases.length }), { seed: 4, numRuns: BATCH_ROUNDS });
+for (const [name] of cases) results[name] = []; // reported in this order, not the first round's
+for (const order of orders) for (const c of order) timed(...c);
 reset();
 shim.free(region);
 
@@ -164,10 +168,13 @@ const ratio = (a, b) => m[a].median / m[b].median;
 const minRatio = (a, b) => m[a].min / m[b].min;
 // Paired: the median over rounds of a / b within the same round (each round runs both back to
 // back), which cancels drift in the kernel's speed across a run.
-const pairedRatio = (a, b) => median(results[a].map((v, i) => v / results[b][i]));
+const pairedRatios = (a, b) => results[a].map((v, i) => v / results[b][i]).sort((x, y) => x - y);
+const pairedRatio = (a, b) => median(pairedRatios(a, b));
+// The middle half of the paired ratios: how far one round's ratio can be trusted.
+const pairedIqr = (a, b) => { const xs = pairedRatios(a, b); return [xs[Math.floor(xs.length / 4)], xs[Math.floor((3 * xs.length) / 4)]]; };
 const INLINE = "batch: C loop, inline syscall (as the shim)", ALONE = "batch: shim mbindBatch() alone (ops packed beforehand)";
 const summary = {
-  page, rounds: ROUNDS, singleCalls: SINGLE, batchPages: PAGES, loadavg: (await import("node:os")).loadavg().map((x) => +x.toFixed(2)),
+  page, rounds: ROUNDS, batchRounds: BATCH_ROUNDS, singleCalls: SINGLE, batchPages: PAGES, loadavg: (await import("node:os")).loadavg().map((x) => +x.toFixed(2)),
   single: {
     cLoopNs: m["single: C loop"].median,
     shimNs: m["single: bind() shim"].median, shimRatio: ratio("single: bind() shim", "single: C loop"),
@@ -186,17 +193,20 @@ const summary = {
     columnsMs: m["batch: bindBatch shim, columns"].median, columnsRatio: ratio("batch: bindBatch shim, columns", "batch: C loop"),
     columnsMinRatio: minRatio("batch: bindBatch shim, columns", "batch: C loop"),
     shimPairedRatio: pairedRatio("batch: bindBatch shim", "batch: C loop"),
+    shimPairedIqr: pairedIqr("batch: bindBatch shim", "batch: C loop"),
     columnsPairedRatio: pairedRatio("batch: bindBatch shim, columns", "batch: C loop"),
     cInlineMs: m[INLINE].median,
     // Equal terms: the same instructions in C, so what remains is what the host adds.
     shimInlinePairedRatio: pairedRatio("batch: bindBatch shim", INLINE),
+    shimInlinePairedIqr: pairedIqr("batch: bindBatch shim", INLINE),
+    aloneInlinePairedIqr: pairedIqr(ALONE, INLINE),
     columnsInlinePairedRatio: pairedRatio("batch: bindBatch shim, columns", INLINE),
     aloneInlinePairedRatio: pairedRatio(ALONE, INLINE),
   },
 };
 if (JSON_OUT) console.log(JSON.stringify({ summary, results: m }));
 else {
-  console.log(`numabind bind benchmark: ${ROUNDS} rounds, median [min..max]; load average ${summary.loadavg.join(" ")}`);
+  console.log(`numabind bind benchmark: ${ROUNDS} rounds (batch: ${BATCH_ROUNDS}), median [min..max]; load average ${summary.loadavg.join(" ")}`);
   for (const [k, v] of Object.entries(m)) {
     const unit = k.startsWith("batch") ? "ms" : "ns";
     const f = (x) => (unit === "ms" ? x.toFixed(2) : x.toFixed(0));
@@ -207,8 +217,10 @@ else {
   console.log("Ratios to the C loop, median/median (min/min); targets: single ≤ 1.75, batch ≤ 1.05");
   console.log(`  single bind()   shim ${x(s.shimRatio)} (${x(s.shimMinRatio)})   shim, ffi-rs single calls ${x(s.shimFfiRatio)} (${x(s.shimFfiMinRatio)})   fallback ${x(s.fallbackRatio)} (${x(s.fallbackMinRatio)})`);
   console.log(`  bindBatch       shim ${x(b.shimRatio)} (${x(b.shimMinRatio)})   shim, columns ${x(b.columnsRatio)} (${x(b.columnsMinRatio)})   fallback ${x(b.fallbackRatio)} (${x(b.fallbackMinRatio)})`);
-  console.log(`  bindBatch, paired per round (median of bindBatch / C loop in the same round): shim ${x(b.shimPairedRatio)}   shim, columns ${x(b.columnsPairedRatio)}`);
+  const iqr = ([lo, hi]) => `[${x(lo)}..${x(hi)}]`;
+  console.log(`  bindBatch, paired per round (median of bindBatch / C loop in the same round): shim ${x(b.shimPairedRatio)} ${iqr(b.shimPairedIqr)}   shim, columns ${x(b.columnsPairedRatio)}`);
   console.log("Ratios to the C loop with the shim's inline syscall (equal terms: what the host adds)");
   console.log(`  single bind()   shim ${x(s.shimInlineRatio)}`);
-  console.log(`  bindBatch, paired per round: shim ${x(b.shimInlinePairedRatio)}   shim, columns ${x(b.columnsInlinePairedRatio)}   mbindBatch() alone ${x(b.aloneInlinePairedRatio)}`);
+  console.log(`  bindBatch, paired per round: shim ${x(b.shimInlinePairedRatio)} ${iqr(b.shimInlinePairedIqr)}   shim, columns ${x(b.columnsInlinePairedRatio)}   mbindBatch() alone ${x(b.aloneInlinePairedRatio)} ${iqr(b.aloneInlinePairedIqr)}`);
+  console.log("  (in brackets: the middle half of the paired ratios)");
 }
