@@ -4,8 +4,8 @@
 // Usage: npm run bench:batch [-- --rounds 7 --pages 20000 --json]
 import { readFileSync } from "node:fs";
 import { createNumabind, openBackend } from "../dist/host/mod.js";
-import { readMappings } from "../dist/host/core/proc_maps.js";
-import { snapshotPolicies } from "../dist/host/core/get_policy.js";
+import { readMappings } from "../dist/host/core/system/proc_maps.js";
+import { snapshotPolicies } from "../dist/host/core/kernel/get_policy.js";
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => { const i = args.indexOf(`--${name}`); return i >= 0 ? Number(args[i + 1]) : dflt; };

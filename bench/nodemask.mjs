@@ -2,8 +2,8 @@
 // words against the engine's mask_popcount (copy into a slot, one call), in the same run.
 // Not a test: the numbers depend on the machine and its load. `npm run bench:nodemask`.
 import { MASK_SLOT_BYTES, SLOT_A } from "../dist/assembly/abi.js";
-import { sharedEngine } from "../dist/host/core/engine.js";
-import { Nodemask } from "../dist/host/core/nodemask.js";
+import { sharedEngine } from "../dist/host/core/engine/engine.js";
+import { Nodemask } from "../dist/host/core/policy/nodemask.js";
 
 const N = 200_000;
 const time = (f) => {

@@ -4,8 +4,8 @@
 // numbers depend on the machine and its load. Run with `npm run bench`; BENCH_N and BENCH_REPS
 // change the size and the repetitions.
 import * as abi from "../assembly/abi.ts";
-import { Engine } from "../host/core/engine.ts";
-import { writeControl } from "../host/core/engine_control.ts";
+import { Engine } from "../host/core/engine/engine.ts";
+import { writeControl } from "../host/core/engine/control.ts";
 import { createNumabind } from "../host/core/numabind.ts";
 import { unavailable } from "../host/backends/unavailable.ts";
 import type { BindRequest, Policy } from "../host/core/mod.ts";

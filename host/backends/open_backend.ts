@@ -1,5 +1,5 @@
-import type { Backend } from "../core/backend.ts";
-import { openFfiRs } from "./ffi_rs.ts";
+import type { Backend } from "../core/backend/hooks.ts";
+import { openFfiRs } from "./ffi_rs/open.ts";
 import { unavailable } from "./unavailable.ts";
 
 /**

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 import { Command } from "commander";
 import { numabind } from "../mod.ts";
-import { DEMO_DEFAULTS, runDemo } from "./demo.ts";
-import { hardwareText } from "./hardware.ts";
+import { DEMO_DEFAULTS, runDemo } from "./commands/demo.ts";
+import { hardwareText } from "./commands/hardware.ts";
 
 const program = new Command()
   .name("numabind")

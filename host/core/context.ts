@@ -1,11 +1,11 @@
-import { bufferBases } from "./_buffer_bases.ts";
-import { Allocations } from "./alloc.ts";
-import type { Backend } from "./backend.ts";
-import { Engine } from "./engine.ts";
-import { readKernelFacts } from "./kernel_facts.ts";
-import { Nodemask } from "./nodemask.ts";
-import type { PlanFacts } from "./plan.ts";
-import { readTopology, type Topology } from "./topology.ts";
+import { bufferBases } from "./target/buffer_bases.ts";
+import { Allocations } from "./kernel/allocations.ts";
+import type { Backend } from "./backend/hooks.ts";
+import { Engine } from "./engine/engine.ts";
+import { readKernelFacts } from "./facts/kernel_facts.ts";
+import { Nodemask } from "./policy/nodemask.ts";
+import type { PlanFacts } from "./plan/plan.ts";
+import { readTopology, type Topology } from "./facts/topology.ts";
 
 /**
  * What every API group shares: the backend, one engine instance, the allocation registry and

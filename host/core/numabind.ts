@@ -1,4 +1,4 @@
-import type { Backend } from "./backend.ts";
+import type { Backend } from "./backend/hooks.ts";
 import { bindingApi, type BindingApi } from "./api/binding.ts";
 import { inspectApi, type InspectApi } from "./api/inspect.ts";
 import { memoryApi, type MemoryApi } from "./api/memory.ts";

@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { expect, test } from "vitest";
-import { runDemo } from "../../host/cli/demo.ts";
+import { runDemo } from "../../host/cli/commands/demo.ts";
 import { createNumabind } from "../../host/core/numabind.ts";
 import { unavailable } from "../../host/backends/unavailable.ts";
 

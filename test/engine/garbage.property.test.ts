@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import * as abi from "../../assembly/abi.ts";
-import { Engine } from "../../host/core/engine.ts";
+import { Engine } from "../../host/core/engine/engine.ts";
 import { rawSetup, readResult } from "./helpers/raw_plan.ts";
 
 const RUNS = 10_000;

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import * as abi from "../../assembly/abi.ts";
-import { Engine } from "../../host/core/engine.ts";
+import { Engine } from "../../host/core/engine/engine.ts";
 import { anyBatch as batch, anyRawBatch as rawBatch, BASE, PAGE } from "./helpers/arbitraries.ts";
 import { rawPlan, type RawOp, type RawRequest, type RawSetup } from "./helpers/raw_plan.ts";
 import { pagesOf, referencePlan } from "./reference_planner.ts";

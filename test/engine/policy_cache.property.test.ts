@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import * as abi from "../../assembly/abi.ts";
-import { Engine } from "../../host/core/engine.ts";
+import { Engine } from "../../host/core/engine/engine.ts";
 import { POLICIES, request, setup } from "./helpers/arbitraries.ts";
 import { rawPlan, type RawRequest } from "./helpers/raw_plan.ts";
 

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { expect, test } from "vitest";
 import { plan } from "../../host/mod.ts";
-import { mapCount } from "../../host/core/proc_facts.ts";
+import { mapCount } from "../../host/core/system/proc_facts.ts";
 import { topology } from "../../host/mod.ts";
 import { distUrl, runChild } from "../helpers/child.ts";
 import { runTraced } from "../helpers/strace.ts";
@@ -74,7 +74,7 @@ test("single bind() keeps to the VMA budget too: alternating binds are refused b
     try {
       for (; bound < N; bound += 2) nb.bind(new Uint8Array(region, bound * page, page), A);
     } catch (e) { error = { code: e.code, syscall: e.syscall, message: e.message }; }
-    const { mapCount } = await import(${JSON.stringify(distUrl("host/core/proc_facts.js"))});
+    const { mapCount } = await import(${JSON.stringify(distUrl("host/core/system/proc_facts.js"))});
     const atRefusal = mapCount();
     nb.bind(region, B); // one call merges the region back
     report({ bound, error, atRefusal, after: mapCount() });

@@ -1,10 +1,10 @@
 import { existsSync, readdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, test } from "vitest";
-import { openFfiRs } from "../../host/backends/ffi_rs.ts";
-import { withFfiLock } from "../../host/backends/ffi_rs_lock.ts";
-import { addonPaths } from "../../host/backends/ffi_rs_pin.ts";
-import { LIBC_SYMBOLS, SHIM_SYMBOLS } from "../../host/backends/ffi_rs_warm.ts";
+import { openFfiRs } from "../../host/backends/ffi_rs/open.ts";
+import { withFfiLock } from "../../host/backends/ffi_rs/lock.ts";
+import { addonPaths } from "../../host/backends/ffi_rs/pin.ts";
+import { LIBC_SYMBOLS, SHIM_SYMBOLS } from "../../host/backends/ffi_rs/warm.ts";
 import { root } from "../helpers/child.ts";
 
 // What makes numabind safe from worker threads (workers.test.ts runs the real thing):
@@ -13,7 +13,9 @@ import { root } from "../helpers/child.ts";
 test("the warm-up resolves every symbol the backends call through ffi-rs", () => {
   const dir = join(root, "host", "backends");
   const used = new Set<string>();
-  for (const f of readdirSync(dir).filter((n) => n.endsWith(".ts") && n !== "ffi_rs_warm.ts" && n !== "ffi_rs_pin.ts")) {
+  const files = (readdirSync(dir, { recursive: true }) as string[])
+    .filter((n) => n.endsWith(".ts") && !n.endsWith("ffi_rs/warm.ts") && !n.endsWith("ffi_rs/pin.ts"));
+  for (const f of files) {
     const src = readFileSync(join(dir, f), "utf8");
     for (const m of src.matchAll(/prepare\(lib, \w+, "(\w+)"/g)) used.add(m[1]!);
     for (const m of src.matchAll(/\bf\("(\w+)"/g)) used.add(m[1]!);

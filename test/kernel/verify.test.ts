@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { createContext } from "../../host/core/context.ts";
-import { verifyPlacement } from "../../host/core/verify.ts";
+import { verifyPlacement } from "../../host/core/verify/verify.ts";
 import {
   alloc, bind, bindBatch, free, numabind, plan, setThreadPolicy, topology, verify,
 } from "../../host/mod.ts";

@@ -1,15 +1,15 @@
-import { failureError } from "../batch_failures.ts";
-import type { BatchOptions, BatchResult } from "../batch_result.ts";
-import { applyPlan } from "../bind.ts";
-import { bindCarefully, needsCarefulPath } from "../bind_batch.ts";
-import { leanBind } from "../bind_one.ts";
+import { failureError } from "../failures/batch_failures.ts";
+import type { BatchOptions, BatchResult } from "../batch/batch_result.ts";
+import { applyPlan } from "../batch/apply_plan.ts";
+import { bindCarefully, needsCarefulPath } from "../batch/careful_batch.ts";
+import { leanBind } from "../batch/lean_bind.ts";
 import type { Context } from "../context.ts";
-import { planInEngine, planRequests, type BindRequest, type Plan, type PlannedOp, type PlanOptions } from "../plan.ts";
-import type { BindFlags, PolicyInput } from "../policy.ts";
-import type { RangeBatch } from "../range_batch.ts";
-import { checkProgressOptions } from "../progress.ts";
-import type { Target } from "../target.ts";
-import { verifyPlacement, type VerifyOptions, type VerifyReport } from "../verify.ts";
+import { planInEngine, planRequests, type BindRequest, type Plan, type PlannedOp, type PlanOptions } from "../plan/plan.ts";
+import type { BindFlags, PolicyInput } from "../policy/policy.ts";
+import type { RangeBatch } from "../plan/range_batch.ts";
+import { checkProgressOptions } from "../kernel/progress.ts";
+import type { Target } from "../target/target.ts";
+import { verifyPlacement, type VerifyOptions, type VerifyReport } from "../verify/verify.ts";
 
 /** Per-call options of bind(). */
 export type BindOptions = Pick<PlanOptions, "unsafeRawAddress" | "pageSize">;

@@ -1,11 +1,11 @@
-import { pageUp } from "../_pages.ts";
-import type { Availability } from "../backend.ts";
+import { pageUp } from "../target/pages.ts";
+import type { Availability } from "../backend/hooks.ts";
 import type { Context } from "../context.ts";
 import { invalid } from "../errors.ts";
-import { getPolicyAt, type PolicyInfo } from "../get_policy.ts";
-import { readNumaMaps, type NumaMapsEntry } from "../numa_maps.ts";
-import { bytesOf, type Target } from "../target.ts";
-import type { Topology } from "../topology.ts";
+import { getPolicyAt, type PolicyInfo } from "../kernel/get_policy.ts";
+import { readNumaMaps, type NumaMapsEntry } from "../facts/numa_maps.ts";
+import { bytesOf, type Target } from "../target/target.ts";
+import type { Topology } from "../facts/topology.ts";
 
 /** Reading what the kernel says: policies, mappings, topology, availability. */
 export interface InspectApi {

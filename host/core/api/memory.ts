@@ -1,11 +1,11 @@
-import { pageUp } from "../_pages.ts";
-import { failureError } from "../batch_failures.ts";
-import { applyPlan } from "../bind.ts";
+import { pageUp } from "../target/pages.ts";
+import { failureError } from "../failures/batch_failures.ts";
+import { applyPlan } from "../batch/apply_plan.ts";
 import type { Context } from "../context.ts";
 import { invalid } from "../errors.ts";
-import { planInEngine } from "../plan.ts";
-import { checkPolicy } from "../validate_policy.ts";
-import type { BindFlags, PolicyInput } from "../policy.ts";
+import { planInEngine } from "../plan/plan.ts";
+import { checkPolicy } from "../plan/check_policy.ts";
+import type { BindFlags, PolicyInput } from "../policy/policy.ts";
 
 /** Memory numabind maps itself, with a policy set before first touch. */
 export interface MemoryApi {

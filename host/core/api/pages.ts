@@ -1,11 +1,11 @@
 import { MASK_MAX_BITS } from "../../../assembly/abi.ts";
 import type { Context } from "../context.ts";
 import { invalid, NumaError, unsupported } from "../errors.ts";
-import { kernelError } from "../kernel_error.ts";
-import { pageSpan, runMovePages, type MoveOptions } from "../move_pages.ts";
-import { Nodemask } from "../nodemask.ts";
-import { toKernelPolicy, type Policy } from "../policy.ts";
-import type { Target } from "../target.ts";
+import { kernelError } from "../kernel/kernel_error.ts";
+import { pageSpan, runMovePages, type MoveOptions } from "../kernel/move_pages.ts";
+import { Nodemask } from "../policy/nodemask.ts";
+import { toKernelPolicy, type Policy } from "../policy/policy.ts";
+import type { Target } from "../target/target.ts";
 
 /** Where pages are, and moving them. */
 export interface PagesApi {

@@ -1,9 +1,9 @@
 import type { Context } from "../context.ts";
 import { unsupported } from "../errors.ts";
-import { getMempolicy, type PolicyInfo } from "../get_policy.ts";
-import { kernelError } from "../kernel_error.ts";
-import { fromKernelPolicy, type Policy } from "../policy.ts";
-import { checkPolicy } from "../validate_policy.ts";
+import { getMempolicy, type PolicyInfo } from "../kernel/get_policy.ts";
+import { kernelError } from "../kernel/kernel_error.ts";
+import { fromKernelPolicy, type Policy } from "../policy/policy.ts";
+import { checkPolicy } from "../plan/check_policy.ts";
 
 /**
  * The calling thread's policy (set_mempolicy / get_mempolicy without an address). Linux keeps

@@ -1,8 +1,8 @@
 // Drives the engine at the record level (abi.ts), without the public API: tests and the
 // property suite write requests, facts and options straight into engine memory.
 import * as abi from "../../../assembly/abi.ts";
-import type { Engine } from "../../../host/core/engine.ts";
-import { writeControl } from "../../../host/core/engine_control.ts";
+import type { Engine } from "../../../host/core/engine/engine.ts";
+import { writeControl } from "../../../host/core/engine/control.ts";
 
 export interface RawRequest {
   addr: number;

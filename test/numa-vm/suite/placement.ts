@@ -2,7 +2,7 @@
 // so every placement check is the kernel's word and not numabind's bookkeeping.
 import { alloc, bind, numaMaps, topology } from "../../../host/mod.ts";
 import type { Numabind } from "../../../host/core/numabind.ts";
-import { kernelAtLeast } from "../../../host/core/proc_facts.ts";
+import { kernelAtLeast } from "../../../host/core/system/proc_facts.ts";
 import { addressOf } from "../../helpers/maps.ts";
 
 export const page = topology().pageSize;

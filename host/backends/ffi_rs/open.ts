@@ -1,0 +1,88 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import type { Backend } from "../../core/backend/hooks.ts";
+import { availabilityFromProbe } from "../../core/backend/availability.ts";
+import { packageRoot } from "../../runtime/package_root.ts";
+import { loadFfi } from "./lib.ts";
+import { withFfiLock } from "./lock.ts";
+import { pinAddon } from "./pin.ts";
+import { memoryHooks } from "./memory.ts";
+import { nodeApiHooks } from "../node_api/hooks.ts";
+import { shimHooks } from "./shim.ts";
+import { rawSyscall, syscallHooks } from "./syscall.ts";
+import { warmSymbols } from "./warm.ts";
+import { syscallNumbers } from "../syscall_numbers.ts";
+
+const LIBC = "numabind_libc";
+const SHIM = "numabind_shim";
+
+/** The ffi-rs backend, or why it cannot open here. */
+export interface FfiRsOpen { backend?: Backend; reason?: string }
+
+/**
+ * Opens the Node backend: ffi-rs over libc, plus the C batch shim (build/libnumabind.so)
+ * unless it is missing or NUMABIND_NO_SHIM=1, in which case every op is one libc syscall().
+ * With the shim, single calls go through Node-API (build/numabind.node) where it was built.
+ * Safe from any number of worker threads at once: the libraries are opened and every symbol
+ * resolved under a process-wide lock (ffi_rs_lock.ts), the shim even when it goes unused, so
+ * that after the first thread's setup no call changes ffi-rs's unsynchronised symbol table;
+ * and ffi-rs's addon is pinned in memory, since unloading it when a worker exits crashes the
+ * process (ffi_rs_pin.ts).
+ * @param env where NUMABIND_NO_SHIM is read (tests and benchmarks open both paths at once)
+ * @example
+ * ```ts
+ * const { backend } = openFfiRs();
+ * expect(backend?.name).toMatch(/^ffi-rs/);
+ * ```
+ */
+export function openFfiRs(env: Record<string, string | undefined> = process.env): FfiRsOpen {
+  const lib = loadFfi();
+  if (typeof lib === "string") return { reason: lib };
+  const nr = syscallNumbers(process.arch);
+  if (!nr) return { reason: `numabind has no syscall numbers for ${process.arch}` };
+  return withFfiLock(() => openLocked(lib, nr, env));
+}
+
+function openLocked(lib: Exclude<ReturnType<typeof loadFfi>, string>, nr: NonNullable<ReturnType<typeof syscallNumbers>>,
+  env: Record<string, string | undefined>): FfiRsOpen {
+  try {
+    lib.open({ library: LIBC, path: "libc.so.6" });
+  } catch (e) {
+    return { reason: `cannot open libc.so.6: ${(e as Error).message}` };
+  }
+  pinAddon(lib, LIBC);
+  const shimPath = join(packageRoot(import.meta.url), "build", "libnumabind.so");
+  let shimOpen = existsSync(shimPath);
+  if (shimOpen) {
+    try {
+      lib.open({ library: SHIM, path: shimPath });
+    } catch {
+      shimOpen = false; // a shim built for another libc or architecture: the fallback still works
+    }
+  }
+  warmSymbols(lib, LIBC, shimOpen ? SHIM : undefined);
+  const useShim = shimOpen && env.NUMABIND_NO_SHIM !== "1";
+  const memory = memoryHooks(lib, LIBC);
+  const single = useShim ? nodeApiHooks(env) : undefined;
+  const kernel = useShim ? { ...shimHooks(lib, SHIM), ...single } : syscallHooks(lib, LIBC, nr, memory.addressOf);
+  const singleCalls = single ? "node-api" : "ffi-rs";
+  const sys = rawSyscall(lib, LIBC);
+  const name = useShim ? "ffi-rs+shim" : "ffi-rs";
+  const path = useShim ? "shim" : "syscall";
+
+  const backend: Backend = {
+    name, path, singleCalls, ...memory, ...kernel,
+    // Harmless calls: get_mempolicy of the thread into NULL, mbind of zero bytes, move_pages of
+    // zero pages. Each gives ENOSYS without CONFIG_NUMA and EPERM under a seccomp profile
+    // that denies it (Docker's default, without CAP_SYS_NICE).
+    probe: () => ({
+      ...availabilityFromProbe(name, path, {
+        get_mempolicy: sys.call5(nr.get_mempolicy, 0, 0, 0, 0, 0),
+        mbind: sys.call6(nr.mbind, 0, 0, 0, 0, 0, 0),
+        move_pages: sys.call6(nr.move_pages, 0, 0, 0, 0, 0, 0),
+      }),
+      singleCalls,
+    }),
+  };
+  return { backend };
+}

@@ -1,0 +1,155 @@
+import { opAddr, opAt, opLen } from "../records/op_record.ts";
+import { pageDown, pageUp } from "../target/pages.ts";
+import type { Context } from "../context.ts";
+import { invalid } from "../errors.ts";
+import { kernelError } from "../kernel/kernel_error.ts";
+import { Nodemask } from "../policy/nodemask.ts";
+import { planInEngine, type PlanFacts } from "../plan/plan.ts";
+import { DEFAULT_MAP_RESERVE } from "../plan/options.ts";
+import { toKernelFlags, type BindFlags, type PolicyInput } from "../policy/policy.ts";
+import type { Target } from "../target/target.ts";
+import { kernelForm } from "../plan/check_policy.ts";
+
+/** An op the engine planned for a (policy, flags) pair, replayable on any buffer. */
+interface Verdict { mode: number; flags: number; mask: Uint8Array | null; words: number }
+
+/** A policy object's content when it was planned, and the engine's verdict per flags. */
+interface Entry {
+  facts: PlanFacts;
+  keys: string[];
+  vals: unknown[];
+  /** Indexed by MPOL_MF_* bits: a verdict, or null when this pair must take the batch path. */
+  byFlags: (Verdict | null | undefined)[];
+}
+
+/** Snapshots a policy's own fields; undefined when they hold something we cannot compare. */
+function snapshot(p: object): { keys: string[]; vals: unknown[] } | undefined {
+  const keys: string[] = [], vals: unknown[] = [];
+  for (const k in p) {
+    const v = (p as Record<string, unknown>)[k];
+    if (Array.isArray(v)) {
+      if (!v.every((x) => typeof x !== "object" || x === null)) return undefined;
+      vals.push(v.slice());
+    } else if (typeof v === "object" && v !== null && !(v instanceof Nodemask)) {
+      return undefined; // a nested object could change unseen
+    } else vals.push(v);
+    keys.push(k);
+  }
+  return { keys, vals };
+}
+
+/** Whether a policy still holds what `e` saw (Nodemasks are immutable; arrays by content). */
+function unchanged(p: object, e: Entry): boolean {
+  let n = 0;
+  for (const k in p) {
+    if (k !== e.keys[n]) return false;
+    const v = (p as Record<string, unknown>)[k], s = e.vals[n];
+    if (v !== s) {
+      if (!Array.isArray(v) || !Array.isArray(s) || v.length !== s.length) return false;
+      for (let i = 0; i < v.length; i++) if (v[i] !== s[i]) return false;
+    }
+    n++;
+  }
+  return n === e.keys.length;
+}
+
+const FLAG_KEYS = new Set(["strict", "move", "moveAll"]);
+
+/** Flags in their plain shape (booleans under known keys); anything else takes the batch path. */
+function plainFlags(f: unknown): boolean {
+  if (f === undefined) return true;
+  if (typeof f !== "object" || f === null) return false;
+  for (const k in f) {
+    const v = (f as Record<string, unknown>)[k];
+    if (!FLAG_KEYS.has(k) || (v !== undefined && typeof v !== "boolean")) return false;
+  }
+  return true;
+}
+
+function hasOptions(opts: object | undefined): boolean {
+  if (opts === undefined) return false;
+  for (const k in opts) if ((opts as Record<string, unknown>)[k] !== undefined) return true;
+  return false;
+}
+
+/**
+ * The lean path of bind(): one FFI crossing with no arguments, and no engine call once the
+ * engine has planned a (policy content, flags) pair. The first bind with a policy plans it in
+ * the engine, which validates it exactly as for bindBatch; the op it returns is kept and
+ * replayed on later buffers, with only the buffer's owned page interior computed here. Any
+ * case the replay cannot reproduce (options, raw ranges, a buffer owning no whole page, a
+ * plan that is not one op) returns false, and bind() takes the batch path.
+ * Measured costs per bind are in README "Benchmarks" (bench/bind.mjs).
+ * @returns a function that binds and returns true, or returns false to decline
+ * @example
+ * ```ts
+ * const one = leanBind(ctx);
+ * if (!one(buf, { mode: "bind", nodes: [0] })) bindBatch([{ target: buf, policy }]);
+ * ```
+ */
+export function leanBind(ctx: Context): (target: Target, policy: PolicyInput, flags?: BindFlags, opts?: object) => boolean {
+  const backend = ctx.backend;
+  const entries = new WeakMap<object, Entry>();
+
+  // The VMA budget: each replayed bind can add two mappings (a middle range splits its mapping
+  // in three), so replays count down an allowance taken from a fresh map count; when it runs
+  // out, bind() takes the batch path, whose plan applies the budget (and refuses past it).
+  let allowance = 0;
+  const withinBudget = (): boolean => {
+    if (allowance > 0) { allowance--; return true; }
+    const k = ctx.facts().kernel;
+    if (!k) return true;
+    allowance = Math.floor((k.maxMapCount - DEFAULT_MAP_RESERVE - k.mapCount(true)) / 2) - 1;
+    return allowance >= 0;
+  };
+
+  /** Plans one request in the engine and keeps the op if replaying it would be exact. */
+  const learn = (target: Target, policy: PolicyInput, flags: BindFlags | undefined, first: number, length: number): Verdict | null => {
+    const p = planInEngine(ctx.engine, [flags === undefined ? { target, policy } : { target, policy, flags }], {}, ctx.facts());
+    if (p.count !== 1) return null;
+    const u32 = p.engine.u32(), o = opAt(0, p.opsAt >>> 2);
+    if (opAddr(u32, o) !== first || opLen(u32, o) !== length) return null;
+    return kernelForm(p, 0);
+  };
+
+  return (target, policy, flags, opts) => {
+    if (!backend.mbindOne || hasOptions(opts) || typeof policy !== "object" || policy === null || !plainFlags(flags)) return false;
+    let buf: ArrayBufferLike, off: number, len: number;
+    if (ArrayBuffer.isView(target)) { buf = target.buffer; off = target.byteOffset; len = target.byteLength; }
+    else if (target instanceof ArrayBuffer || (typeof SharedArrayBuffer !== "undefined" && target instanceof SharedArrayBuffer)) {
+      buf = target; off = 0; len = target.byteLength;
+    } else return false;
+    if (len === 0) return false;
+    if (ctx.allocations.isFreed(buf as ArrayBuffer)) {
+      throw invalid("requests[0].target", "Cannot bind requests[0].target: the buffer was released by free(); its address range holds no memory of yours any more");
+    }
+    const base = ctx.bufferBase(buf);
+    if (base === undefined) return false;
+    const facts = ctx.facts(), page = facts.pageSize;
+    const start = base + off;
+    const first = pageUp(start, page), end = pageDown(start + len, page);
+    if (end <= first) return false;
+
+    const bits = toKernelFlags(flags, "requests[0].flags");
+    let e = entries.get(policy);
+    if (!e || e.facts !== facts || !unchanged(policy, e)) {
+      const snap = snapshot(policy);
+      if (!snap) return false;
+      entries.set(policy, e = { facts, ...snap, byFlags: [] });
+    }
+    let v = e.byFlags[bits];
+    if (v === undefined) v = e.byFlags[bits] = learn(target, policy, flags, first, end - first);
+    else if (!withinBudget()) return false;
+    if (v === null) return false;
+
+    const r = backend.mbindOne(first, end - first, v.mode, v.flags, v.mask, v.words);
+    if (r < 0) {
+      throw kernelError({
+        syscall: "mbind", errno: -r, action: "bind requests[0]", arg: "requests[0].target", index: 0,
+        range: { addr: BigInt(first), length: BigInt(end - first) }, mode: v.mode, flags: v.flags,
+        mask: v.mask ? Nodemask.fromWords(new Uint32Array(v.mask.buffer, v.mask.byteOffset, v.words * 2)) : null,
+      });
+    }
+    return true;
+  };
+}

@@ -1,0 +1,103 @@
+import { readFileSync } from "node:fs";
+import { parseKernelList } from "../system/kernel_list.ts";
+import type { Mode } from "../policy/policy.ts";
+
+/** One mapping (VMA) of /proc/PID/numa_maps, joined with /proc/PID/maps for its end. */
+export interface NumaMapsEntry {
+  start: bigint;
+  /** End address from /proc/PID/maps (undefined if the two files disagreed mid-read). */
+  end?: bigint;
+  /** The policy text exactly as the kernel printed it ("bind=static:0-1", "prefer (many):0"). */
+  policy: string;
+  /** The mode, or "unknown" for a mode this parser does not know. */
+  mode: Mode | "unknown";
+  /** Mode flags as printed: "static", "relative", "balancing". */
+  modeFlags: string[];
+  /** Policy nodes (empty for default/local). */
+  nodes: number[];
+  file?: string;
+  heap?: boolean;
+  stack?: boolean;
+  huge?: boolean;
+  anon?: number;
+  dirty?: number;
+  mapped?: number;
+  mapmax?: number;
+  swapcache?: number;
+  active?: number;
+  writeback?: number;
+  /** Resident pages per node: N<node>=<pages>. */
+  pagesPerNode: Record<number, number>;
+  kernelPageSizeKiB?: number;
+}
+
+const POLICY = /^(default|prefer \(many\)|prefer|bind|interleave|weighted interleave|local)(?:=([a-z|]+))?(?::([0-9,-]+))?(?= |$)/;
+const MODE_OF: Record<string, Mode> = {
+  default: "default", prefer: "preferred", bind: "bind", interleave: "interleave", local: "local",
+  "prefer (many)": "preferred-many", "weighted interleave": "weighted-interleave",
+};
+const COUNTERS = ["anon", "dirty", "mapped", "mapmax", "swapcache", "active", "writeback"] as const;
+
+/**
+ * Parses numa_maps text. Every key=value token is optional, as the kernel omits most of them
+ * for mappings with no resident pages; unknown tokens are skipped.
+ * @param text the contents of /proc/PID/numa_maps
+ * @param maps the contents of /proc/PID/maps, to give each entry its end address
+ * @example
+ * ```ts
+ * const [e] = parseNumaMaps("7f8a54c29000 bind:0 anon=1 dirty=1 N0=1 kernelpagesize_kB=4\n");
+ * expect(e.mode).toBe("bind");
+ * expect(e.pagesPerNode).toEqual({ 0: 1 });
+ * ```
+ */
+export function parseNumaMaps(text: string, maps?: string): NumaMapsEntry[] {
+  const ends = new Map<bigint, bigint>();
+  for (const line of maps?.split("\n") ?? []) {
+    const m = /^([0-9a-f]+)-([0-9a-f]+) /.exec(line);
+    if (m) ends.set(BigInt(`0x${m[1]}`), BigInt(`0x${m[2]}`));
+  }
+  const out: NumaMapsEntry[] = [];
+  for (const line of text.split("\n")) {
+    const sp = line.indexOf(" ");
+    if (sp <= 0) continue;
+    const start = BigInt(`0x${line.slice(0, sp)}`);
+    const rest = line.slice(sp + 1);
+    const pm = POLICY.exec(rest);
+    const policy = pm ? pm[0] : rest.split(" ")[0]!;
+    const e: NumaMapsEntry = {
+      start, policy, mode: pm ? MODE_OF[pm[1]!]! : "unknown",
+      modeFlags: pm?.[2] ? pm[2].split("|") : [],
+      nodes: pm?.[3] ? parseKernelList(pm[3]) : [],
+      pagesPerNode: {},
+    };
+    const end = ends.get(start);
+    if (end !== undefined) e.end = end;
+    for (const tok of tokens(rest.slice(policy.length))) {
+      const eq = tok.indexOf("=");
+      const key = eq < 0 ? tok : tok.slice(0, eq), val = eq < 0 ? "" : tok.slice(eq + 1);
+      if (key === "heap" || key === "stack" || key === "huge") e[key] = true;
+      else if (key === "file") e.file = val.replace(/\\(\d{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
+      else if (key === "kernelpagesize_kB") e.kernelPageSizeKiB = Number(val);
+      else if ((COUNTERS as readonly string[]).includes(key)) e[key as (typeof COUNTERS)[number]] = Number(val);
+      else if (/^N\d+$/.test(key)) e.pagesPerNode[Number(key.slice(1))] = Number(val);
+    }
+    out.push(e);
+  }
+  return out;
+}
+
+function tokens(s: string): string[] {
+  return s.split(" ").filter(Boolean);
+}
+
+/**
+ * Reads and parses /proc/PID/numa_maps (default: this process).
+ * @example
+ * ```ts
+ * expect(readNumaMaps().length).toBeGreaterThan(0);
+ * ```
+ */
+export function readNumaMaps(pid: number | "self" = "self"): NumaMapsEntry[] {
+  const maps = readFileSync(`/proc/${pid}/maps`, "utf8");
+  return parseNumaMaps(readFileSync(`/proc/${pid}/numa_maps`, "utf8"), maps);
+}

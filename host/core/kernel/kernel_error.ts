@@ -1,0 +1,163 @@
+import {
+  MPOL_BIND, MPOL_DEFAULT, MPOL_F_NUMA_BALANCING, MPOL_F_RELATIVE_NODES, MPOL_F_STATIC_NODES,
+  MPOL_INTERLEAVE, MPOL_LOCAL, MPOL_MAX, MPOL_MF_MOVE, MPOL_MF_MOVE_ALL, MPOL_MF_STRICT,
+  MPOL_MODE_FLAGS, MPOL_PREFERRED, MPOL_PREFERRED_MANY, MPOL_WEIGHTED_INTERLEAVE,
+} from "../../../assembly/abi.ts";
+import { errnoName, NumaError, type AddressRange } from "../errors.ts";
+import type { Nodemask } from "../policy/nodemask.ts";
+import { BALANCING_SINCE, MODE_SINCE, releaseText } from "../policy/modes.ts";
+import { modeName } from "../policy/policy.ts";
+import { hasCapSysNice, kernelAtLeast, mapCount, maxMapCount, seccompMode } from "../system/proc_facts.ts";
+import { readTopology, type Topology } from "../facts/topology.ts";
+
+/** What numabind knows about a failed syscall, to explain it. */
+export interface KernelFailure {
+  syscall: string;
+  /** Positive errno. */
+  errno: number;
+  /** What the caller asked for, as "Cannot <action>": "bind requests[3]", "move pages". */
+  action: string;
+  arg?: string;
+  range?: AddressRange;
+  index?: number;
+  /** The policy in kernel form (mode | mode flags, mask), for mbind and set_mempolicy. */
+  mode?: number;
+  mask?: Nodemask | null;
+  /** mbind MPOL_MF_* or move_pages flags. */
+  flags?: number;
+  /** Target nodes (move_pages, migrate_pages). */
+  nodes?: number[];
+  pid?: number;
+  /** Facts to explain EINVAL with; read fresh when absent. */
+  topology?: Topology;
+}
+
+const hex = (n: bigint): string => `0x${n.toString(16)}`;
+const where = (f: KernelFailure): string => (f.range ? ` ${hex(f.range.addr)}+${f.range.length}` : "");
+
+/**
+ * What to do when a seccomp filter denies a syscall (EPERM without CAP_SYS_NICE, as under
+ * Docker's default profile), naming the filter when this process runs under one.
+ * @example Basic usage
+ * ```ts
+ * expect(seccompHint("mbind")).toMatch(/^a seccomp filter denies mbind/);
+ * ```
+ */
+export function seccompHint(syscall: string): string {
+  const filtered = seccompMode() === 2 ? " (this process runs under a seccomp filter: Seccomp 2 in /proc/self/status)" : "";
+  return `a seccomp filter denies ${syscall}${filtered}; Docker's default profile allows mbind, get_mempolicy and set_mempolicy only with CAP_SYS_NICE: run the container with --cap-add SYS_NICE or a profile that allows them`;
+}
+
+/** Why the kernel refused a policy: the nodes, the mode, the kernel version. */
+function explainEinval(f: KernelFailure): string {
+  const parts: string[] = [];
+  if (f.mode !== undefined) {
+    const base = f.mode & ~MPOL_MODE_FLAGS;
+    const name = modeName(f.mode) ?? `mode ${base}`;
+    const since = MODE_SINCE[base];
+    if (since && !kernelAtLeast(...since)) parts.push(`${name} needs Linux ${releaseText(since)} or later`);
+    if (f.mode & MPOL_F_NUMA_BALANCING) {
+      const many = BALANCING_SINCE.preferredMany;
+      const bind = f.syscall === "mbind" ? BALANCING_SINCE.mbind : BALANCING_SINCE.set_mempolicy;
+      if (base !== MPOL_BIND && !(base === MPOL_PREFERRED_MANY && kernelAtLeast(...many))) parts.push(`balancing works with bind (and preferred-many from Linux ${releaseText(many)}), not with ${name}`);
+      else if (!kernelAtLeast(...bind)) parts.push(`balancing with ${f.syscall} needs Linux ${releaseText(bind)} or later`);
+    }
+    const flagged = (f.mode & (MPOL_F_STATIC_NODES | MPOL_F_RELATIVE_NODES)) !== 0;
+    if ((f.mode & MPOL_F_STATIC_NODES) && (f.mode & MPOL_F_RELATIVE_NODES)) parts.push("static and relative exclude each other");
+    const empty = !f.mask || f.mask.isEmpty;
+    if (base === MPOL_DEFAULT && !empty) parts.push("default takes no nodes");
+    if (base === MPOL_LOCAL && (!empty || flagged)) parts.push("local takes no nodes and neither static nor relative");
+    if (base === MPOL_PREFERRED && empty && flagged) parts.push("preferred without nodes means local, which takes neither static nor relative");
+    if (empty && [MPOL_BIND, MPOL_INTERLEAVE, MPOL_PREFERRED_MANY, MPOL_WEIGHTED_INTERLEAVE].includes(base)) parts.push(`${name} needs at least one node`);
+    if (base >= MPOL_MAX) parts.push(`mode ${base} is newer than this kernel or unknown`);
+  }
+  const mask = f.mask ?? null;
+  const relative = f.mode !== undefined && (f.mode & MPOL_F_RELATIVE_NODES) !== 0;
+  const nodes = mask ? mask.toArray() : f.nodes ?? [];
+  if (nodes.length && !relative) {
+    const t = f.topology ?? readTopology();
+    const usable = nodes.filter((n) => t.memsAllowed.has(n) && t.withMemory.has(n));
+    if (usable.length === 0) {
+      const offline = nodes.filter((n) => !t.online.has(n));
+      const memless = nodes.filter((n) => t.online.has(n) && !t.withMemory.has(n));
+      const outside = nodes.filter((n) => t.online.has(n) && !t.memsAllowed.has(n));
+      if (offline.length) parts.push(`node ${offline.join(",")} ${offline.length > 1 ? "are" : "is"} not online (online: ${t.online.toList()})`);
+      if (memless.length) parts.push(`node ${memless.join(",")} ${memless.length > 1 ? "have" : "has"} no memory (nodes with memory: ${t.withMemory.toList()})`);
+      if (outside.length) parts.push(`node ${outside.join(",")} ${outside.length > 1 ? "are" : "is"} outside this task's Mems_allowed (${t.memsAllowed.toList()}): a cpuset or cgroup cpuset.mems restricts this process (see /proc/self/status)`);
+      parts.push("a policy needs at least one node that is online, has memory and is allowed; if the cpuset changed, call refreshTopology()");
+    }
+  }
+  if (f.flags !== undefined && f.flags & ~(MPOL_MF_STRICT | MPOL_MF_MOVE | MPOL_MF_MOVE_ALL)) parts.push(`flags 0x${f.flags.toString(16)} has bits outside strict, move and moveAll`);
+  if (f.range && f.syscall === "mbind") {
+    const page = BigInt((f.topology ?? readTopology()).pageSize);
+    if (f.range.addr % page !== 0n) parts.push(`the start ${hex(f.range.addr)} is not ${page}-byte aligned`);
+    if (f.range.addr + f.range.length > 0xffffffffffffffffn) parts.push("the range wraps past the end of the address space");
+  }
+  return parts.length ? parts.join("; ") : "the kernel refused the policy or range with EINVAL, and none of numabind's known causes applies";
+}
+
+/** Mappings from vm.max_map_count within which an ENOMEM is put down to the limit. */
+const NEAR_LIMIT = 1024;
+
+function explainEnomem(): string {
+  const count = mapCount(), limit = maxMapCount();
+  // Near the limit rather than at it: later ops of a continueOnError batch may have merged
+  // mappings back before this explanation reads the count.
+  if (count !== undefined && limit !== undefined && count + NEAR_LIMIT >= limit) {
+    return `the process has ${count} mappings and vm.max_map_count is ${limit}: binding part of a mapping splits it (up to 2 new mappings per range); coalesce neighbouring ranges that share a policy, bind fewer, larger ranges, or raise vm.max_map_count (a system setting). Ops before this one stay applied, so the process is at the limit now, where the runtime's own mappings can fail: bind the region to one policy again to merge its mappings back`;
+  }
+  return `the kernel ran out of memory for the call (the process has ${count ?? "?"} mappings; vm.max_map_count is ${limit ?? "?"})`;
+}
+
+/**
+ * The explanation for one errno of one syscall, in words a user can act on.
+ * @example
+ * ```ts
+ * expect(explainErrno({ syscall: "migrate_pages", errno: 3, action: "migrate", pid: 42 })).toBe("no process with pid 42 (it may have exited)");
+ * ```
+ */
+export function explainErrno(f: KernelFailure): string {
+  const moveAll = f.flags !== undefined && (f.flags & MPOL_MF_MOVE_ALL) !== 0;
+  switch (errnoName(f.errno)) {
+    case "EINVAL": return explainEinval(f);
+    case "EFAULT": return f.syscall === "get_mempolicy" || f.syscall === "move_pages"
+      ? "the address is not mapped in this process"
+      : "part of the range is not mapped: it has a hole or lies outside any mapping (was the memory unmapped?)";
+    case "EIO": return f.flags !== undefined && (f.flags & (MPOL_MF_MOVE | MPOL_MF_MOVE_ALL))
+      ? "strict: some pages could not be migrated to the policy's nodes (pinned, busy, or shared without moveAll)"
+      : "strict: some pages of the range already sit on nodes outside the policy; add { move: true } to migrate them, or drop strict";
+    case "EPERM":
+      if (moveAll && hasCapSysNice() === false) return "moveAll needs CAP_SYS_NICE, which this process lacks; use { move: true } (it moves only pages this process alone maps) or grant CAP_SYS_NICE";
+      if (f.syscall === "migrate_pages" || (f.syscall === "move_pages" && f.pid)) {
+        return `this process may not move the pages of pid ${f.pid}: it needs ptrace access to it (same user, or CAP_SYS_PTRACE), and CAP_SYS_NICE to move them outside that process's cpuset; or ${seccompHint(f.syscall)}`;
+      }
+      return seccompHint(f.syscall);
+    case "ENOMEM": return explainEnomem();
+    case "ENOSYS": return `the kernel has no ${f.syscall} (built without CONFIG_NUMA, or an emulation such as WSL1 that lacks it)`;
+    case "ENODEV": return `target node ${(f.nodes ?? []).join(",") || "?"} is not online or does not exist (online: ${(f.topology ?? readTopology()).online.toList()})`;
+    case "ESRCH": return `no process with pid ${f.pid ?? "?"} (it may have exited)`;
+    case "EACCES": return `target node ${(f.nodes ?? []).join(",") || "?"} is outside the cpuset (Mems_allowed) of ${f.pid ? `pid ${f.pid}` : "this process"}; pages listed before the refused one may already have moved (the kernel moves what it queued, then fails the call), so check with locate()`;
+    case "E2BIG": return "the node mask is wider than the kernel accepts";
+    default: return `the kernel refused ${f.syscall}`;
+  }
+}
+
+/**
+ * The NumaError for a kernel failure: code, errno, syscall, the argument and range at fault,
+ * and an explanation from what holds now (topology, map count, capabilities, seccomp).
+ * @example
+ * ```ts
+ * const e = kernelError({ syscall: "mbind", errno: 14, action: "bind target", range: { addr: 4096n, length: 4096n } });
+ * expect(e.code).toBe("EFAULT");
+ * expect(e.message).toMatch(/not mapped/);
+ * ```
+ */
+export function kernelError(f: KernelFailure): NumaError {
+  const code = errnoName(f.errno);
+  return new NumaError(`Cannot ${f.action}: ${f.syscall}${where(f)} failed with ${code}: ${explainErrno(f)}`, {
+    code, errno: f.errno, syscall: f.syscall,
+    ...(f.arg !== undefined ? { arg: f.arg } : {}),
+    ...(f.range ? { range: f.range } : {}),
+    ...(f.index !== undefined ? { index: f.index } : {}),
+  });
+}

@@ -1,0 +1,136 @@
+import { MPOL_MF_MOVE, MPOL_MF_MOVE_ALL } from "../../../assembly/abi.ts";
+import { pageDown, pageUp } from "../target/pages.ts";
+import { setU64 } from "../records/u64.ts";
+import type { Context } from "../context.ts";
+import { invalid, unsupported } from "../errors.ts";
+import { kernelError } from "./kernel_error.ts";
+import {
+  checkProgressOptions, DEFAULT_PROGRESS_INTERVAL_MS, nextSize, progressReporter, type ProgressCallback,
+} from "./progress.ts";
+import { resolveTarget, type Target } from "../target/target.ts";
+
+/** Most pages one call of locate()/movePages() takes: its Int32Array result is then 1 GiB. */
+export const MAX_PAGES = 2 ** 28;
+/** Pages per host block: one FFI call (and one page-address scratch of 512 KiB). */
+const BLOCK_PAGES = 65536;
+/**
+ * Pages per move_pages syscall unless the caller says otherwise: the kernel migrates a call's
+ * pages synchronously while the caller waits, so this bounds a single stall (16 MiB of 4 KiB
+ * pages) without making the per-call cost visible.
+ */
+export const DEFAULT_CHUNK_PAGES = 4096;
+
+/** Pages of a target: the first page's address and how many. */
+export interface PageSpan { first: bigint; count: number; pageSize: number }
+
+/**
+ * The pages a target covers: every page it touches (`owned` false, for queries) or only the
+ * pages it fully owns (`owned` true, for anything that changes pages).
+ * @example
+ * ```ts
+ * expect(pageSpan(ctx, new ArrayBuffer(3 * 4096), "target", false, false).count).toBeGreaterThanOrEqual(3);
+ * ```
+ */
+export function pageSpan(ctx: Context, target: Target, arg: string, owned: boolean, unsafeRawAddress: boolean): PageSpan {
+  const t = resolveTarget(target, arg, ctx.addressOf, unsafeRawAddress);
+  if (t.kind !== 0 && ctx.allocations.isFreed((ArrayBuffer.isView(target) ? target.buffer : target) as ArrayBuffer)) {
+    throw invalid(arg, `Cannot use ${arg}: the buffer was released by free(); its address range holds no memory of yours any more`);
+  }
+  const pageSize = ctx.facts().pageSize, page = BigInt(pageSize);
+  const start = t.addr, end = t.addr + t.length;
+  const first = owned ? pageUp(start, page) : pageDown(start, page);
+  const last = owned ? pageDown(end, page) : pageUp(end, page);
+  const pages = last > first ? (last - first) / page : 0n;
+  if (pages === 0n) {
+    throw invalid(arg, owned
+      ? `Cannot use ${arg}: it owns no whole ${pageSize}-byte page (0x${start.toString(16)}+${t.length}), and numabind moves only pages a buffer fully owns`
+      : `Cannot use ${arg}: it is empty`);
+  }
+  if (pages > BigInt(MAX_PAGES)) {
+    throw invalid(arg, `Cannot use ${arg}: it spans ${pages} pages, and one call takes at most ${MAX_PAGES}; split the range`);
+  }
+  return { first, count: Number(pages), pageSize };
+}
+
+/** How movePages() runs. */
+export interface MoveOptions {
+  /** Move pages shared with other processes too (MPOL_MF_MOVE_ALL; needs CAP_SYS_NICE). */
+  moveAll?: boolean;
+  /** Pages per move_pages syscall (default 4096). */
+  chunkPages?: number;
+  /**
+   * Aim for syscalls of about this many milliseconds: numabind then issues one chunk per FFI
+   * call and resizes chunks from the time each took (starting at chunkPages, by at most 4x
+   * per chunk), so the calling thread is never held much longer than this by one call.
+   */
+  targetChunkMs?: number;
+  /**
+   * Called with (pages done, pages in total, { calls, lastItems, lastMs, maxMs }) at most once
+   * per progressIntervalMs, and once at the end (not when the call throws); info.lastMs and maxMs are the time FFI calls
+   * took (one chunk each with targetChunkMs).
+   */
+  onProgress?: ProgressCallback;
+  /** Least time between two progress calls (default 100 ms; 0: after every call). */
+  progressIntervalMs?: number;
+  /** Allow { addr, length } targets. */
+  unsafeRawAddress?: boolean;
+}
+
+function checkOptions(o: MoveOptions): void {
+  if (o === null || typeof o !== "object") throw new TypeError(`Cannot use opts: it must be an object, current value is ${String(o)}`);
+  if (o.chunkPages !== undefined && (!Number.isSafeInteger(o.chunkPages) || o.chunkPages < 1)) {
+    throw new RangeError(`Cannot use opts.chunkPages: it must be a positive integer, current value is ${String(o.chunkPages)}`);
+  }
+  if (o.targetChunkMs !== undefined && !(typeof o.targetChunkMs === "number" && o.targetChunkMs > 0 && Number.isFinite(o.targetChunkMs))) {
+    throw new RangeError(`Cannot use opts.targetChunkMs: it must be a positive number of milliseconds, current value is ${String(o.targetChunkMs)}`);
+  }
+  checkProgressOptions(o);
+}
+
+/**
+ * move_pages over a span in blocks: queries when `nodes` is null, moves otherwise. Fills and
+ * returns one status per page (node id, or -errno per page); throws a NumaError when the
+ * kernel refuses a whole call.
+ * @example
+ * ```ts
+ * const status = runMovePages(ctx, span, null, {}, "locate");
+ * ```
+ */
+export function runMovePages(ctx: Context, span: PageSpan, nodes: Int32Array | null, o: MoveOptions,
+  action: string, pid = 0): Int32Array {
+  checkOptions(o);
+  const b = ctx.backend;
+  if (!b.movePages) throw unsupported(action, b.name, "move_pages");
+  const flags = nodes ? (o.moveAll ? MPOL_MF_MOVE_ALL : MPOL_MF_MOVE) : 0;
+  const status = new Int32Array(span.count);
+  const scratch = new Uint32Array(2 * Math.min(span.count, BLOCK_PAGES));
+  const base = Number(span.first);
+  let chunk = o.chunkPages ?? DEFAULT_CHUNK_PAGES;
+  const progress = o.onProgress
+    ? progressReporter(o.onProgress, span.count, o.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS) : undefined;
+  for (let done = 0; done < span.count;) {
+    // With a latency target, one chunk per call, so each call can be timed and resized.
+    const n = Math.min(span.count - done, o.targetChunkMs ? chunk : BLOCK_PAGES, BLOCK_PAGES);
+    for (let i = 0; i < n; i++) setU64(scratch, 2 * i, base + (done + i) * span.pageSize);
+    const st = new Uint8Array(status.buffer, done * 4, n * 4);
+    const nd = nodes ? new Uint8Array(nodes.buffer, nodes.byteOffset + done * 4, n * 4) : null;
+    const timed = !!(o.targetChunkMs || progress);
+    const t0 = timed ? performance.now() : 0;
+    const r = b.movePages(pid, n, new Uint8Array(scratch.buffer, 0, n * 8), nd, st, flags, Math.min(chunk, n));
+    if (r.result < 0) {
+      const at = done + r.done;
+      const failing = nodes ? [...new Set(nodes.subarray(at, Math.min(at + chunk, span.count)))] : undefined;
+      throw kernelError({
+        syscall: "move_pages", errno: -r.result, action, arg: "target", pid, flags,
+        range: { addr: span.first + BigInt(at) * BigInt(span.pageSize), length: BigInt(Math.min(chunk, span.count - at) * span.pageSize) },
+        ...(failing ? { nodes: failing } : {}),
+      });
+    }
+    done += n;
+    const ms = timed ? performance.now() - t0 : 0;
+    if (o.targetChunkMs) chunk = nextSize(chunk, ms, o.targetChunkMs, 1, BLOCK_PAGES);
+    progress?.step(done, n, ms);
+  }
+  progress?.finish(span.count);
+  return status;
+}

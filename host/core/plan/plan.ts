@@ -1,0 +1,220 @@
+import * as abi from "../../../assembly/abi.ts";
+import { opAt, opBigAddr, opBigLen, opFlags, opMask, opMode, opRequest } from "../records/op_record.ts";
+import { getBigU64 } from "../records/u64.ts";
+import { MAX_MASK_WORDS, type Engine } from "../engine/engine.ts";
+import { writeControl } from "../engine/control.ts";
+import { ERRNO, invalid, NumaError } from "../errors.ts";
+import { DEFAULT_KERNEL_FACTS, type KernelFacts } from "../facts/kernel_facts.ts";
+import { Nodemask, type NodeContext } from "../policy/nodemask.ts";
+import { planError } from "./plan_errors.ts";
+import { settleBudget, vmaBudget } from "./vma_budget.ts";
+import { engineOptions, type PlanOptions } from "./options.ts";
+import {
+  fromKernelPolicy, toKernelFlags, toKernelPolicy, type BindFlags, type KernelPolicy, type Mode,
+  type Policy, type PolicyInput,
+} from "../policy/policy.ts";
+import { PolicySlots } from "./policy_slots.ts";
+import { isRangeBatch, rangeCount, writeRangeRecords, type RangeBatch } from "./range_batch.ts";
+import { writeRequestRecords } from "./request_records.ts";
+import type { Target } from "../target/target.ts";
+
+export type { PlanOptions } from "./options.ts";
+
+/** One range and the policy it should get. */
+export interface BindRequest { target: Target; policy: PolicyInput; flags?: BindFlags }
+
+/** One mbind the plan will issue. */
+export interface PlannedOp {
+  addr: bigint;
+  length: bigint;
+  policy: Policy & { mode: Mode; nodes: Nodemask };
+  flags: BindFlags;
+  /** Index of the request that decided the op's first page. */
+  request: number;
+}
+
+export interface PlanStats {
+  requests: number;
+  ops: number;
+  /** Visible request pieces merged into a neighbour's op (pieces - equal-policy runs). */
+  coalesced: number;
+  /** Extra ops made by interleaveBlock and chunkBytes (ops - equal-policy runs). */
+  splits: number;
+  /** Upper bound on the mappings (VMAs) the plan adds to the process. */
+  estimatedVmas: number;
+  /** Requests no page of which survives later overlapping requests (last-wins). */
+  overridden: number;
+}
+
+export interface Plan { ops: PlannedOp[]; stats: PlanStats }
+
+/** Facts about this process the planner checks requests against. */
+export interface PlanFacts {
+  /** The kernel's base page size. */
+  pageSize: number;
+  /** Nodes the kernel would accept: mems_allowed ∩ nodes with memory. */
+  usable: Nodemask;
+  addressOf: (u8: Uint8Array) => bigint;
+  /** A buffer's base as a number, undefined past 2^53 (default: from addressOf, per plan). */
+  bufferBase?: (buf: ArrayBufferLike) => number | undefined;
+  /** Nodestrings are read against these (default: read from the process). */
+  configured?: Nodemask;
+  allowed?: Nodemask;
+  /** Kernel facts for the rules and the VMA budget (default: this kernel's generation, no budget). */
+  kernel?: KernelFacts;
+  /** Whether free() has released this buffer (its range then holds no memory of the caller's). */
+  isFreed?: (buf: ArrayBufferLike) => boolean;
+}
+
+/** A plan living in the engine's memory, ready for the native batch call. */
+export interface EnginePlan {
+  engine: Engine;
+  count: number;
+  maskWords: number;
+  stats: PlanStats;
+  /** Byte offsets of the op records, the op mask table and the errno slots. */
+  opsAt: number;
+  masksAt: number;
+  errnosAt: number;
+  /** Byte offset of the request records (abi.ts REQ_*), valid until the engine plans again. */
+  requestsAt: number;
+  /** The alignment granule buffers were shrunk to (PlanOptions.pageSize). */
+  pageSize: number;
+}
+
+/**
+ * Writes requests into the engine as packed records and plans them in one engine call.
+ * Throws a NumaError (EINVAL or EPERM, syscall "validate") naming the request at fault.
+ * @example
+ * ```ts
+ * const p = planInEngine(ctx.engine, requests, { interleaveBlock: 2 << 20 }, ctx.facts());
+ * backend.mbindBatch(engine.u8().subarray(p.opsAt, p.opsAt + p.count * OP_SIZE), p.count, ...);
+ * ```
+ */
+export function planInEngine(engine: Engine, requests: readonly BindRequest[] | RangeBatch, opts: PlanOptions,
+  facts: PlanFacts): EnginePlan {
+  const columns = isRangeBatch(requests) ? requests : undefined;
+  if (!columns && !Array.isArray(requests)) {
+    throw new TypeError(`Cannot plan: requests must be an array of { target, policy, flags? } or a RangeBatch { target, offsets, lengths, policies, policyIndex }, current value is ${requests === null ? "null" : typeof requests}`);
+  }
+  if (engine.busy) {
+    throw new NumaError("Cannot plan while a batch is being applied: onProgress may not call plan(), bind(), bindBatch(), alloc() or setThreadPolicy() of the same instance; do that after bindBatch() returns",
+      { code: "EBUSY", errno: ERRNO.EBUSY, syscall: "validate", arg: "onProgress" });
+  }
+  const eo = engineOptions(opts, facts.pageSize);
+  const ctx: NodeContext | undefined = facts.configured && facts.allowed
+    ? { configured: facts.configured, allowed: facts.allowed } : undefined;
+  const n = columns ? rangeCount(columns) : (requests as readonly BindRequest[]).length;
+  const x = engine.x;
+  // One pass writes the records; the mask and weight tables, whose sizes are known only
+  // afterwards, go behind them (plan_tables).
+  const base = x.plan_input(n, 0, 1, 0);
+  if (base === 0 && n > 0) throw tooBig(n);
+  const slots = new PolicySlots(ctx);
+  const slotOfRequest = columns
+    ? writeRangeRecords(engine.u32(), base >>> 2, columns, slots, facts)
+    : writeRequestRecords(engine.u32(), base >>> 2, requests as readonly BindRequest[], slots, facts, !!opts.unsafeRawAddress);
+  const masks = slots.masks;
+  let words = Math.max(1, facts.usable.words64);
+  for (const m of masks) if (m.words64 > words) words = m.words64;
+  if (words > MAX_MASK_WORDS) throw invalid("requests", `Cannot plan: masks wider than ${MAX_MASK_WORDS * 64} bits`);
+  const k = facts.kernel;
+  // Without explicit weights only weighted-interleave blocks follow a table (the kernel's, from
+  // sysfs), so other batches do not read it.
+  const weights = eo.block === 0n ? [] : eo.weights ?? (slots.weighted ? k?.interleaveWeights() : undefined) ?? [];
+  if (x.plan_tables(masks.length, words, weights.length) === 0) throw tooBig(n);
+  const u32 = engine.u32(); // plan_tables may have grown the memory
+  const table = x.plan_mask_table() >>> 2;
+  masks.forEach((m, j) => u32.set(m.toWords(words), table + j * words * 2));
+  u32.set(weights, x.plan_weight_table() >>> 2);
+  engine.putMaskOnce(abi.SLOT_USABLE, facts.usable, MAX_MASK_WORDS);
+  const kf = k ?? DEFAULT_KERNEL_FACTS;
+  const vb = vmaBudget(eo, k);
+  writeControl(engine, {
+    pageSize: eo.pageSize, kernelPageSize: facts.pageSize, overlapError: eo.overlapError,
+    blockMode: eo.blockMode, chunk: eo.chunk, block: eo.block,
+    huge: eo.hugePageAlign ? BigInt(kf.hugePageSize) : 0n,
+    maxMapCount: vb.budget, mapCount: vb.mapCount,
+    maxNumNodes: kf.maxNumNodes, capSysNice: kf.capSysNice, mpolMax: kf.mpolMax,
+    balancingModes: kf.balancingModes, weightModes: eo.weightModes,
+  });
+
+  const code = settleBudget(engine, x.plan_run(), vb, k);
+  const stats: PlanStats = {
+    requests: n, ops: x.plan_op_count(), coalesced: x.plan_coalesced(), splits: x.plan_splits(),
+    estimatedVmas: x.plan_estimated_vmas(), overridden: x.plan_overridden(),
+  };
+  if (code !== abi.OK) {
+    throw planError(code, {
+      index: x.plan_err_index(), other: x.plan_err_other(), rule: x.plan_err_rule(), requests: n,
+      requestAt: (i: number) => (i < n ? requestRecord(engine, base, i, slots.kernel(slotOfRequest(i))) : undefined),
+      usable: facts.usable, opts: eo, stats, kernel: kf, kernelPage: facts.pageSize,
+      mapCount: vb.mapCount, maxMapCount: vb.maxMapCount, mapReserve: vb.reserve,
+    });
+  }
+  return {
+    engine, count: stats.ops, maskWords: words, stats,
+    opsAt: x.plan_ops(), masksAt: x.plan_masks(), errnosAt: x.plan_errnos(),
+    requestsAt: base, pageSize: eo.pageSize,
+  };
+}
+
+/** The error for a batch whose records or tables do not fit in the engine's memory. */
+function tooBig(n: number): RangeError {
+  return new RangeError(`Cannot plan ${n} requests at once: the engine's 4 GiB memory cannot hold them; split the batch`);
+}
+
+/** Request i's range and flags as its record holds them (for error messages only). */
+function requestRecord(engine: Engine, base: number, i: number, kp: KernelPolicy) {
+  const u32 = engine.u32(), at = (base + i * abi.REQ_SIZE) >>> 2;
+  return { t: { addr: getBigU64(u32, at), length: getBigU64(u32, at + 2) }, kp, flags: u32[at + 5]! };
+}
+
+/**
+ * Reads op `i` of an engine plan into a PlannedOp.
+ * @param masks Nodemasks already read, by mask index: ops of a plan share a few masks, and
+ * Nodemasks are immutable, so readers of many ops pass one Map to build each mask once
+ * @example
+ * ```ts
+ * expect(readOp(planInEngine(engine, [req], opts, facts), 0).request).toBe(0);
+ * ```
+ */
+export function readOp(p: EnginePlan, i: number, masks?: Map<number, Nodemask>): PlannedOp {
+  const u32 = p.engine.u32();
+  const o = opAt(i, p.opsAt >>> 2);
+  const mask = opMask(u32, o);
+  let nodes = mask === abi.NO_MASK ? Nodemask.EMPTY : masks?.get(mask);
+  if (nodes === undefined) {
+    const at = (p.masksAt >>> 2) + mask * p.maskWords * 2;
+    nodes = Nodemask.fromWords(u32.slice(at, at + p.maskWords * 2));
+    masks?.set(mask, nodes);
+  }
+  const flags = opFlags(u32, o);
+  const f: BindFlags = {};
+  if (flags & abi.MPOL_MF_STRICT) f.strict = true;
+  if (flags & abi.MPOL_MF_MOVE) f.move = true;
+  if (flags & abi.MPOL_MF_MOVE_ALL) f.moveAll = true;
+  return {
+    addr: opBigAddr(u32, o),
+    length: opBigLen(u32, o),
+    policy: fromKernelPolicy(opMode(u32, o), nodes),
+    flags: f,
+    request: opRequest(u32, o),
+  };
+}
+
+/**
+ * Plans requests into the minimum list of mbind ops, without any syscall.
+ * @example
+ * ```ts
+ * const p = plan(requests);
+ * console.log(p.stats.ops, "mbind calls for", p.stats.requests, "requests");
+ * ```
+ */
+export function planRequests(engine: Engine, requests: readonly BindRequest[] | RangeBatch, opts: PlanOptions,
+  facts: PlanFacts): Plan {
+  const p = planInEngine(engine, requests, opts, facts);
+  const ops: PlannedOp[] = [], masks = new Map<number, Nodemask>();
+  for (let i = 0; i < p.count; i++) ops.push(readOp(p, i, masks));
+  return { ops, stats: p.stats };
+}
