@@ -3,6 +3,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     globalSetup: ["test/setup/global.ts"],
+    setupFiles: ["test/setup/system.ts"],
     // Kernel tests change this process's mappings; files run in separate forks.
     pool: "forks",
     testTimeout: 60_000,

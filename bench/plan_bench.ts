@@ -4,12 +4,10 @@
 // numbers depend on the machine and its load. Run with `npm run bench`; BENCH_N and BENCH_REPS
 // change the size and the repetitions.
 import * as abi from "../assembly/abi.ts";
-import { Engine } from "../host/core/engine/engine.ts";
-import { writeControl } from "../host/core/engine/control.ts";
-import { createNumabind } from "../host/core/numabind.ts";
-import { unavailable } from "../host/backends/unavailable.ts";
-import type { BindRequest, Policy } from "../host/core/mod.ts";
-import { TsPlanner, type TsControl } from "./ts_planner.ts";
+import { Engine, writeControl } from "../host/core/engine/mod.ts";
+import { type BindRequest, createNumabind, type Policy } from "../host/core/mod.ts";
+import { unavailable } from "../host/backends/mod.ts";
+import { type TsControl, TsPlanner } from "./ts_planner.ts";
 
 const N = Number(process.env.BENCH_N ?? 1_000_000);
 const REPS = Number(process.env.BENCH_REPS ?? 5);

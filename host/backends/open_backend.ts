@@ -1,5 +1,5 @@
-import type { Backend } from "../core/backend/hooks.ts";
-import { openFfiRs } from "./ffi_rs/open.ts";
+import type { Backend } from "../core/backend/mod.ts";
+import { openFfiRs } from "./ffi_rs/mod.ts";
 import { unavailable } from "./unavailable.ts";
 
 /**

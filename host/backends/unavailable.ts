@@ -1,4 +1,4 @@
-import type { Backend } from "../core/backend/hooks.ts";
+import type { Backend } from "../core/backend/mod.ts";
 
 /**
  * The backend used where no way to the kernel opens (not Linux, no FFI): it has no hooks, so

@@ -1,8 +1,7 @@
 #!/usr/bin/env node
 import { Command } from "commander";
 import { numabind } from "../mod.ts";
-import { DEMO_DEFAULTS, runDemo } from "./commands/demo.ts";
-import { hardwareText } from "./commands/hardware.ts";
+import { DEMO_DEFAULTS, hardwareText, runDemo } from "./commands/mod.ts";
 
 const program = new Command()
   .name("numabind")

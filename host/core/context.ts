@@ -1,17 +1,16 @@
-import { bufferBases } from "./target/buffer_bases.ts";
-import { Allocations } from "./kernel/allocations.ts";
-import type { Backend } from "./backend/hooks.ts";
-import { Engine } from "./engine/engine.ts";
-import { readKernelFacts } from "./facts/kernel_facts.ts";
-import { Nodemask } from "./policy/nodemask.ts";
-import type { PlanFacts } from "./plan/plan.ts";
-import { readTopology, type Topology } from "./facts/topology.ts";
+import type { Backend } from "./backend/mod.ts";
+import { Engine } from "./engine/mod.ts";
+import { readKernelFacts, readTopology, type Topology } from "./facts/mod.ts";
+import { Allocations, getMempolicy, MPOL_F_MEMS_ALLOWED } from "./kernel/mod.ts";
+import type { PlanContext, PlanFacts } from "./plan/mod.ts";
+import { Nodemask } from "./policy/mod.ts";
+import { bufferBases } from "./targets/mod.ts";
 
 /**
  * What every API group shares: the backend, one engine instance, the allocation registry and
  * the facts read from this process (cached; refreshTopology() re-reads them).
  */
-export interface Context {
+export interface Context extends PlanContext {
   readonly backend: Backend;
   readonly engine: Engine;
   readonly allocations: Allocations;
@@ -25,6 +24,14 @@ export interface Context {
   facts(): PlanFacts;
   /** u64 words of mask that cover every possible node (get_mempolicy needs nr_node_ids bits). */
   maskWords(): number;
+  /**
+   * The nodes an mbind issued now would keep: this task's Mems_allowed, read fresh with one
+   * get_mempolicy(MPOL_F_MEMS_ALLOWED) (a cpuset may have changed since the topology was
+   * read), intersected with the nodes that have memory. Comparing a policy with what the
+   * kernel reports needs the set the kernel would use now; a stale one could call a changed
+   * range unchanged. Falls back to the cached facts if the call fails.
+   */
+  usableNow(): Nodemask;
 }
 
 /**
@@ -55,9 +62,17 @@ export function createContext(backend: Backend): Context {
     return topo;
   };
   const topology = (): Topology => topo ?? refreshTopology();
-  return {
+  const ctx: Context = {
     backend, engine, allocations, addressOf, bufferBase, topology, refreshTopology,
     facts: () => { topology(); return facts!; },
     maskWords: () => { topology(); return maskWords; },
+    usableNow() {
+      try {
+        return getMempolicy(backend, 0n, MPOL_F_MEMS_ALLOWED, ctx.maskWords()).mask.intersect(topology().withMemory);
+      } catch {
+        return ctx.facts().usable;
+      }
+    },
   };
+  return ctx;
 }

@@ -1,48 +1,32 @@
-// Runtime-neutral core: the API over an abstract backend. The package entry (host/mod.ts)
-// binds it to the backend chosen for the runtime.
-export * from "./backend/hooks.ts";
-export * from "./batch/batch_result.ts";
-export * from "./batch/apply_plan.ts";
-export * from "./engine/engine.ts";
-export * from "./engine/control.ts";
-export * from "./errors.ts";
-export * from "./kernel/get_policy.ts";
-export * from "./facts/kernel_facts.ts";
-export * from "./system/kernel_list.ts";
-export * from "./plan/kernel_rules.ts";
-export * from "./system/node_ids.ts";
-export * from "./policy/nodemask.ts";
-export * from "./policy/nodestring_error.ts";
-export * from "./facts/numa_maps.ts";
-export * from "./numabind.ts";
-export * from "./policy/oci_policy.ts";
-export * from "./plan/plan.ts";
-export * from "./plan/plan_errors.ts";
-export * from "./plan/options.ts";
-export type { RangeBatch } from "./plan/range_batch.ts";
-export * from "./policy/policy.ts";
-export * from "./target/target.ts";
-export * from "./facts/topology.ts";
-export * from "./verify/compare_numa_maps.ts";
-export * from "./policy/policy_text.ts";
-export * from "./context.ts";
-export * from "./kernel/kernel_error.ts";
-export * from "./backend/availability.ts";
-export * from "./kernel/page_status.ts";
-export * from "./system/proc_facts.ts";
-export type { MoveOptions } from "./kernel/move_pages.ts";
-export * from "./kernel/progress.ts";
-export * from "./system/proc_maps.ts";
-export * from "./kernel/reported_policy.ts";
-export * from "./batch/op_snapshot.ts";
-export * from "./batch/skip_unchanged.ts";
-export * from "./batch/rollback.ts";
-export * from "./failures/request_index.ts";
-export * from "./failures/failure_site.ts";
-export * from "./failures/locate_failures.ts";
-export * from "./failures/batch_failures.ts";
-export * from "./batch/expectations.ts";
-export * from "./batch/apply_ops.ts";
-export * from "./batch/careful_batch.ts";
-export * from "./kernel/usable_nodes.ts";
-export * from "./verify/verify.ts";
+// numabind/core: the runtime-neutral core. It holds everything the package entry exports
+// except the default instance, and what building numabind over another backend or runtime
+// takes: createNumabind(backend), setSystem(port), the Backend and System interfaces, the
+// op-record codec a backend reads, and two readers for tools (docs/api.md, "numabind/core").
+export { createNumabind, type Numabind } from "./numabind.ts";
+export type { BindingApi, BindOptions, InspectApi, MemoryApi, PagesApi, ThreadApi } from "./api/mod.ts";
+export { ERRNO, errnoName, NumaError, type AddressRange } from "./errors.ts";
+
+// The vocabulary.
+export { MODE_FLAGS, MODES, Nodemask, NodestringError } from "./policy/mod.ts";
+export type {
+  BindFlags, Mode, ModeFlagInfo, ModeInfo, NodeContext, NumactlMode, OciMemoryPolicy, Policy, PolicyInput,
+} from "./policy/mod.ts";
+export type { RawRange, Target } from "./targets/mod.ts";
+export type { BindRequest, Plan, PlannedOp, PlanOptions, PlanStats, RangeBatch } from "./plan/mod.ts";
+export type { BatchFailure } from "./failures/mod.ts";
+export type { BatchOptions, BatchResult, RestoreFailure } from "./batch/mod.ts";
+export type { Mismatch, VerifyOptions, VerifyReport } from "./verify/mod.ts";
+export { countPageStatuses, describePageStatus } from "./kernel/mod.ts";
+export type { MoveOptions, PolicyInfo, ProgressCallback, ProgressInfo } from "./kernel/mod.ts";
+export { parseNumaMaps, readTopology } from "./facts/mod.ts";
+export type { NodeInfo, NumaMapsEntry, Topology } from "./facts/mod.ts";
+
+// Bringing your own backend and runtime.
+export { setSystem, type System } from "./system/mod.ts";
+export { availabilityFromProbe } from "./backend/mod.ts";
+export type { Availability, Backend, KernelHooks, MappedRegion, OpPath } from "./backend/mod.ts";
+export * as records from "./records/mod.ts";
+
+// Readers for tools that look at what a batch costs (bench/batch.mjs).
+export { readMappings, type Mappings } from "./system/mod.ts";
+export { snapshotPolicies, type PolicySnapshot } from "./kernel/mod.ts";

@@ -1,12 +1,11 @@
-import type { Backend } from "./backend/hooks.ts";
-import { bindingApi, type BindingApi } from "./api/binding.ts";
-import { inspectApi, type InspectApi } from "./api/inspect.ts";
-import { memoryApi, type MemoryApi } from "./api/memory.ts";
-import { pagesApi, type PagesApi } from "./api/pages.ts";
-import { threadApi, type ThreadApi } from "./api/thread.ts";
+import type { Backend } from "./backend/mod.ts";
+import {
+  bindingApi, type BindingApi, inspectApi, type InspectApi, memoryApi, type MemoryApi, pagesApi,
+  type PagesApi, threadApi, type ThreadApi,
+} from "./api/mod.ts";
 import { createContext } from "./context.ts";
 
-export type { BindOptions } from "./api/binding.ts";
+export type { BindOptions } from "./api/mod.ts";
 
 /** The public API over one backend: one group per concern (host/core/api/). */
 export type Numabind = { readonly backend: Backend } & BindingApi & MemoryApi & InspectApi

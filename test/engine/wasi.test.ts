@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import type { BindRequest, PlanOptions } from "../../host/mod.ts";
-import { planOn, type FakeMachine } from "../helpers/fake_facts.ts";
+import { type FakeMachine, planOn } from "../helpers/fake_facts.ts";
 
 const root = join(import.meta.dirname, "..", "..");
 const wasm = join(root, "build", "numabind-plan.wasm");

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { runChild, tempDir, type ChildResult } from "./child.ts";
+import { type ChildResult, runChild, tempDir } from "./child.ts";
 
 /** One traced syscall: its name and raw (hex) arguments. */
 export interface Call { name: string; args: bigint[] }

@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
-import { bindBatch, getPolicy, numabind, topology, verify } from "../../host/mod.ts";
-import type { BindRequest, Policy } from "../../host/mod.ts";
+import {
+  bindBatch, type BindRequest, getPolicy, numabind, type Policy, topology, verify,
+} from "../../host/mod.ts";
 import { runChild } from "../helpers/child.ts";
 
 // Atomic batches against the real kernel: a failure mid-batch leaves every page with its

@@ -1,7 +1,8 @@
 import { describe, expect, test } from "vitest";
-import { bindBatch, getPolicy, numabind, NumaError, topology, verify } from "../../host/mod.ts";
-import type { BindRequest, Policy } from "../../host/mod.ts";
-import { failureError } from "../../host/core/failures/batch_failures.ts";
+import {
+  bindBatch, type BindRequest, getPolicy, numabind, NumaError, type Policy, topology, verify,
+} from "../../host/mod.ts";
+import { failureError } from "../../host/core/failures/mod.ts";
 
 // Non-atomic batches report exactly what happened: applied count, and per failure the request
 // whose range holds the failing part, every request the op covers, the op's range, errno, code.

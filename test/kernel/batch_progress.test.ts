@@ -1,6 +1,8 @@
 import { describe, expect, test } from "vitest";
-import { alloc, bindBatch, free, getPolicy, movePages, numabind, topology } from "../../host/mod.ts";
-import type { BindRequest, Policy, ProgressInfo } from "../../host/mod.ts";
+import {
+  alloc, bindBatch, type BindRequest, free, getPolicy, movePages, numabind, type Policy,
+  type ProgressInfo, topology,
+} from "../../host/mod.ts";
 import { firstPageOffset } from "../helpers/maps.ts";
 
 // Progress: slices of ops (bindBatch) and chunks of pages (movePages), one FFI crossing each,

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "vitest";
-import { alloc, bind, bindBatch, free, getPolicy, topology, verify } from "../../host/mod.ts";
-import type { BindRequest, Policy } from "../../host/mod.ts";
+import {
+  alloc, bind, bindBatch, type BindRequest, free, getPolicy, type Policy, topology, verify,
+} from "../../host/mod.ts";
 import { firstPageOffset } from "../helpers/maps.ts";
 import { runTraced } from "../helpers/strace.ts";
 

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "vitest";
-import { bind, bindBatch, getPolicy, numaMaps, NumaError, topology } from "../../host/mod.ts";
-import type { BindRequest, Policy } from "../../host/mod.ts";
+import {
+  bind, bindBatch, type BindRequest, getPolicy, NumaError, numaMaps, type Policy, topology,
+} from "../../host/mod.ts";
 import { addressOf, entriesIn, firstPageOffset } from "../helpers/maps.ts";
 
 const page = topology().pageSize;

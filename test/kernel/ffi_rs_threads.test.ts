@@ -1,10 +1,9 @@
 import { existsSync, readdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, test } from "vitest";
-import { openFfiRs } from "../../host/backends/ffi_rs/open.ts";
-import { withFfiLock } from "../../host/backends/ffi_rs/lock.ts";
-import { addonPaths } from "../../host/backends/ffi_rs/pin.ts";
-import { LIBC_SYMBOLS, SHIM_SYMBOLS } from "../../host/backends/ffi_rs/warm.ts";
+import {
+  addonPaths, LIBC_SYMBOLS, openFfiRs, SHIM_SYMBOLS, withFfiLock,
+} from "../../host/backends/ffi_rs/mod.ts";
 import { root } from "../helpers/child.ts";
 
 // What makes numabind safe from worker threads (workers.test.ts runs the real thing):

@@ -1,6 +1,7 @@
 import { expect, test } from "vitest";
-import { alloc, bind, bindBatch, free, getPolicy, numabind, NumaError, plan, topology } from "../../host/mod.ts";
-import type { Policy } from "../../host/mod.ts";
+import {
+  alloc, bind, bindBatch, free, getPolicy, numabind, NumaError, plan, type Policy, topology,
+} from "../../host/mod.ts";
 import { entriesIn, firstPageOffset } from "../helpers/maps.ts";
 import { runTraced } from "../helpers/strace.ts";
 

@@ -1,7 +1,6 @@
 import { describe, expect, test } from "vitest";
-import { available, bindBatch, getPolicy, numabind, topology } from "../../host/mod.ts";
-import { MPOL_F_ADDR, MPOL_F_NODE, snapshotEntry, snapshotPolicies } from "../../host/core/kernel/get_policy.ts";
-import type { Policy } from "../../host/mod.ts";
+import { available, bindBatch, getPolicy, numabind, type Policy, topology } from "../../host/mod.ts";
+import { MPOL_F_ADDR, MPOL_F_NODE, snapshotEntry, snapshotPolicies } from "../../host/core/kernel/mod.ts";
 import { addressOf, unmappedRange } from "../helpers/maps.ts";
 
 const page = topology().pageSize;

@@ -1,7 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import { alloc, bind, free, getPolicy, NumaError, plan, topology } from "../../host/mod.ts";
-import type { Policy } from "../../host/mod.ts";
+import { alloc, bind, free, getPolicy, NumaError, plan, type Policy, topology } from "../../host/mod.ts";
 import { addressOf } from "../helpers/maps.ts";
 
 // bind() takes a lean path (bind_one.ts): the engine plans a (policy, flags) pair once and the

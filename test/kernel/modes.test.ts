@@ -1,7 +1,8 @@
 import { describe, expect, test } from "vitest";
-import { available, bind, getPolicy, numaMaps, NumaError, topology } from "../../host/mod.ts";
-import type { BindFlags, Policy } from "../../host/mod.ts";
-import { hasCapSysNice, kernelAtLeast } from "../../host/core/system/proc_facts.ts";
+import {
+  available, bind, type BindFlags, getPolicy, NumaError, numaMaps, type Policy, topology,
+} from "../../host/mod.ts";
+import { hasCapSysNice, kernelAtLeast } from "../../host/core/system/mod.ts";
 import { addressOf, policiesOver, unmappedRange } from "../helpers/maps.ts";
 
 // Every mode with and without nodes, the mode flags and the mbind flags, against the verdicts

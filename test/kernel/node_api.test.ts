@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { nodeApiHooks } from "../../host/backends/node_api/hooks.ts";
+import { nodeApiHooks } from "../../host/backends/node_api/mod.ts";
 import { alloc, available, free, getPolicy, numabind } from "../../host/mod.ts";
 
 const addonPath = join(import.meta.dirname, "..", "..", "build", "numabind.node");

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "vitest";
 import {
-  alloc, countPageStatuses, describePageStatus, free, locate, migratePages, movePages, numabind, NumaError, topology,
+  alloc, countPageStatuses, describePageStatus, free, locate, migratePages, movePages, numabind,
+  NumaError, topology,
 } from "../../host/mod.ts";
 import { unmappedRange } from "../helpers/maps.ts";
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { openFfiRs } from "../../host/backends/ffi_rs/open.ts";
+import { openFfiRs } from "../../host/backends/ffi_rs/mod.ts";
 import { createNumabind, type Numabind } from "../../host/core/mod.ts";
 import type { BindRequest, Policy } from "../../host/mod.ts";
 

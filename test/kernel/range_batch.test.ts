@@ -1,6 +1,7 @@
 import { describe, expect, test } from "vitest";
-import { alloc, bindBatch, free, getPolicy, topology, verify } from "../../host/mod.ts";
-import type { Policy, RangeBatch } from "../../host/mod.ts";
+import {
+  alloc, bindBatch, free, getPolicy, type Policy, type RangeBatch, topology, verify,
+} from "../../host/mod.ts";
 import { addressOf } from "../helpers/maps.ts";
 import { runTraced } from "../helpers/strace.ts";
 

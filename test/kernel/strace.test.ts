@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { runChild, tempDir } from "../helpers/child.ts";
-import { parseStrace, type Call } from "../helpers/strace.ts";
+import { type Call, parseStrace } from "../helpers/strace.ts";
 
 // strace proves what reached the kernel: a child process runs batches, a single bind, the
 // thread policy calls and migrate_pages under `strace -f -e raw=...`, and every syscall line

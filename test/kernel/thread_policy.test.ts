@@ -1,7 +1,9 @@
 import { spawnSync } from "node:child_process";
 import { Worker } from "node:worker_threads";
 import { afterEach, describe, expect, test } from "vitest";
-import { alloc, free, getThreadPolicy, numaMaps, NumaError, numabind, setThreadPolicy, topology } from "../../host/mod.ts";
+import {
+  alloc, free, getThreadPolicy, numabind, NumaError, numaMaps, setThreadPolicy, topology,
+} from "../../host/mod.ts";
 import { distUrl } from "../helpers/child.ts";
 import { policiesOver } from "../helpers/maps.ts";
 

@@ -1,10 +1,10 @@
 import { describe, expect, test } from "vitest";
 import { createContext } from "../../host/core/context.ts";
-import { verifyPlacement } from "../../host/core/verify/verify.ts";
+import { verifyPlacement } from "../../host/core/verify/mod.ts";
 import {
-  alloc, bind, bindBatch, free, numabind, plan, setThreadPolicy, topology, verify,
+  alloc, type Backend, bind, bindBatch, type BindRequest, free, numabind, plan, type Policy,
+  setThreadPolicy, topology, verify,
 } from "../../host/mod.ts";
-import type { Backend, BindRequest, Policy } from "../../host/mod.ts";
 
 // verify() compares a plan or a result with get_mempolicy, numa_maps and page locations.
 

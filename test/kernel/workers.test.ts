@@ -2,9 +2,7 @@ import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, test } from "vitest";
-import { Nodemask } from "../../host/core/policy/nodemask.ts";
-import { numaMapsPolicyText } from "../../host/core/policy/policy_text.ts";
-import { toKernelPolicy, type Policy } from "../../host/core/policy/policy.ts";
+import { Nodemask, numaMapsPolicyText, type Policy, toKernelPolicy } from "../../host/core/policy/mod.ts";
 import { distUrl, tempDir } from "../helpers/child.ts";
 
 // Binding from worker_threads: 8 workers each bind 10,000 single-page ranges of one

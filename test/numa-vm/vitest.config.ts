@@ -8,6 +8,7 @@ export default defineConfig({
     root: join(import.meta.dirname, "..", ".."),
     include: ["test/numa-vm/suite/**/*.guest.ts"],
     globalSetup: ["test/numa-vm/suite/global_setup.ts"],
+    setupFiles: ["test/setup/system.ts"],
     // One worker process runs every file in turn: under software emulation each process start
     // and module load costs seconds (measured: 25 s against 37 s for the 4-node suite). Files
     // may share that process, so a test that changes the task policy (set_mempolicy) must

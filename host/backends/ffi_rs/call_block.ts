@@ -1,4 +1,4 @@
-import { prepare, type FfiLib } from "./lib.ts";
+import { type FfiLib, prepare } from "./lib.ts";
 
 /** struct nb_call (native/numabind.h): field offsets in u32 units. */
 export const CALL_ADDR = 0, CALL_LEN = 2, CALL_MODE = 4, CALL_FLAGS = 5, CALL_WORDS = 6, CALL_MASK = 8;

@@ -1,6 +1,6 @@
 import { constants as bufferConstants } from "node:buffer";
-import type { Backend, MappedRegion } from "../../core/backend/hooks.ts";
-import { prepare, type FfiLib, type WithErrno } from "./lib.ts";
+import type { Backend, MappedRegion } from "../../core/backend/mod.ts";
+import { type FfiLib, prepare, type WithErrno } from "./lib.ts";
 
 const PROT_RW = 3, MAP_PRIVATE_ANON = 0x22, MAP_FIXED = 0x10, MAP_NORESERVE = 0x4000;
 

@@ -1,13 +1,12 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import type { Backend } from "../../core/backend/hooks.ts";
-import { availabilityFromProbe } from "../../core/backend/availability.ts";
-import { packageRoot } from "../../runtime/package_root.ts";
+import { availabilityFromProbe, type Backend } from "../../core/backend/mod.ts";
+import { packageRoot } from "../../runtime/mod.ts";
 import { loadFfi } from "./lib.ts";
 import { withFfiLock } from "./lock.ts";
 import { pinAddon } from "./pin.ts";
 import { memoryHooks } from "./memory.ts";
-import { nodeApiHooks } from "../node_api/hooks.ts";
+import { nodeApiHooks } from "../node_api/mod.ts";
 import { shimHooks } from "./shim.ts";
 import { rawSyscall, syscallHooks } from "./syscall.ts";
 import { warmSymbols } from "./warm.ts";

@@ -1,6 +1,5 @@
 import { readFileSync } from "node:fs";
-import type { FfiLib } from "./lib.ts";
-import { prepare } from "./lib.ts";
+import { type FfiLib, prepare } from "./lib.ts";
 
 /** dlopen flags (dlfcn.h, the same on every Linux ABI numabind runs on). */
 const RTLD_NOW = 2, RTLD_NOLOAD = 4, RTLD_NODELETE = 0x1000;

@@ -1,12 +1,11 @@
-import { OP_SIZE } from "../../../assembly/abi.ts";
-import { writeOp } from "../../core/records/op_record.ts";
-import { getU64, setU64 } from "../../core/records/u64.ts";
-import type { KernelHooks } from "../../core/backend/hooks.ts";
-import { ERRNO } from "../../core/errors.ts";
+import { getU64, OP_SIZE, setU64, writeOp } from "../../core/records/mod.ts";
+import type { KernelHooks } from "../../core/backend/mod.ts";
+import { ERRNO } from "../../core/mod.ts";
 import {
-  CALL_ADDR, CALL_BYTES, CALL_FLAGS, CALL_LEN, CALL_MASK, CALL_MASK_WORDS, CALL_MODE, CALL_WORDS, callBlock,
+  CALL_ADDR, CALL_BYTES, CALL_FLAGS, CALL_LEN, CALL_MASK, CALL_MASK_WORDS, CALL_MODE, CALL_WORDS,
+  callBlock,
 } from "./call_block.ts";
-import { prepare, type FfiLib } from "./lib.ts";
+import { type FfiLib, prepare } from "./lib.ts";
 
 
 /**

@@ -1,10 +1,9 @@
-import { NO_MASK } from "../../../assembly/abi.ts";
-import { OP_WORDS, opAddr, opAt, opFlags, opLen, opMask, opMode } from "../../core/records/op_record.ts";
-import { getU64 } from "../../core/records/u64.ts";
-import type { KernelHooks } from "../../core/backend/hooks.ts";
-import { MAX_MASK_WORDS } from "../../core/engine/engine.ts";
-import { ERRNO } from "../../core/errors.ts";
-import { prepare, type FfiLib, type Prepared, type WithErrno } from "./lib.ts";
+import type { KernelHooks } from "../../core/backend/mod.ts";
+import { ERRNO } from "../../core/mod.ts";
+import {
+  getU64, MAX_MASK_WORDS, NO_MASK, OP_WORDS, opAddr, opAt, opFlags, opLen, opMask, opMode,
+} from "../../core/records/mod.ts";
+import { type FfiLib, prepare, type Prepared, type WithErrno } from "./lib.ts";
 import type { SyscallNumbers } from "../syscall_numbers.ts";
 
 /** Room for the widest mask numabind builds (MAX_MASK_WORDS, 32768 bits) after a mode word. */

@@ -1,6 +1,6 @@
-import { MAX_MASK_WORDS } from "../../core/engine/engine.ts";
+import { MAX_MASK_WORDS } from "../../core/records/mod.ts";
 import { CALL_MASK_WORDS, CALL_WORDS, callBlock } from "./call_block.ts";
-import { prepare, type FfiLib } from "./lib.ts";
+import { type FfiLib, prepare } from "./lib.ts";
 
 /** Every libc symbol numabind calls through ffi-rs. */
 export const LIBC_SYMBOLS = ["memmove", "mmap", "munmap", "syscall"] as const;

@@ -1,32 +1,37 @@
-import { existsSync } from "node:fs";
-import { compareWithNumaMaps } from "../../core/verify/compare_numa_maps.ts";
-import { numaMapsPolicyText } from "../../core/policy/policy_text.ts";
-import { Nodemask } from "../../core/policy/nodemask.ts";
-import { toKernelPolicy } from "../../core/policy/policy.ts";
-import { kernelAtLeast } from "../../core/system/proc_facts.ts";
-import type { Numabind } from "../../core/numabind.ts";
-import type { BindRequest } from "../../core/plan/plan.ts";
-import type { Policy } from "../../core/policy/policy.ts";
+import { Nodemask, type BindRequest, type Numabind, type Policy } from "../../mod.ts";
 import { count, duration, hex, MiB, table } from "../format.ts";
+import { compareWithNumaMaps } from "./_numa_maps_check.ts";
 
 /** Demo shape: runs of single-page requests, one policy per run, gaps between runs. */
 export interface DemoOptions { runs: number; pagesPerRun: number; gapPages: number; seed: number }
 
 export const DEMO_DEFAULTS: DemoOptions = { runs: 10, pagesPerRun: 120, gapPages: 4, seed: 42 };
 
-/** Policies this kernel takes, on the first usable node. */
-function demoPolicies(node: number): Policy[] {
-  const p: Policy[] = [
+/**
+ * Policies this kernel takes, on the first usable node: the engine's rules decide, with this
+ * kernel's facts (preferred-many needs Linux 5.15, weighted-interleave 6.9), by planning each
+ * over one page-aligned raw range, which issues no syscall.
+ */
+function demoPolicies(nb: Numabind, node: number, page: number): Policy[] {
+  const candidates: Policy[] = [
     { mode: "bind", nodes: [node] },
     { mode: "interleave", nodes: [node] },
     { mode: "preferred", nodes: [node] },
     { mode: "local" },
     { mode: "bind", nodes: [node], static: true },
     { mode: "default" },
+    { mode: "preferred-many", nodes: [node] },
+    { mode: "weighted-interleave", nodes: [node] },
   ];
-  if (kernelAtLeast(5, 15)) p.push({ mode: "preferred-many", nodes: [node] });
-  if (existsSync("/sys/kernel/mm/mempolicy/weighted_interleave")) p.push({ mode: "weighted-interleave", nodes: [node] });
-  return p;
+  const target = { addr: BigInt(page), length: BigInt(page) };
+  return candidates.filter((policy) => {
+    try {
+      nb.plan([{ target, policy }], { unsafeRawAddress: true, maxMapCount: 0 });
+      return true;
+    } catch {
+      return false;
+    }
+  });
 }
 
 /** Deterministic shuffle (mulberry32), so every run shows the same batch. */
@@ -65,8 +70,8 @@ export function runDemo(nb: Numabind, print: (s: string) => void, o: DemoOptions
   print(`  backend      ${avail.backend}: ${avail.ok ? "ok" : `cannot bind: ${avail.reason}`}`);
 
   const node = usable.toArray()[0] ?? 0;
-  const policies = demoPolicies(node);
   const page = t.pageSize;
+  const policies = demoPolicies(nb, node, page);
   const pages = o.runs * (o.pagesPerRun + o.gapPages);
   const requests: BindRequest[] = [];
   let region: ArrayBuffer;
@@ -101,8 +106,7 @@ export function runDemo(nb: Numabind, print: (s: string) => void, o: DemoOptions
   // mappings bound to "default", which under `numactl --membind` is not "default".
   const ops = nb.plan(requests).ops;
   const thread = nb.getThreadPolicy();
-  const taskText = numaMapsPolicyText(toKernelPolicy(thread, "thread").mode, thread.nodes, usable);
-  const checks = compareWithNumaMaps(ops, nb.numaMaps(), usable, taskText);
+  const checks = compareWithNumaMaps(ops, nb.numaMaps(), (policy) => nb.numaMapsText(policy, thread));
   print("\nVerification: /proc/self/numa_maps against the plan");
   const nodes = usable.toArray();
   print(table(["range", "pages", "planned", "numa_maps", ...nodes.map((n) => `N${n}`), ""],

@@ -1,4 +1,4 @@
-import type { Topology } from "../../core/facts/topology.ts";
+import type { Topology } from "../../mod.ts";
 import { MiB } from "../format.ts";
 
 /**

@@ -1,15 +1,16 @@
-import { failureError } from "../failures/batch_failures.ts";
-import type { BatchOptions, BatchResult } from "../batch/batch_result.ts";
-import { applyPlan } from "../batch/apply_plan.ts";
-import { bindCarefully, needsCarefulPath } from "../batch/careful_batch.ts";
-import { leanBind } from "../batch/lean_bind.ts";
+import { failureError } from "../failures/mod.ts";
+import {
+  applyPlan, type BatchOptions, type BatchResult, bindCarefully, leanBind, needsCarefulPath,
+} from "../batch/mod.ts";
 import type { Context } from "../context.ts";
-import { planInEngine, planRequests, type BindRequest, type Plan, type PlannedOp, type PlanOptions } from "../plan/plan.ts";
-import type { BindFlags, PolicyInput } from "../policy/policy.ts";
-import type { RangeBatch } from "../plan/range_batch.ts";
-import { checkProgressOptions } from "../kernel/progress.ts";
-import type { Target } from "../target/target.ts";
-import { verifyPlacement, type VerifyOptions, type VerifyReport } from "../verify/verify.ts";
+import {
+  type BindRequest, type Plan, planInEngine, type PlannedOp, type PlanOptions, planRequests,
+  type RangeBatch,
+} from "../plan/mod.ts";
+import type { BindFlags, PolicyInput } from "../policy/mod.ts";
+import { checkProgressOptions } from "../kernel/mod.ts";
+import type { Target } from "../targets/mod.ts";
+import { type VerifyOptions, verifyPlacement, type VerifyReport } from "../verify/mod.ts";
 
 /** Per-call options of bind(). */
 export type BindOptions = Pick<PlanOptions, "unsafeRawAddress" | "pageSize">;

@@ -1,11 +1,10 @@
-import { pageUp } from "../target/pages.ts";
-import type { Availability } from "../backend/hooks.ts";
+import type { Availability } from "../backend/mod.ts";
 import type { Context } from "../context.ts";
 import { invalid } from "../errors.ts";
-import { getPolicyAt, type PolicyInfo } from "../kernel/get_policy.ts";
-import { readNumaMaps, type NumaMapsEntry } from "../facts/numa_maps.ts";
-import { bytesOf, type Target } from "../target/target.ts";
-import type { Topology } from "../facts/topology.ts";
+import { type NumaMapsEntry, readNumaMaps, type Topology } from "../facts/mod.ts";
+import { getPolicyAt, type PolicyInfo } from "../kernel/mod.ts";
+import { Nodemask, numaMapsPolicyText, type PolicyInput, toKernelPolicy } from "../policy/mod.ts";
+import { bytesOf, pageUp, type Target } from "../targets/mod.ts";
 
 /** Reading what the kernel says: policies, mappings, topology, availability. */
 export interface InspectApi {
@@ -34,6 +33,22 @@ export interface InspectApi {
    * ```
    */
   numaMaps(pid?: number): NumaMapsEntry[];
+  /**
+   * The policy text /proc/PID/numa_maps prints for a mapping with this policy (the kernel's
+   * mpol_to_str, over the nodes the policy keeps here): "bind:0-1", "interleave=static:0",
+   * "prefer (many):2", "local", "default". A mapping bound to "default" has no policy of its
+   * own, and numa_maps prints the task's policy there: pass it as `taskPolicy` (for this
+   * thread, getThreadPolicy()) when it is not the default.
+   * @example Basic usage
+   * ```ts
+   * import { alloc, numaMaps, numaMapsText } from "numabind";
+   * const policy = { mode: "bind", nodes: [0] } as const;
+   * const buf = alloc(1 << 20, policy);
+   * new Uint8Array(buf).fill(1);
+   * expect(numaMaps().some((e) => e.policy === numaMapsText(policy))).toBe(true);
+   * ```
+   */
+  numaMapsText(policy: PolicyInput, taskPolicy?: PolicyInput): string;
   /**
    * The machine's NUMA layout and this process's view of it (read once, then cached): nodes
    * with CPUs, memory and distances, the online, with-memory, possible and allowed node sets,
@@ -95,6 +110,14 @@ export function inspectApi(ctx: Context): InspectApi {
       return getPolicyAt(ctx.backend, addr, ctx.maskWords());
     },
     numaMaps: (pid) => readNumaMaps(pid ?? "self"),
+    numaMapsText(policy, taskPolicy) {
+      const usable = ctx.facts().usable;
+      const text = (p: PolicyInput, arg: string, task?: string): string => {
+        const k = toKernelPolicy(p, arg);
+        return numaMapsPolicyText(k.mode, k.mask ?? Nodemask.EMPTY, usable, task);
+      };
+      return text(policy, "policy", taskPolicy === undefined ? undefined : text(taskPolicy, "taskPolicy"));
+    },
     topology: () => ctx.topology(),
     refreshTopology: () => ctx.refreshTopology(),
     available() {

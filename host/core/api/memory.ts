@@ -1,11 +1,10 @@
-import { pageUp } from "../target/pages.ts";
-import { failureError } from "../failures/batch_failures.ts";
-import { applyPlan } from "../batch/apply_plan.ts";
+import { pageUp } from "../targets/mod.ts";
+import { failureError } from "../failures/mod.ts";
+import { applyPlan } from "../batch/mod.ts";
 import type { Context } from "../context.ts";
 import { invalid } from "../errors.ts";
-import { planInEngine } from "../plan/plan.ts";
-import { checkPolicy } from "../plan/check_policy.ts";
-import type { BindFlags, PolicyInput } from "../policy/policy.ts";
+import { checkPolicy, planInEngine } from "../plan/mod.ts";
+import type { BindFlags, PolicyInput } from "../policy/mod.ts";
 
 /** Memory numabind maps itself, with a policy set before first touch. */
 export interface MemoryApi {

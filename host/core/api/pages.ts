@@ -1,11 +1,9 @@
 import { MASK_MAX_BITS } from "../../../assembly/abi.ts";
 import type { Context } from "../context.ts";
 import { invalid, NumaError, unsupported } from "../errors.ts";
-import { kernelError } from "../kernel/kernel_error.ts";
-import { pageSpan, runMovePages, type MoveOptions } from "../kernel/move_pages.ts";
-import { Nodemask } from "../policy/nodemask.ts";
-import { toKernelPolicy, type Policy } from "../policy/policy.ts";
-import type { Target } from "../target/target.ts";
+import { kernelError, type MoveOptions, runMovePages } from "../kernel/mod.ts";
+import { Nodemask, type Policy, toKernelPolicy } from "../policy/mod.ts";
+import { pageSpan, resolveTarget, type PageSpan, type Target } from "../targets/mod.ts";
 
 /** Where pages are, and moving them. */
 export interface PagesApi {
@@ -67,29 +65,37 @@ export function pagesApi(ctx: Context): PagesApi {
     }
   };
 
+  /** The target's pages: all it touches, or (`owned`) only those it fully owns. */
+  const span = (target: Target, owned: boolean, unsafeRawAddress: boolean): PageSpan => {
+    const t = resolveTarget(target, "target", ctx.addressOf, unsafeRawAddress);
+    if (t.kind !== 0 && ctx.allocations.isFreed((ArrayBuffer.isView(target) ? target.buffer : target) as ArrayBuffer)) {
+      throw invalid("target", "Cannot use target: the buffer was released by free(); its address range holds no memory of yours any more");
+    }
+    return pageSpan(t, ctx.facts().pageSize, "target", owned);
+  };
+
   return {
     locate(target, opts = {}) {
       if (opts === null || typeof opts !== "object") throw new TypeError(`Cannot use opts: it must be an object, current value is ${String(opts)}`);
-      const span = pageSpan(ctx, target, "target", false, !!opts.unsafeRawAddress);
-      return runMovePages(ctx, span, null, {}, "locate pages");
+      return runMovePages(ctx.backend, span(target, false, !!opts.unsafeRawAddress), null, {}, "locate pages");
     },
 
     movePages(target, to, opts = {}) {
-      const span = pageSpan(ctx, target, "target", true, !!opts?.unsafeRawAddress);
+      const s = span(target, true, !!opts?.unsafeRawAddress);
       let nodes: Int32Array;
       if (typeof to === "number") {
-        nodes = new Int32Array(span.count).fill(nodeArg(to, "to"));
+        nodes = new Int32Array(s.count).fill(nodeArg(to, "to"));
         checkTargets([to], "to");
       } else if (to instanceof Int32Array || Array.isArray(to)) {
-        if (to.length !== span.count) {
-          throw invalid("to", `Cannot move pages: to must give one node per page the target fully owns (${span.count}), current length is ${to.length}`);
+        if (to.length !== s.count) {
+          throw invalid("to", `Cannot move pages: to must give one node per page the target fully owns (${s.count}), current length is ${to.length}`);
         }
         nodes = Int32Array.from(to, (n: number, i: number) => nodeArg(n, `to[${i}]`));
         checkTargets(nodes, "to");
       } else {
         throw new TypeError(`Cannot use to: it must be a node number, an Int32Array or a number[], current value is ${to === null ? "null" : typeof to}`);
       }
-      return runMovePages(ctx, span, nodes, opts ?? {}, "move pages");
+      return runMovePages(ctx.backend, s, nodes, opts ?? {}, "move pages");
     },
 
     migratePages(pid, from, to) {

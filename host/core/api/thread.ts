@@ -1,9 +1,8 @@
 import type { Context } from "../context.ts";
 import { unsupported } from "../errors.ts";
-import { getMempolicy, type PolicyInfo } from "../kernel/get_policy.ts";
-import { kernelError } from "../kernel/kernel_error.ts";
-import { fromKernelPolicy, type Policy } from "../policy/policy.ts";
-import { checkPolicy } from "../plan/check_policy.ts";
+import { getMempolicy, kernelError, type PolicyInfo } from "../kernel/mod.ts";
+import { fromKernelPolicy, type Policy } from "../policy/mod.ts";
+import { checkPolicy } from "../plan/mod.ts";
 
 /**
  * The calling thread's policy (set_mempolicy / get_mempolicy without an address). Linux keeps

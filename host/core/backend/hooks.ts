@@ -1,20 +1,24 @@
 /**
  * One way of reaching the kernel. Core code calls only these hooks; a hook a backend lacks is
- * an ENOSYS-style "unsupported" for the operation (errors.ts unsupported()). Pointers are always passed
- * as Uint8Array views (ffi-rs aborts the process when handed an ArrayBuffer), and every hook
- * returns 0 (or a count) or a negative errno instead of throwing for kernel failures. Every
- * mask is `maskWords` u64 words, and the kernel always gets maxnode = maskWords * 64 + 1
- * (it reads maxnode - 1 bits); a NULL mask is passed as `null` (maxnode 0).
+ * an ENOSYS-style "unsupported" for the operation (errors.ts unsupported()). Pointers are
+ * always passed as Uint8Array views, never as ArrayBuffers (an FFI may abort the process on
+ * those), and every hook returns 0 (or a count) or a negative errno instead of throwing for
+ * kernel failures. Every mask is `maskWords` u64 words, and the kernel always gets
+ * maxnode = maskWords * 64 + 1 (it reads maxnode - 1 bits); a NULL mask is passed as `null`
+ * (maxnode 0). Op records are in the layout of ../records (assembly/abi.ts OP_*).
  */
 export interface Backend extends KernelHooks {
-  /** "ffi-rs+shim", "ffi-rs", "dry-run", ... */
+  /** The backend's name, as available() reports it. */
   readonly name: string;
 
-  /** How ops reach the kernel: one C batch call ("shim"), one libc syscall per op ("syscall"). */
-  readonly path?: "shim" | "syscall";
+  /**
+   * How ops reach the kernel: one call of the C batch shim per batch ("shim"), or one
+   * syscall per op ("syscall").
+   */
+  readonly path?: OpPath;
 
-  /** How single calls (one bind(), getPolicy(), thread policy) cross: "node-api" or "ffi-rs". */
-  readonly singleCalls?: "node-api" | "ffi-rs";
+  /** How single calls (one bind(), getPolicy(), thread policy) cross, as the backend names it. */
+  readonly singleCalls?: string;
 
   /** Whether the kernel's memory-policy syscalls exist and are permitted here, and why not. */
   probe(): Availability;
@@ -53,7 +57,7 @@ export interface KernelHooks {
   mbindOne?(addr: number, len: number, mode: number, flags: number, mask: Uint8Array | null, maskWords: number): number;
 
   /**
-   * mbind over `count` packed ops (abi.ts OP_*), masks of `maskWords` u64 each; writes one
+   * mbind over `count` packed ops (../records, abi.ts OP_*), masks of `maskWords` u64 each; writes one
    * errno per op into `errnos` (i32 each). Stops at the first failure unless continueOnError.
    * @returns the number of ops attempted, which is the number of mbind syscalls issued
    */
@@ -94,15 +98,18 @@ export interface KernelHooks {
 /** A new mapping and an ArrayBuffer aliasing it. */
 export interface MappedRegion { addr: bigint; buffer: ArrayBuffer }
 
+/** How a backend's ops reach the kernel: one batch call into the C shim, or one syscall per op. */
+export type OpPath = "shim" | "syscall";
+
 /** Result of available(). */
 export interface Availability {
   ok: boolean;
-  /** The backend in use; for ffi-rs, "ffi-rs+shim" (batch shim) or "ffi-rs" (one syscall per op). */
+  /** The backend in use, by its name (docs/api.md lists each backend's names). */
   backend: string;
   /** How ops reach the kernel: "shim" (C batch calls), "syscall" (one per op), "none". */
-  path?: "shim" | "syscall" | "none";
-  /** How single calls cross: "node-api" (build/numabind.node) or "ffi-rs". */
-  singleCalls?: "node-api" | "ffi-rs";
+  path?: OpPath | "none";
+  /** How single calls cross, as the backend names it. */
+  singleCalls?: string;
   /** Why binding cannot work here, in words a user can act on. */
   reason?: string;
   /** What each probed syscall answered: "ok" or an errno name ("EPERM", "ENOSYS"). */

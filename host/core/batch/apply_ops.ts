@@ -1,6 +1,6 @@
 import { OP_SIZE } from "../../../assembly/abi.ts";
-import type { Backend } from "../backend/hooks.ts";
-import { nextSize, type ProgressReporter } from "../kernel/progress.ts";
+import type { Backend } from "../backend/mod.ts";
+import { nextSize, type ProgressReporter } from "../kernel/mod.ts";
 
 /** Ops ready for the kernel: records (abi.ts OP_*), their mask table, one errno slot each. */
 export interface OpBatch {

@@ -1,11 +1,10 @@
 import { OP_SIZE } from "../../../assembly/abi.ts";
-import { describeFailures } from "../failures/batch_failures.ts";
+import { describeFailures, locateFailures } from "../failures/mod.ts";
 import type { BatchResult } from "./batch_result.ts";
 import type { Context } from "../context.ts";
 import { unsupported } from "../errors.ts";
 import { attachKeptOps, keepOps } from "./expectations.ts";
-import { locateFailures } from "../failures/locate_failures.ts";
-import type { EnginePlan } from "../plan/plan.ts";
+import type { EnginePlan } from "../plan/mod.ts";
 
 // The plain path of bindBatch(): a planned batch goes to the kernel in one FFI crossing
 // (bind_batch.ts has the path with options; batch_result.ts the result's type).

@@ -1,24 +1,22 @@
 import { OP_SIZE } from "../../../assembly/abi.ts";
-import { OP_WORDS } from "../records/op_record.ts";
+import { OP_WORDS } from "../records/mod.ts";
 import { applyOps, type OpBatch } from "./apply_ops.ts";
-import { describeFailures } from "../failures/batch_failures.ts";
+import { describeFailures, firstHole, firstUnchanged, locateFailures } from "../failures/mod.ts";
 import type { BatchOptions, BatchResult } from "./batch_result.ts";
 import { requireMbind } from "./apply_plan.ts";
 import type { Context } from "../context.ts";
 import { ERRNO, errnoName, NumaError } from "../errors.ts";
 import { attachExpectations, attachKeptOps, keepOps } from "./expectations.ts";
-import { firstHole, firstUnchanged } from "../failures/failure_site.ts";
-import { locateFailures } from "../failures/locate_failures.ts";
-import { snapshotPolicies, type PolicySnapshot } from "../kernel/get_policy.ts";
-import { Nodemask } from "../policy/nodemask.ts";
-import { opRange, snapshotOps, type OpRecords, type OpSnapshot } from "./op_snapshot.ts";
-import type { EnginePlan } from "../plan/plan.ts";
-import { DEFAULT_PROGRESS_INTERVAL_MS, progressReporter } from "../kernel/progress.ts";
-import { opReportedForm } from "../kernel/reported_policy.ts";
-import { mapCount, maxMapCount } from "../system/proc_facts.ts";
+import {
+  DEFAULT_PROGRESS_INTERVAL_MS, opReportedForm, type PolicySnapshot, progressReporter,
+  snapshotPolicies,
+} from "../kernel/mod.ts";
+import { Nodemask } from "../policy/mod.ts";
+import { opRange, type OpRecords, type OpSnapshot, snapshotOps } from "./op_snapshot.ts";
+import type { EnginePlan } from "../plan/mod.ts";
+import { mapCount, maxMapCount } from "../system/mod.ts";
 import { prepareRestore, rollback, type RollbackOutcome } from "./rollback.ts";
 import { unchangedOps } from "./skip_unchanged.ts";
-import { usableNow } from "../kernel/usable_nodes.ts";
 
 /**
  * Whether options ask for more than the plain one-crossing path.
@@ -78,7 +76,7 @@ export function bindCarefully(ctx: Context, p: EnginePlan, o: BatchOptions): Bat
         { code: errnoName(e), errno: e, syscall: "get_mempolicy", arg: "requests", range: { addr: BigInt(snap.start[bad]!), length: BigInt(snap.end[bad]! - snap.start[bad]!) } });
     }
   }
-  const usable = snap ? usableNow(ctx) : Nodemask.EMPTY;
+  const usable = snap ? ctx.usableNow() : Nodemask.EMPTY;
   const skip = o.skipUnchanged && snap ? unchangedOps(ops, masks32, p.maskWords, snap, usable) : undefined;
 
   // The ops to issue: the plan's own records, or a compact copy without the skipped ones.

@@ -1,14 +1,10 @@
-import { opAddr, opAt, opLen } from "../records/op_record.ts";
-import { pageDown, pageUp } from "../target/pages.ts";
+import { opAddr, opAt, opLen } from "../records/mod.ts";
+import { pageDown, pageUp, type Target } from "../targets/mod.ts";
 import type { Context } from "../context.ts";
 import { invalid } from "../errors.ts";
-import { kernelError } from "../kernel/kernel_error.ts";
-import { Nodemask } from "../policy/nodemask.ts";
-import { planInEngine, type PlanFacts } from "../plan/plan.ts";
-import { DEFAULT_MAP_RESERVE } from "../plan/options.ts";
-import { toKernelFlags, type BindFlags, type PolicyInput } from "../policy/policy.ts";
-import type { Target } from "../target/target.ts";
-import { kernelForm } from "../plan/check_policy.ts";
+import { kernelError } from "../kernel/mod.ts";
+import { type BindFlags, Nodemask, type PolicyInput, toKernelFlags } from "../policy/mod.ts";
+import { DEFAULT_MAP_RESERVE, kernelForm, type PlanFacts, planInEngine } from "../plan/mod.ts";
 
 /** An op the engine planned for a (policy, flags) pair, replayable on any buffer. */
 interface Verdict { mode: number; flags: number; mask: Uint8Array | null; words: number }

@@ -1,9 +1,8 @@
-import { opAddr, opAt, opLen } from "../records/op_record.ts";
-import { setU64 } from "../records/u64.ts";
-import type { Backend } from "../backend/hooks.ts";
+import { opAddr, opAt, opLen, setU64 } from "../records/mod.ts";
+import type { Backend } from "../backend/mod.ts";
 import { invalid } from "../errors.ts";
-import { snapshotPolicies, type PolicySnapshot } from "../kernel/get_policy.ts";
-import { cutAtMappings, readMappings, type Mappings } from "../system/proc_maps.ts";
+import { type PolicySnapshot, snapshotPolicies } from "../kernel/mod.ts";
+import { cutAtMappings, type Mappings, readMappings } from "../system/mod.ts";
 
 /** Op records in the engine's layout (abi.ts OP_*), viewed as u32. */
 export interface OpRecords { u32: Uint32Array; count: number }

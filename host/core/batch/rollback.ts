@@ -1,11 +1,10 @@
 import { MPOL_DEFAULT, MPOL_LOCAL, MPOL_MODE_FLAGS, NO_MASK, OP_SIZE } from "../../../assembly/abi.ts";
-import { opAt, setOpRange, writeOp } from "../records/op_record.ts";
-import type { Backend } from "../backend/hooks.ts";
-import { errnoName, type AddressRange } from "../errors.ts";
-import { snapshotPolicies } from "../kernel/get_policy.ts";
-import { Nodemask } from "../policy/nodemask.ts";
+import { opAt, setOpRange, writeOp } from "../records/mod.ts";
+import type { Backend } from "../backend/mod.ts";
+import { type AddressRange, errnoName } from "../errors.ts";
+import { formatPolicy, pieceReports, snapshotPolicies } from "../kernel/mod.ts";
+import { Nodemask } from "../policy/mod.ts";
 import type { OpSnapshot } from "./op_snapshot.ts";
-import { formatPolicy, pieceReports } from "../kernel/reported_policy.ts";
 
 /** A range whose prior policy could not be restored. */
 export interface RestoreFailure {

@@ -1,7 +1,5 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { CTL_SIZE, MASK_SLOT_BYTES, TEXT_BYTES } from "../../../assembly/abi.ts";
-import { packageRoot } from "../../runtime/package_root.ts";
+import { CTL_SIZE, TEXT_BYTES } from "../../../assembly/abi.ts";
+import { system } from "../system/mod.ts";
 
 /** The engine's exports (assembly/index.ts), as the host calls them. u64 values are bigints. */
 export interface EngineExports {
@@ -51,8 +49,8 @@ export interface EngineExports {
 let compiled: WebAssembly.Module | undefined;
 
 /**
- * The compiled engine module, read from build/engine.wasm once per process. Throws when the
- * file is missing (the package was not built).
+ * The compiled engine module, from the system port's engine bytes once per process. Throws
+ * when the port has none (the package was not built).
  * @example Basic usage
  * ```ts
  * const e = new Engine(engineModule());
@@ -60,17 +58,7 @@ let compiled: WebAssembly.Module | undefined;
  * ```
  */
 export function engineModule(): WebAssembly.Module {
-  if (!compiled) {
-    const path = join(packageRoot(import.meta.url), "build", "engine.wasm");
-    let bytes: Uint8Array<ArrayBuffer>;
-    try {
-      bytes = readFileSync(path);
-    } catch (e) {
-      throw new Error(`Cannot load the numabind engine: ${path} is missing; run "npm run build"`, { cause: e });
-    }
-    compiled = new WebAssembly.Module(bytes);
-  }
-  return compiled;
+  return (compiled ??= new WebAssembly.Module(system().engineBytes() as Uint8Array<ArrayBuffer>));
 }
 
 const decoder = new TextDecoder("latin1");
@@ -172,9 +160,6 @@ export class Engine {
     return decoder.decode(this.u8().subarray(at, at + len));
   }
 }
-
-/** Largest mask width in u64 words (32768 bits). */
-export const MAX_MASK_WORDS = MASK_SLOT_BYTES / 8;
 
 let shared: Engine | undefined;
 

@@ -1,8 +1,9 @@
-import { release } from "node:os";
-import { nodeIds, nodemaskBits, procStatus, readText } from "../system/kernel_files.ts";
-import { hasCapSysNice, kernelVersion, mapCount, maxMapCount } from "../system/proc_facts.ts";
 import { MPOL_BIND, MPOL_LOCAL, MPOL_MAX, MPOL_PREFERRED_MANY } from "../../../assembly/abi.ts";
-import { BALANCING_SINCE, MODE_SINCE, type Release } from "../policy/modes.ts";
+import { BALANCING_SINCE, MODE_SINCE, type Release } from "../policy/mod.ts";
+import {
+  hasCapSysNice, kernelVersion, mapCount, maxMapCount, nodeIds, nodemaskBits, procStatus, readText,
+  system,
+} from "../system/mod.ts";
 
 /** What the kernel's mbind rules depend on, beyond the node sets (kernel-mempolicy.md §1-§3). */
 export interface KernelFacts {
@@ -66,14 +67,14 @@ export function modeFacts(rel: string): { mpolMax: number; balancingModes: numbe
 
 /**
  * Reads the kernel facts for this process. `root` lets tests point at a fake tree; `rel` is
- * the kernel release (os.release() by default).
+ * the kernel release (uname's, by default).
  * @example
  * ```ts
  * const k = readKernelFacts();
  * expect(k.maxNumNodes).toBeGreaterThan(0);
  * ```
  */
-export function readKernelFacts(root = "/", rel = release()): KernelFacts {
+export function readKernelFacts(root = "/", rel = system().kernelRelease()): KernelFacts {
   const thp = Number(readText(root, "sys/kernel/mm/transparent_hugepage/hpage_pmd_size") ?? "");
   let counted = 0, countedAt = -Infinity;
   let weights: number[] = [], weighedAt = -Infinity;

@@ -1,6 +1,5 @@
-import { readFileSync } from "node:fs";
-import { parseKernelList } from "../system/kernel_list.ts";
-import type { Mode } from "../policy/policy.ts";
+import { type Mode, MODES } from "../policy/mod.ts";
+import { parseKernelList, readText } from "../system/mod.ts";
 
 /** One mapping (VMA) of /proc/PID/numa_maps, joined with /proc/PID/maps for its end. */
 export interface NumaMapsEntry {
@@ -31,11 +30,15 @@ export interface NumaMapsEntry {
   kernelPageSizeKiB?: number;
 }
 
-const POLICY = /^(default|prefer \(many\)|prefer|bind|interleave|weighted interleave|local)(?:=([a-z|]+))?(?::([0-9,-]+))?(?= |$)/;
-const MODE_OF: Record<string, Mode> = {
-  default: "default", prefer: "preferred", bind: "bind", interleave: "interleave", local: "local",
-  "prefer (many)": "preferred-many", "weighted interleave": "weighted-interleave",
-};
+/** numa_maps spellings to modes, from the mode table. */
+const MODE_OF: ReadonlyMap<string, Mode> = new Map(MODES.map((m) => [m.numaMaps, m.name]));
+const escape = (s: string): string => s.replace(/[()|.*+?^${}[\]\\]/g, "\\$&");
+/**
+ * The policy at the start of a numa_maps line: a mode's spelling (longest first, so "prefer
+ * (many)" before "prefer"), then "=flag|flag" and ":nodes", each optional.
+ */
+const POLICY = new RegExp(`^(${[...MODE_OF.keys()].sort((a, b) => b.length - a.length).map(escape).join("|")})`
+  + "(?:=([a-z|]+))?(?::([0-9,-]+))?(?= |$)");
 const COUNTERS = ["anon", "dirty", "mapped", "mapmax", "swapcache", "active", "writeback"] as const;
 
 /**
@@ -65,7 +68,7 @@ export function parseNumaMaps(text: string, maps?: string): NumaMapsEntry[] {
     const pm = POLICY.exec(rest);
     const policy = pm ? pm[0] : rest.split(" ")[0]!;
     const e: NumaMapsEntry = {
-      start, policy, mode: pm ? MODE_OF[pm[1]!]! : "unknown",
+      start, policy, mode: pm ? MODE_OF.get(pm[1]!)! : "unknown",
       modeFlags: pm?.[2] ? pm[2].split("|") : [],
       nodes: pm?.[3] ? parseKernelList(pm[3]) : [],
       pagesPerNode: {},
@@ -98,6 +101,11 @@ function tokens(s: string): string[] {
  * ```
  */
 export function readNumaMaps(pid: number | "self" = "self"): NumaMapsEntry[] {
-  const maps = readFileSync(`/proc/${pid}/maps`, "utf8");
-  return parseNumaMaps(readFileSync(`/proc/${pid}/numa_maps`, "utf8"), maps);
+  const read = (file: string): string => {
+    const text = readText("/", `proc/${pid}/${file}`);
+    if (text === undefined) throw new Error(`Cannot read /proc/${pid}/${file}: no such process, or no permission to read it`);
+    return text;
+  };
+  const maps = read("maps");
+  return parseNumaMaps(read("numa_maps"), maps);
 }

@@ -1,8 +1,7 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { nodeIds, nodemaskBits, procStatus, readText } from "../system/kernel_files.ts";
-import { parseKernelList } from "../system/kernel_list.ts";
-import { Nodemask } from "../policy/nodemask.ts";
+import { Nodemask } from "../policy/mod.ts";
+import {
+  nodeIds, nodemaskBits, parseKernelList, procStatus, readText, system, underRoot,
+} from "../system/mod.ts";
 
 /** One NUMA node as sysfs describes it. */
 export interface NodeInfo {
@@ -53,11 +52,12 @@ function meminfo(text: string | undefined, key: string): number {
  * ```
  */
 export function pageSizeFromAuxv(root = "/"): number {
-  try {
-    const b = readFileSync(join(root, "proc/self/auxv"));
-    const v = new BigUint64Array(b.buffer, b.byteOffset, b.byteLength >>> 3);
-    for (let i = 0; i + 1 < v.length; i += 2) if (v[i] === 6n) return Number(v[i + 1]);
-  } catch { /* not Linux, or /proc not mounted */ }
+  // Absent when this is not Linux or /proc is not mounted.
+  const read = system().readFile(underRoot(root, "proc/self/auxv"));
+  if (read === undefined) return 4096;
+  const b = read.byteOffset % 8 === 0 ? read : read.slice(); // u64 entries need an aligned view
+  const v = new BigUint64Array(b.buffer, b.byteOffset, b.byteLength >>> 3);
+  for (let i = 0; i + 1 < v.length; i += 2) if (v[i] === 6n) return Number(v[i + 1]);
   return 4096;
 }
 

@@ -1,8 +1,7 @@
-import type { Backend } from "../backend/hooks.ts";
+import type { Backend } from "../backend/mod.ts";
 import { ERRNO } from "../errors.ts";
-import { snapshotPolicies, type PolicySnapshot } from "../kernel/get_policy.ts";
-import { cutAtMappings, readMappings } from "../system/proc_maps.ts";
-import { pieceReports, type ReportedPolicy } from "../kernel/reported_policy.ts";
+import { pieceReports, type PolicySnapshot, type ReportedPolicy, snapshotPolicies } from "../kernel/mod.ts";
+import { cutAtMappings, readMappings } from "../system/mod.ts";
 
 /** A failed op: its range, errno, and what get_mempolicy reports where it took effect. */
 export interface FailedRange { lo: number; hi: number; errno: number; want: ReportedPolicy }

@@ -1,10 +1,9 @@
-import { OP_WORDS, opAddr, opAt, opLen, opMask, opMode } from "../records/op_record.ts";
+import { OP_WORDS, opAddr, opAt, opLen, opMask, opMode } from "../records/mod.ts";
 import type { RawFailure } from "./batch_failures.ts";
 import type { Context } from "../context.ts";
-import { failureSites, type FailedRange } from "./failure_site.ts";
-import type { EnginePlan } from "../plan/plan.ts";
-import { opReportedForm } from "../kernel/reported_policy.ts";
-import { usableNow } from "../kernel/usable_nodes.ts";
+import { type FailedRange, failureSites } from "./failure_site.ts";
+import type { EnginePlan } from "../plan/mod.ts";
+import { opReportedForm } from "../kernel/mod.ts";
 
 /**
  * Where each failed op failed, read from the kernel after the fact (no snapshot was taken).
@@ -15,7 +14,7 @@ import { usableNow } from "../kernel/usable_nodes.ts";
  */
 export function locateFailures(ctx: Context, p: EnginePlan, failed: { op: number; errno: number }[]): RawFailure[] {
   if (failed.length === 0) return [];
-  const u32 = p.engine.u32(), usable = usableNow(ctx);
+  const u32 = p.engine.u32(), usable = ctx.usableNow();
   const masks32 = u32.subarray(p.masksAt >>> 2);
   const ops32 = u32.subarray(p.opsAt >>> 2, (p.opsAt >>> 2) + p.count * OP_WORDS);
   const wants = new Map<string, ReturnType<typeof opReportedForm>>();

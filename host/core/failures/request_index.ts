@@ -1,6 +1,6 @@
 import { KIND_BUFFER, REQ_SIZE } from "../../../assembly/abi.ts";
-import { pageDown, pageUp } from "../target/pages.ts";
-import { getU64 } from "../records/u64.ts";
+import { pageDown, pageUp } from "../targets/mod.ts";
+import { getU64 } from "../records/mod.ts";
 
 /** Which requests a range of the plan came from. */
 export interface Attribution {

@@ -1,4 +1,4 @@
-import type { Backend } from "../backend/hooks.ts";
+import type { Backend } from "../backend/mod.ts";
 import { ERRNO, errnoName, NumaError, unsupported } from "../errors.ts";
 
 /** Where an allocation lives, and whether free() has run. */

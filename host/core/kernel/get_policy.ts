@@ -1,8 +1,7 @@
-import type { Backend } from "../backend/hooks.ts";
+import type { Backend } from "../backend/mod.ts";
 import { unsupported } from "../errors.ts";
 import { kernelError } from "./kernel_error.ts";
-import { Nodemask } from "../policy/nodemask.ts";
-import { fromKernelPolicy, type Policy } from "../policy/policy.ts";
+import { fromKernelPolicy, Nodemask, type Policy } from "../policy/mod.ts";
 
 /** A policy as the kernel reports it: nodes always present (empty for default/local). */
 export type PolicyInfo = Policy & { nodes: Nodemask };

@@ -3,12 +3,10 @@ import {
   MPOL_INTERLEAVE, MPOL_LOCAL, MPOL_MAX, MPOL_MF_MOVE, MPOL_MF_MOVE_ALL, MPOL_MF_STRICT,
   MPOL_MODE_FLAGS, MPOL_PREFERRED, MPOL_PREFERRED_MANY, MPOL_WEIGHTED_INTERLEAVE,
 } from "../../../assembly/abi.ts";
-import { errnoName, NumaError, type AddressRange } from "../errors.ts";
-import type { Nodemask } from "../policy/nodemask.ts";
-import { BALANCING_SINCE, MODE_SINCE, releaseText } from "../policy/modes.ts";
-import { modeName } from "../policy/policy.ts";
-import { hasCapSysNice, kernelAtLeast, mapCount, maxMapCount, seccompMode } from "../system/proc_facts.ts";
-import { readTopology, type Topology } from "../facts/topology.ts";
+import { type AddressRange, errnoName, NumaError } from "../errors.ts";
+import { BALANCING_SINCE, MODE_SINCE, modeName, type Nodemask, releaseText } from "../policy/mod.ts";
+import { hasCapSysNice, kernelAtLeast, mapCount, maxMapCount, seccompMode } from "../system/mod.ts";
+import { readTopology, type Topology } from "../facts/mod.ts";
 
 /** What numabind knows about a failed syscall, to explain it. */
 export interface KernelFailure {

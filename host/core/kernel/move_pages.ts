@@ -1,16 +1,14 @@
 import { MPOL_MF_MOVE, MPOL_MF_MOVE_ALL } from "../../../assembly/abi.ts";
-import { pageDown, pageUp } from "../target/pages.ts";
-import { setU64 } from "../records/u64.ts";
-import type { Context } from "../context.ts";
-import { invalid, unsupported } from "../errors.ts";
+import type { Backend } from "../backend/mod.ts";
+import { unsupported } from "../errors.ts";
+import { setU64 } from "../records/mod.ts";
+import type { PageSpan } from "../targets/mod.ts";
 import { kernelError } from "./kernel_error.ts";
 import {
-  checkProgressOptions, DEFAULT_PROGRESS_INTERVAL_MS, nextSize, progressReporter, type ProgressCallback,
+  checkProgressOptions, DEFAULT_PROGRESS_INTERVAL_MS, nextSize, type ProgressCallback,
+  progressReporter,
 } from "./progress.ts";
-import { resolveTarget, type Target } from "../target/target.ts";
 
-/** Most pages one call of locate()/movePages() takes: its Int32Array result is then 1 GiB. */
-export const MAX_PAGES = 2 ** 28;
 /** Pages per host block: one FFI call (and one page-address scratch of 512 KiB). */
 const BLOCK_PAGES = 65536;
 /**
@@ -19,38 +17,6 @@ const BLOCK_PAGES = 65536;
  * pages) without making the per-call cost visible.
  */
 export const DEFAULT_CHUNK_PAGES = 4096;
-
-/** Pages of a target: the first page's address and how many. */
-export interface PageSpan { first: bigint; count: number; pageSize: number }
-
-/**
- * The pages a target covers: every page it touches (`owned` false, for queries) or only the
- * pages it fully owns (`owned` true, for anything that changes pages).
- * @example
- * ```ts
- * expect(pageSpan(ctx, new ArrayBuffer(3 * 4096), "target", false, false).count).toBeGreaterThanOrEqual(3);
- * ```
- */
-export function pageSpan(ctx: Context, target: Target, arg: string, owned: boolean, unsafeRawAddress: boolean): PageSpan {
-  const t = resolveTarget(target, arg, ctx.addressOf, unsafeRawAddress);
-  if (t.kind !== 0 && ctx.allocations.isFreed((ArrayBuffer.isView(target) ? target.buffer : target) as ArrayBuffer)) {
-    throw invalid(arg, `Cannot use ${arg}: the buffer was released by free(); its address range holds no memory of yours any more`);
-  }
-  const pageSize = ctx.facts().pageSize, page = BigInt(pageSize);
-  const start = t.addr, end = t.addr + t.length;
-  const first = owned ? pageUp(start, page) : pageDown(start, page);
-  const last = owned ? pageDown(end, page) : pageUp(end, page);
-  const pages = last > first ? (last - first) / page : 0n;
-  if (pages === 0n) {
-    throw invalid(arg, owned
-      ? `Cannot use ${arg}: it owns no whole ${pageSize}-byte page (0x${start.toString(16)}+${t.length}), and numabind moves only pages a buffer fully owns`
-      : `Cannot use ${arg}: it is empty`);
-  }
-  if (pages > BigInt(MAX_PAGES)) {
-    throw invalid(arg, `Cannot use ${arg}: it spans ${pages} pages, and one call takes at most ${MAX_PAGES}; split the range`);
-  }
-  return { first, count: Number(pages), pageSize };
-}
 
 /** How movePages() runs. */
 export interface MoveOptions {
@@ -93,13 +59,12 @@ function checkOptions(o: MoveOptions): void {
  * kernel refuses a whole call.
  * @example
  * ```ts
- * const status = runMovePages(ctx, span, null, {}, "locate");
+ * const status = runMovePages(backend, span, null, {}, "locate");
  * ```
  */
-export function runMovePages(ctx: Context, span: PageSpan, nodes: Int32Array | null, o: MoveOptions,
+export function runMovePages(b: Backend, span: PageSpan, nodes: Int32Array | null, o: MoveOptions,
   action: string, pid = 0): Int32Array {
   checkOptions(o);
-  const b = ctx.backend;
   if (!b.movePages) throw unsupported(action, b.name, "move_pages");
   const flags = nodes ? (o.moveAll ? MPOL_MF_MOVE_ALL : MPOL_MF_MOVE) : 0;
   const status = new Int32Array(span.count);

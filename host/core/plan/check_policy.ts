@@ -1,10 +1,9 @@
 import { NO_MASK } from "../../../assembly/abi.ts";
-import { opAt, opFlags, opMask, opMode } from "../records/op_record.ts";
-import type { Context } from "../context.ts";
 import { NumaError } from "../errors.ts";
-import { Nodemask } from "../policy/nodemask.ts";
-import { planInEngine, type EnginePlan } from "./plan.ts";
-import type { BindFlags, PolicyInput } from "../policy/policy.ts";
+import { type BindFlags, Nodemask, type PolicyInput } from "../policy/mod.ts";
+import { opAt, opFlags, opMask, opMode } from "../records/mod.ts";
+import { planInEngine } from "./plan.ts";
+import type { EnginePlan, PlanContext } from "./types.ts";
 
 /** A policy the engine accepted, in the form the kernel takes. */
 export interface CheckedPolicy {
@@ -27,7 +26,7 @@ export interface CheckedPolicy {
  * expect(checkPolicy(ctx, { mode: "bind", nodes: [0] }, "policy").mode).toBe(2);
  * ```
  */
-export function checkPolicy(ctx: Context, policy: PolicyInput, arg: string, flags?: BindFlags): CheckedPolicy {
+export function checkPolicy(ctx: PlanContext, policy: PolicyInput, arg: string, flags?: BindFlags): CheckedPolicy {
   const facts = ctx.facts();
   const page = BigInt(facts.pageSize);
   const rename = (t: string): string => t.replace(/Cannot (bind|plan|use) requests\[0\]/g, `Cannot use ${arg}`)

@@ -1,7 +1,6 @@
 import * as abi from "../../../assembly/abi.ts";
 import { ERRNO } from "../errors.ts";
-import { BALANCING_SINCE, MODE_SINCE, releaseText } from "../policy/modes.ts";
-import { modeName } from "../policy/policy.ts";
+import { BALANCING_SINCE, MODE_SINCE, modeName, releaseText } from "../policy/mod.ts";
 
 /**
  * The errno mbind(2) returns for a verdict of the engine's validator (0 when it accepts).

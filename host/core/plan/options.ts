@@ -1,4 +1,6 @@
-import { MPOL_BIND, MPOL_INTERLEAVE, MPOL_PREFERRED, MPOL_WEIGHTED_INTERLEAVE } from "../../../assembly/abi.ts";
+import {
+  MPOL_BIND, MPOL_INTERLEAVE, MPOL_PREFERRED, MPOL_WEIGHTED_INTERLEAVE,
+} from "../../../assembly/abi.ts";
 
 /** How requests become ops (README "Plan options"). */
 export interface PlanOptions {

@@ -1,86 +1,20 @@
 import * as abi from "../../../assembly/abi.ts";
-import { opAt, opBigAddr, opBigLen, opFlags, opMask, opMode, opRequest } from "../records/op_record.ts";
-import { getBigU64 } from "../records/u64.ts";
-import { MAX_MASK_WORDS, type Engine } from "../engine/engine.ts";
-import { writeControl } from "../engine/control.ts";
+import { type Engine, writeControl } from "../engine/mod.ts";
 import { ERRNO, invalid, NumaError } from "../errors.ts";
-import { DEFAULT_KERNEL_FACTS, type KernelFacts } from "../facts/kernel_facts.ts";
-import { Nodemask, type NodeContext } from "../policy/nodemask.ts";
-import { planError } from "./plan_errors.ts";
-import { settleBudget, vmaBudget } from "./vma_budget.ts";
-import { engineOptions, type PlanOptions } from "./options.ts";
+import { DEFAULT_KERNEL_FACTS } from "../facts/mod.ts";
 import {
-  fromKernelPolicy, toKernelFlags, toKernelPolicy, type BindFlags, type KernelPolicy, type Mode,
-  type Policy, type PolicyInput,
-} from "../policy/policy.ts";
+  type BindFlags, fromKernelPolicy, type KernelPolicy, type NodeContext, Nodemask,
+} from "../policy/mod.ts";
+import {
+  getBigU64, MAX_MASK_WORDS, opAt, opBigAddr, opBigLen, opFlags, opMask, opMode, opRequest,
+} from "../records/mod.ts";
+import { engineOptions, type PlanOptions } from "./options.ts";
+import { planError } from "./plan_errors.ts";
 import { PolicySlots } from "./policy_slots.ts";
-import { isRangeBatch, rangeCount, writeRangeRecords, type RangeBatch } from "./range_batch.ts";
+import { isRangeBatch, type RangeBatch, rangeCount, writeRangeRecords } from "./range_batch.ts";
 import { writeRequestRecords } from "./request_records.ts";
-import type { Target } from "../target/target.ts";
-
-export type { PlanOptions } from "./options.ts";
-
-/** One range and the policy it should get. */
-export interface BindRequest { target: Target; policy: PolicyInput; flags?: BindFlags }
-
-/** One mbind the plan will issue. */
-export interface PlannedOp {
-  addr: bigint;
-  length: bigint;
-  policy: Policy & { mode: Mode; nodes: Nodemask };
-  flags: BindFlags;
-  /** Index of the request that decided the op's first page. */
-  request: number;
-}
-
-export interface PlanStats {
-  requests: number;
-  ops: number;
-  /** Visible request pieces merged into a neighbour's op (pieces - equal-policy runs). */
-  coalesced: number;
-  /** Extra ops made by interleaveBlock and chunkBytes (ops - equal-policy runs). */
-  splits: number;
-  /** Upper bound on the mappings (VMAs) the plan adds to the process. */
-  estimatedVmas: number;
-  /** Requests no page of which survives later overlapping requests (last-wins). */
-  overridden: number;
-}
-
-export interface Plan { ops: PlannedOp[]; stats: PlanStats }
-
-/** Facts about this process the planner checks requests against. */
-export interface PlanFacts {
-  /** The kernel's base page size. */
-  pageSize: number;
-  /** Nodes the kernel would accept: mems_allowed ∩ nodes with memory. */
-  usable: Nodemask;
-  addressOf: (u8: Uint8Array) => bigint;
-  /** A buffer's base as a number, undefined past 2^53 (default: from addressOf, per plan). */
-  bufferBase?: (buf: ArrayBufferLike) => number | undefined;
-  /** Nodestrings are read against these (default: read from the process). */
-  configured?: Nodemask;
-  allowed?: Nodemask;
-  /** Kernel facts for the rules and the VMA budget (default: this kernel's generation, no budget). */
-  kernel?: KernelFacts;
-  /** Whether free() has released this buffer (its range then holds no memory of the caller's). */
-  isFreed?: (buf: ArrayBufferLike) => boolean;
-}
-
-/** A plan living in the engine's memory, ready for the native batch call. */
-export interface EnginePlan {
-  engine: Engine;
-  count: number;
-  maskWords: number;
-  stats: PlanStats;
-  /** Byte offsets of the op records, the op mask table and the errno slots. */
-  opsAt: number;
-  masksAt: number;
-  errnosAt: number;
-  /** Byte offset of the request records (abi.ts REQ_*), valid until the engine plans again. */
-  requestsAt: number;
-  /** The alignment granule buffers were shrunk to (PlanOptions.pageSize). */
-  pageSize: number;
-}
+import type { BindRequest, EnginePlan, Plan, PlanFacts, PlannedOp, PlanStats } from "./types.ts";
+import { settleBudget, vmaBudget } from "./vma_budget.ts";
 
 /**
  * Writes requests into the engine as packed records and plans them in one engine call.

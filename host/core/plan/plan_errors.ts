@@ -1,9 +1,8 @@
 import * as abi from "../../../assembly/abi.ts";
-import { ERRNO, NumaError, invalid } from "../errors.ts";
+import { ERRNO, invalid, NumaError } from "../errors.ts";
 import { ruleMessage, verdictErrno } from "./kernel_rules.ts";
-import type { KernelPolicy } from "../policy/policy.ts";
+import type { KernelPolicy, Nodemask } from "../policy/mod.ts";
 import type { EngineOptions } from "./options.ts";
-import type { Nodemask } from "../policy/nodemask.ts";
 
 /** What planError needs to explain an engine refusal. */
 export interface PlanErrorContext {

@@ -1,6 +1,7 @@
 import { MPOL_MODE_FLAGS, MPOL_WEIGHTED_INTERLEAVE, NO_MASK } from "../../../assembly/abi.ts";
-import type { Nodemask, NodeContext } from "../policy/nodemask.ts";
-import { toKernelPolicy, type KernelPolicy, type PolicyInput } from "../policy/policy.ts";
+import {
+  type KernelPolicy, type NodeContext, type Nodemask, type PolicyInput, toKernelPolicy,
+} from "../policy/mod.ts";
 
 /** Distinct policies a batch may use before their lookup goes through a Map. */
 const RECENT_POLICIES = 8;

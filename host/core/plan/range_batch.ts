@@ -1,11 +1,10 @@
 import { KIND_BUFFER, REQ_SIZE } from "../../../assembly/abi.ts";
-import { bufferBases } from "../target/buffer_bases.ts";
-import { setBigU64, setU64 } from "../records/u64.ts";
+import { bufferBases, bytesOf } from "../targets/mod.ts";
+import { setBigU64, setU64 } from "../records/mod.ts";
 import { invalid } from "../errors.ts";
-import type { PlanFacts } from "./plan.ts";
+import type { PlanFacts } from "./types.ts";
 import type { PolicySlots } from "./policy_slots.ts";
-import { toKernelFlags, type BindFlags, type PolicyInput } from "../policy/policy.ts";
-import { bytesOf } from "../target/target.ts";
+import { type BindFlags, type PolicyInput, toKernelFlags } from "../policy/mod.ts";
 
 const REQ_WORDS = REQ_SIZE >>> 2;
 

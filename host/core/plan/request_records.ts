@@ -1,12 +1,12 @@
 import { KIND_BUFFER, REQ_SIZE } from "../../../assembly/abi.ts";
-import { bufferBases } from "../target/buffer_bases.ts";
-import { setBigU64, setU64 } from "../records/u64.ts";
+import {
+  bufferBases, isTypedArray, resolveTarget, viewBuffer, viewLength, viewOffset,
+} from "../targets/mod.ts";
+import { setBigU64, setU64 } from "../records/mod.ts";
 import { invalid } from "../errors.ts";
-import type { BindRequest, PlanFacts } from "./plan.ts";
+import type { BindRequest, PlanFacts } from "./types.ts";
 import type { PolicySlots } from "./policy_slots.ts";
-import { toKernelFlags } from "../policy/policy.ts";
-import { resolveTarget } from "../target/target.ts";
-import { isTypedArray, viewBuffer, viewLength, viewOffset } from "../target/view_parts.ts";
+import { toKernelFlags } from "../policy/mod.ts";
 
 const REQ_WORDS = REQ_SIZE >>> 2;
 

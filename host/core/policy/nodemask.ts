@@ -1,6 +1,6 @@
 import { MASK_MAX_BITS, SLOT_A, SLOT_B, SLOT_OUT, T_CHAR, T_OK, T_TOO_LONG } from "../../../assembly/abi.ts";
-import { sharedEngine, type Engine } from "../engine/engine.ts";
-import { processNodeIds } from "../system/node_ids.ts";
+import { type Engine, sharedEngine } from "../engine/mod.ts";
+import { processNodeIds } from "../system/mod.ts";
 import { textError, type TextFormat } from "./nodestring_error.ts";
 
 /** Width in u64 words needed to hold the highest set bit of `w` (u32 halves), at least 1. */

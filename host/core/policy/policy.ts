@@ -1,47 +1,20 @@
-import {
-  MPOL_BIND, MPOL_DEFAULT, MPOL_F_NUMA_BALANCING, MPOL_F_RELATIVE_NODES, MPOL_F_STATIC_NODES,
-  MPOL_INTERLEAVE, MPOL_LOCAL, MPOL_MF_MOVE, MPOL_MF_MOVE_ALL, MPOL_MF_STRICT, MPOL_MODE_FLAGS,
-  MPOL_PREFERRED, MPOL_PREFERRED_MANY, MPOL_WEIGHTED_INTERLEAVE,
-} from "../../../assembly/abi.ts";
-import { Nodemask, type NodeContext } from "./nodemask.ts";
-import { fromOciPolicy, isOciPolicy, type OciMemoryPolicy } from "./oci_policy.ts";
+import { MPOL_MF_MOVE, MPOL_MF_MOVE_ALL, MPOL_MF_STRICT, MPOL_MODE_FLAGS } from "../../../assembly/abi.ts";
+import { type Mode, MODE_FLAGS, modeNamed, modeOfKernel, MODES } from "./modes.ts";
+import { type NodeContext, Nodemask } from "./nodemask.ts";
+import { fromOciPolicy, isOciPolicy } from "./oci_policy.ts";
+import type { BindFlags, KernelPolicy, Policy, PolicyInput } from "./types.ts";
 
-/** Memory policy modes, named as numactl names them. */
-export type Mode = "default" | "preferred" | "bind" | "interleave" | "local"
-  | "preferred-many" | "weighted-interleave";
+/**
+ * Kernel mode numbers by name.
+ * @example Basic usage
+ * ```ts
+ * expect(MODE_NUMBERS["preferred-many"]).toBe(5);
+ * ```
+ */
+export const MODE_NUMBERS: Readonly<Record<Mode, number>> = Object.freeze(
+  Object.fromEntries(MODES.map((m) => [m.name, m.kernel])) as Record<Mode, number>);
 
-/** numactl's option names that differ from the mode names: --membind and --localalloc. */
-export type NumactlMode = "membind" | "localalloc";
-
-/** A memory policy: a mode, its nodes, and the kernel's MPOL_F_* mode flags. */
-export interface Policy {
-  mode: Mode | NumactlMode;
-  /** A nodestring ("0-3,!2", read against this process's nodes), number[] or Nodemask. */
-  nodes?: string | number[] | Nodemask;
-  static?: boolean;
-  relative?: boolean;
-  balancing?: boolean;
-}
-
-/** What a policy argument accepts: a Policy, or the OCI runtime-spec memoryPolicy form. */
-export type PolicyInput = Policy | OciMemoryPolicy;
-
-/** mbind flags (MPOL_MF_*). */
-export interface BindFlags { strict?: boolean; move?: boolean; moveAll?: boolean }
-
-/** Kernel mode numbers by name. */
-export const MODE_NUMBERS: Readonly<Record<Mode, number>> = Object.freeze({
-  default: MPOL_DEFAULT, preferred: MPOL_PREFERRED, bind: MPOL_BIND, interleave: MPOL_INTERLEAVE,
-  local: MPOL_LOCAL, "preferred-many": MPOL_PREFERRED_MANY, "weighted-interleave": MPOL_WEIGHTED_INTERLEAVE,
-});
-
-const ALIASES: Readonly<Record<NumactlMode, Mode>> = Object.freeze({ membind: "bind", localalloc: "local" });
-
-const MODE_NAMES: readonly Mode[] = Object.keys(MODE_NUMBERS).sort(
-  (a, b) => MODE_NUMBERS[a as Mode] - MODE_NUMBERS[b as Mode]) as Mode[];
-
-/** A policy as the kernel takes it: mode number with flags OR-ed in, and a mask or NULL. */
-export interface KernelPolicy { mode: number; mask: Nodemask | null }
+const NUMACTL_NAMES = MODES.flatMap((m) => m.numactl);
 
 /**
  * Turns a Policy (or an OCI memoryPolicy) into the kernel's (mode | flags, mask) pair,
@@ -61,15 +34,13 @@ export function toKernelPolicy(p: PolicyInput, arg: string, ctx?: NodeContext): 
     throw new TypeError(`Cannot use ${arg}: a policy must be an object like { mode: "bind", nodes: [0] }, current value is ${String(p)}`);
   }
   const pol: Policy = isOciPolicy(p) ? fromOciPolicy(p, arg, (s, a) => Nodemask.fromList(s, a)) : p;
-  const name = Object.hasOwn(ALIASES, pol.mode) ? ALIASES[pol.mode as NumactlMode] : pol.mode as Mode;
-  const base = Object.hasOwn(MODE_NUMBERS, name) ? MODE_NUMBERS[name] : undefined;
-  if (base === undefined) {
-    throw new TypeError(`Cannot use ${arg}.mode: it must be one of ${MODE_NAMES.join(", ")} (or numactl's membind, localalloc, or an OCI MPOL_* name), current value is ${JSON.stringify(pol.mode)}`);
+  // numabind's names and numactl's (OCI names were turned into numabind's above).
+  const info = typeof pol.mode === "string" && !pol.mode.startsWith("MPOL_") ? modeNamed(pol.mode) : undefined;
+  if (info === undefined) {
+    throw new TypeError(`Cannot use ${arg}.mode: it must be one of ${MODES.map((m) => m.name).join(", ")} (or numactl's ${NUMACTL_NAMES.join(", ")}, or an OCI MPOL_* name), current value is ${JSON.stringify(pol.mode)}`);
   }
-  let mode = base;
-  if (pol.static) mode |= MPOL_F_STATIC_NODES;
-  if (pol.relative) mode |= MPOL_F_RELATIVE_NODES;
-  if (pol.balancing) mode |= MPOL_F_NUMA_BALANCING;
+  let mode = info.kernel;
+  for (const f of MODE_FLAGS) if (pol[f.name]) mode |= f.kernel;
   return { mode, mask: toMask(pol.nodes, `${arg}.nodes`, ctx) };
 }
 
@@ -114,12 +85,10 @@ export function toKernelFlags(f: BindFlags | undefined, arg: string): number {
  * ```
  */
 export function fromKernelPolicy(mode: number, mask: Nodemask): Policy & { mode: Mode; nodes: Nodemask } {
-  const name = MODE_NAMES[mode & ~MPOL_MODE_FLAGS];
-  if (name === undefined) throw new RangeError(`Cannot name kernel mode ${mode & ~MPOL_MODE_FLAGS}: it is newer than numabind`);
-  const p: Policy & { mode: Mode; nodes: Nodemask } = { mode: name, nodes: mask };
-  if (mode & MPOL_F_STATIC_NODES) p.static = true;
-  if (mode & MPOL_F_RELATIVE_NODES) p.relative = true;
-  if (mode & MPOL_F_NUMA_BALANCING) p.balancing = true;
+  const info = modeOfKernel(mode);
+  if (info === undefined) throw new RangeError(`Cannot name kernel mode ${mode & ~MPOL_MODE_FLAGS}: it is newer than numabind`);
+  const p: Policy & { mode: Mode; nodes: Nodemask } = { mode: info.name, nodes: mask };
+  for (const f of MODE_FLAGS) if (mode & f.kernel) p[f.name] = true;
   return p;
 }
 
@@ -131,5 +100,5 @@ export function fromKernelPolicy(mode: number, mask: Nodemask): Policy & { mode:
  * ```
  */
 export function modeName(mode: number): Mode | undefined {
-  return MODE_NAMES[mode & ~MPOL_MODE_FLAGS];
+  return modeOfKernel(mode)?.name;
 }

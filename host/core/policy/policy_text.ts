@@ -1,9 +1,6 @@
-import {
-  MPOL_F_NUMA_BALANCING, MPOL_F_RELATIVE_NODES, MPOL_F_STATIC_NODES, MPOL_MODE_FLAGS, MPOL_PREFERRED,
-} from "../../../assembly/abi.ts";
+import { MPOL_F_RELATIVE_NODES, MPOL_LOCAL, MPOL_MODE_FLAGS, MPOL_PREFERRED } from "../../../assembly/abi.ts";
+import { MODE_FLAGS, modeOfKernel } from "./modes.ts";
 import { Nodemask } from "./nodemask.ts";
-
-const NAMES = ["default", "prefer", "bind", "interleave", "local", "prefer (many)", "weighted interleave"];
 
 /**
  * The nodes a policy ends up with after the kernel's mpol_set_nodemask(): the mask intersected
@@ -39,11 +36,7 @@ export function effectiveNodes(mode: number, mask: Nodemask, usable: Nodemask): 
  * ```
  */
 export function modeFlagNames(mode: number): string[] {
-  const flags: string[] = [];
-  if (mode & MPOL_F_STATIC_NODES) flags.push("static");
-  if (mode & MPOL_F_RELATIVE_NODES) flags.push("relative");
-  if (mode & MPOL_F_NUMA_BALANCING) flags.push("balancing");
-  return flags;
+  return MODE_FLAGS.filter((f) => mode & f.kernel).map((f) => f.numaMaps);
 }
 
 /**
@@ -61,9 +54,9 @@ export function numaMapsPolicyText(mode: number, mask: Nodemask, usable: Nodemas
   if (base === 0) return taskPolicyText;
   // PREFERRED with no nodes is stored as LOCAL since Linux 5.14.
   if (base === MPOL_PREFERRED && mask.isEmpty) return "local";
-  let text = NAMES[base] ?? "unknown";
+  let text = modeOfKernel(mode)?.numaMaps ?? "unknown";
   const flags = modeFlagNames(mode);
   if (flags.length) text += `=${flags.join("|")}`;
-  const nodes = base === 4 ? "" : effectiveNodes(mode, mask, usable).toList();
+  const nodes = base === MPOL_LOCAL ? "" : effectiveNodes(mode, mask, usable).toList();
   return nodes ? `${text}:${nodes}` : text;
 }

@@ -1,11 +1,40 @@
 // Fields of an op record (assembly/abi.ts OP_*) in a u32 view, by the ABI's offsets: the one
 // place that knows where each field lies. `o` is the u32 index where the record starts
 // (opAt), so the same accessors read the engine's whole memory and a copied op table.
-import { OP_ADDR, OP_FLAGS, OP_LEN, OP_MASK, OP_MODE, OP_REQUEST, OP_SIZE } from "../../../assembly/abi.ts";
+import {
+  MASK_SLOT_BYTES, NO_MASK, OP_ADDR, OP_FLAGS, OP_LEN, OP_MASK, OP_MODE, OP_REQUEST, OP_SIZE,
+} from "../../../assembly/abi.ts";
 import { getBigU64, getU64, setU64 } from "./u64.ts";
 
-/** u32 words per op record. */
+/**
+ * Bytes per op record, and the op mask index that stands for a NULL mask: the native batch
+ * call reads the same layout (native/numabind.h).
+ * @example Basic usage
+ * ```ts
+ * const ops = new Uint8Array(count * OP_SIZE);
+ * expect(opMask(new Uint32Array(ops.buffer), opAt(0)) === NO_MASK).toBe(false);
+ * ```
+ */
+export { NO_MASK, OP_SIZE };
+
+/**
+ * u32 words per op record.
+ * @example Basic usage
+ * ```ts
+ * expect(OP_WORDS * 4).toBe(OP_SIZE);
+ * ```
+ */
 export const OP_WORDS = OP_SIZE >>> 2;
+
+/**
+ * The widest mask a table entry holds, in u64 words (32768 bits): what a backend sizes its
+ * scratch for.
+ * @example Basic usage
+ * ```ts
+ * expect(MAX_MASK_WORDS * 64).toBe(32768);
+ * ```
+ */
+export const MAX_MASK_WORDS = MASK_SLOT_BYTES / 8;
 
 const ADDR = OP_ADDR >>> 2, LEN = OP_LEN >>> 2, MODE = OP_MODE >>> 2, FLAGS = OP_FLAGS >>> 2;
 const MASK = OP_MASK >>> 2, REQUEST = OP_REQUEST >>> 2;

@@ -1,7 +1,19 @@
 // Reading what the kernel exports in sysfs and /proc, relative to a root directory that tests
 // point at a fake tree. One reader per file format, so every caller parses a field alike.
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { system } from "./port.ts";
+
+const utf8 = new TextDecoder();
+
+/**
+ * `path` under `root`: "/" + "proc/self/status" is "/proc/self/status".
+ * @example Basic usage
+ * ```ts
+ * expect(underRoot("/tmp/fake/", "sys/devices")).toBe("/tmp/fake/sys/devices");
+ * ```
+ */
+export function underRoot(root: string, path: string): string {
+  return `${root.replace(/\/+$/, "")}/${path.replace(/^\/+/, "")}`;
+}
 
 /**
  * A file's text, or undefined when it cannot be read (absent, no permission, no /proc).
@@ -11,7 +23,8 @@ import { join } from "node:path";
  * ```
  */
 export function readText(root: string, path: string): string | undefined {
-  try { return readFileSync(join(root, path), "utf8"); } catch { return undefined; }
+  const bytes = system().readFile(underRoot(root, path));
+  return bytes === undefined ? undefined : utf8.decode(bytes);
 }
 
 /**
@@ -23,8 +36,8 @@ export function readText(root: string, path: string): string | undefined {
  * ```
  */
 export function nodeIds(root: string, dir: string): number[] | undefined {
-  let names: string[];
-  try { names = readdirSync(join(root, dir)); } catch { return undefined; }
+  const names = system().listDir(underRoot(root, dir));
+  if (names === undefined) return undefined;
   return names.map((d) => /^node(\d+)$/.exec(d)?.[1]).filter((x): x is string => x !== undefined)
     .map(Number).sort((a, b) => a - b);
 }

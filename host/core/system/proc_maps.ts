@@ -1,4 +1,4 @@
-import { closeSync, openSync, readSync } from "node:fs";
+import { system } from "./port.ts";
 
 /** Mappings (VMAs) overlapping a range: mapping i is [starts[i], ends[i]), ascending. */
 export interface Mappings { starts: number[]; ends: number[] }
@@ -40,12 +40,13 @@ function scanLines(b: Uint8Array, from: number, to: number, line: LineCallback):
  * ```
  */
 export function streamLines(path: string, bytes: number, line: LineCallback): void {
-  const fd = openSync(path, "r");
+  const sys = system();
+  const fd = sys.open(path);
   try {
-    const buf = Buffer.allocUnsafeSlow(bytes);
+    const buf = new Uint8Array(bytes);
     let have = 0;
     for (;;) {
-      const got = readSync(fd, buf, have, bytes - have, null);
+      const got = sys.read(fd, buf, have, bytes - have);
       have += got;
       const rest = scanLines(buf, 0, have, line);
       if (rest < 0) return;
@@ -58,7 +59,7 @@ export function streamLines(path: string, bytes: number, line: LineCallback): vo
       have -= rest;
     }
   } finally {
-    closeSync(fd);
+    sys.close(fd);
   }
 }
 
@@ -104,7 +105,7 @@ export function readMappings(lo: number, hi: number, path = "/proc/self/maps"): 
  */
 export function parseMappings(text: string, lo: number, hi: number): Mappings {
   const out: Mappings = { starts: [], ends: [] };
-  const b = Buffer.from(text.endsWith("\n") ? text : `${text}\n`);
+  const b = new TextEncoder().encode(text.endsWith("\n") ? text : `${text}\n`);
   scanLines(b, 0, b.length, collect(out, lo, hi));
   return out;
 }

@@ -1,21 +1,16 @@
-import { readFileSync } from "node:fs";
 import {
   MPOL_BIND, MPOL_INTERLEAVE, MPOL_MODE_FLAGS, MPOL_PREFERRED_MANY, MPOL_WEIGHTED_INTERLEAVE,
 } from "../../../assembly/abi.ts";
-import type { BatchResult } from "../batch/batch_result.ts";
+import { type BatchResult, type Expectation, expectationsOf } from "../batch/mod.ts";
 import type { Context } from "../context.ts";
 import type { AddressRange } from "../errors.ts";
-import { expectationsOf, type Expectation } from "../batch/expectations.ts";
-import { getMempolicy, snapshotPolicies } from "../kernel/get_policy.ts";
-import { effectiveNodes, numaMapsPolicyText } from "../policy/policy_text.ts";
-import { runMovePages } from "../kernel/move_pages.ts";
-import { Nodemask } from "../policy/nodemask.ts";
-import { parseNumaMaps } from "../facts/numa_maps.ts";
-import type { Plan, PlannedOp } from "../plan/plan.ts";
-import { toKernelPolicy } from "../policy/policy.ts";
-import { cutAtMappings, readMappings } from "../system/proc_maps.ts";
-import { formatPolicy, pieceReports, reportedForm } from "../kernel/reported_policy.ts";
-import { usableNow } from "../kernel/usable_nodes.ts";
+import {
+  formatPolicy, getMempolicy, pieceReports, reportedForm, runMovePages, snapshotPolicies,
+} from "../kernel/mod.ts";
+import { effectiveNodes, Nodemask, numaMapsPolicyText, toKernelPolicy } from "../policy/mod.ts";
+import { parseNumaMaps } from "../facts/mod.ts";
+import type { Plan, PlannedOp } from "../plan/mod.ts";
+import { cutAtMappings, readMappings, readText } from "../system/mod.ts";
 
 /** What verify() checks besides get_mempolicy. */
 export interface VerifyOptions {
@@ -93,7 +88,7 @@ export function verifyPlacement(ctx: Context, x: Plan | BatchResult | readonly P
   const exp = expectationsFrom(x).filter((e) => e.end > e.addr).sort((a, b) => a.addr - b.addr);
   const report: VerifyReport = { ok: true, ops: new Set(exp.map((e) => e.op)).size, ranges: 0, pages: 0, mismatches: [] };
   if (exp.length === 0) return report;
-  const words = ctx.maskWords(), usable = usableNow(ctx), page = ctx.facts().pageSize;
+  const words = ctx.maskWords(), usable = ctx.usableNow(), page = ctx.facts().pageSize;
   const wants = exp.map((e) => reportedForm(e.mode, e.nodes, usable));
   const wantWords = wants.map((w) => w.nodes.toWords());
   const out = report.mismatches;
@@ -142,7 +137,7 @@ export function verifyPlacement(ctx: Context, x: Plan | BatchResult | readonly P
 function checkNumaMaps(ctx: Context, exp: Expectation[], usable: Nodemask, words: number, out: Mismatch[]): void {
   const task = getMempolicy(ctx.backend, 0n, 0, words);
   const taskText = numaMapsPolicyText(task.mode, task.mask, usable);
-  const entries = parseNumaMaps(readFileSync("/proc/thread-self/numa_maps", "utf8"), readFileSync("/proc/thread-self/maps", "utf8"))
+  const entries = parseNumaMaps(threadFile("numa_maps"), threadFile("maps"))
     .filter((e) => e.end !== undefined).sort((a, b) => (a.start < b.start ? -1 : 1));
   let j = 0;
   for (const e of exp) {
@@ -158,6 +153,13 @@ function checkNumaMaps(ctx: Context, exp: Expectation[], usable: Nodemask, words
   }
 }
 
+/** A file of /proc/thread-self (this thread's view: its task policy prints in numa_maps). */
+function threadFile(name: string): string {
+  const text = readText("/", `proc/thread-self/${name}`);
+  if (text === undefined) throw new Error(`Cannot verify: /proc/thread-self/${name} cannot be read`);
+  return text;
+}
+
 /** Locates the touched pages of every piece under a confining policy; returns pages located. */
 function checkPlacement(ctx: Context, exp: Expectation[], pieces: { e: number; a: number; b: number }[],
   usable: Nodemask, page: number, out: Mismatch[]): number {
@@ -169,7 +171,7 @@ function checkPlacement(ctx: Context, exp: Expectation[], pieces: { e: number; a
     const bad = new Map<number, { first: number; last: number; pages: number }>();
     for (let a = p.a; a < p.b; a += LOCATE_WINDOW * page) {
       const count = Math.min(LOCATE_WINDOW, (p.b - a) / page);
-      const status = runMovePages(ctx, { first: BigInt(a), count, pageSize: page }, null, {}, "verify page placement");
+      const status = runMovePages(ctx.backend, { first: BigInt(a), count, pageSize: page }, null, {}, "verify page placement");
       located += count;
       for (let i = 0; i < count; i++) {
         const node = status[i]!;

@@ -1,5 +1,5 @@
 import { expect, test } from "vitest";
-import { parseNumaMaps } from "../../../host/core/facts/numa_maps.ts";
+import { parseNumaMaps } from "../../../host/core/facts/mod.ts";
 
 // Lines as the kernel printed them on Linux 6.18 (shared/reference/kernel-mempolicy.md §6).
 const SAMPLE = `7f8a54c29000 bind:0 anon=1 dirty=1 active=0 N0=1 kernelpagesize_kB=4

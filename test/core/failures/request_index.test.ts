@@ -1,6 +1,6 @@
 import { expect, test } from "vitest";
 import { KIND_BUFFER, REQ_SIZE } from "../../../assembly/abi.ts";
-import { RequestIndex } from "../../../host/core/failures/request_index.ts";
+import { RequestIndex } from "../../../host/core/failures/mod.ts";
 
 /** Request records as the host writes them into the engine: [addr, length, kind]. */
 function records(reqs: [number, number, number][]): Uint32Array {

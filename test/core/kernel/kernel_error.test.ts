@@ -1,10 +1,11 @@
 import { describe, expect, test } from "vitest";
-import { NumaError } from "../../../host/core/errors.ts";
-import { availabilityFromProbe } from "../../../host/core/backend/availability.ts";
-import { explainErrno, kernelError } from "../../../host/core/kernel/kernel_error.ts";
-import { Nodemask } from "../../../host/core/policy/nodemask.ts";
-import { countPageStatuses, describePageStatus } from "../../../host/core/kernel/page_status.ts";
-import { readTopology, type Topology } from "../../../host/core/facts/topology.ts";
+import { NumaError } from "../../../host/core/mod.ts";
+import { availabilityFromProbe } from "../../../host/core/backend/mod.ts";
+import {
+  countPageStatuses, describePageStatus, explainErrno, kernelError,
+} from "../../../host/core/kernel/mod.ts";
+import { Nodemask } from "../../../host/core/policy/mod.ts";
+import { readTopology, type Topology } from "../../../host/core/facts/mod.ts";
 
 // Explanations for errors this one-node host cannot produce (a cpuset that excludes a node, a
 // memory-less node, EIO from strict on two nodes, EACCES from a cpuset): the errno stands in

@@ -1,5 +1,7 @@
 import { describe, expect, test } from "vitest";
-import { checkProgressOptions, nextSize, progressReporter, type ProgressInfo } from "../../../host/core/kernel/progress.ts";
+import {
+  checkProgressOptions, nextSize, type ProgressInfo, progressReporter,
+} from "../../../host/core/kernel/mod.ts";
 
 describe("progressReporter()", () => {
   const run = (interval: number, steps: [number, number][], end: number) => {

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "vitest";
-import { NumaError, NodestringError } from "../../../host/mod.ts";
-import type { BindRequest, Policy, PolicyInput } from "../../../host/mod.ts";
+import {
+  type BindRequest, NodestringError, NumaError, type Policy, type PolicyInput,
+} from "../../../host/mod.ts";
 import { planOn } from "../../helpers/fake_facts.ts";
 
 const P = 4096n;

@@ -1,6 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { Nodemask, NumaError, plan } from "../../../host/mod.ts";
-import type { BindRequest, Policy } from "../../../host/mod.ts";
+import { type BindRequest, Nodemask, NumaError, plan, type Policy } from "../../../host/mod.ts";
 import { addressOf } from "../../helpers/maps.ts";
 
 const P = 4096n;

@@ -1,8 +1,8 @@
 import fc from "fast-check";
-import { describe, expect, test } from "vitest";
-import { afterAll } from "vitest";
-import { alloc, free, NumaError, plan } from "../../../host/mod.ts";
-import type { BindRequest, Policy, RangeBatch } from "../../../host/mod.ts";
+import { afterAll, describe, expect, test } from "vitest";
+import {
+  alloc, type BindRequest, free, NumaError, plan, type Policy, type RangeBatch,
+} from "../../../host/mod.ts";
 
 // The column form of a batch plans exactly as the request objects it stands for.
 

@@ -1,6 +1,6 @@
 import { expect, test } from "vitest";
 import { OP_SIZE } from "../../../assembly/abi.ts";
-import { mappingDelta } from "../../../host/core/plan/vma_budget.ts";
+import { mappingDelta } from "../../../host/core/plan/mod.ts";
 
 const P = 4096;
 /** Op records for [page, page + pages) ranges with a (mode, mask) policy each. */

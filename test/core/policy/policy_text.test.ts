@@ -1,6 +1,5 @@
 import { expect, test } from "vitest";
-import { effectiveNodes, numaMapsPolicyText } from "../../../host/core/policy/policy_text.ts";
-import { Nodemask } from "../../../host/core/policy/nodemask.ts";
+import { effectiveNodes, Nodemask, numaMapsPolicyText } from "../../../host/core/policy/mod.ts";
 
 const usable = Nodemask.of(0, 1, 3);
 

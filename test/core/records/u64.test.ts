@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import { getBigU64, getU64, setU64 } from "../../../host/core/records/u64.ts";
+import { getBigU64, getU64, setU64 } from "../../../host/core/records/mod.ts";
 
 describe("u64 halves", () => {
   test("setU64 writes the halves BigInt would, at the edges of 2^32 and 2^53", () => {

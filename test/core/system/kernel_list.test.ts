@@ -1,5 +1,5 @@
 import { expect, test } from "vitest";
-import { parseKernelList } from "../../../host/core/system/kernel_list.ts";
+import { parseKernelList } from "../../../host/core/system/mod.ts";
 
 test("parseKernelList() reads sparse ranges as sysfs prints them", () => {
   expect(parseKernelList("0-1,3-9,11\n")).toEqual([0, 1, 3, 4, 5, 6, 7, 8, 9, 11]);

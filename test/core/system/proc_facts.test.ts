@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, test } from "vitest";
-import { mapCount } from "../../../host/core/system/proc_facts.ts";
+import { mapCount } from "../../../host/core/system/mod.ts";
 import { tempDir } from "../../helpers/child.ts";
 
 /** A fake root whose proc/1/maps holds `text`. */

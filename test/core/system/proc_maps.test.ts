@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, test } from "vitest";
-import { parseMappings, readMappings } from "../../../host/core/system/proc_maps.ts";
+import { parseMappings, readMappings } from "../../../host/core/system/mod.ts";
 import { tempDir } from "../../helpers/child.ts";
 
 const LINES = [

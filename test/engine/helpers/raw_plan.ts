@@ -1,8 +1,7 @@
 // Drives the engine at the record level (abi.ts), without the public API: tests and the
 // property suite write requests, facts and options straight into engine memory.
 import * as abi from "../../../assembly/abi.ts";
-import type { Engine } from "../../../host/core/engine/engine.ts";
-import { writeControl } from "../../../host/core/engine/control.ts";
+import { type Engine, writeControl } from "../../../host/core/engine/mod.ts";
 
 export interface RawRequest {
   addr: number;

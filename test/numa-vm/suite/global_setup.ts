@@ -1,4 +1,4 @@
-import { readTopology } from "../../../host/core/facts/topology.ts";
+import { readTopology } from "../../../host/mod.ts";
 import { guestShape } from "./guest_shape.ts";
 
 // Refuses to run on a machine that is not the guest it was written for: a one-node host would

@@ -1,7 +1,7 @@
 // bindBatch() on a multi-node kernel: a batch of four quarters, one node each; and a batch
 // that meets a real EIO part way (strict, without move, on pages that sit on another node).
 import { describe, expect, test } from "vitest";
-import { bindBatch, getPolicy, locate, type BindRequest } from "../../../../host/mod.ts";
+import { bindBatch, type BindRequest, getPolicy, locate } from "../../../../host/mod.ts";
 import { addressOf } from "../../../helpers/maps.ts";
 import { guestShape } from "../guest_shape.ts";
 import { page, placementOf, region, touch } from "../placement.ts";

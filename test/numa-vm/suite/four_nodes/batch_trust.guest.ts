@@ -2,7 +2,9 @@
 // real EIO (strict, without move, on pages resident on another node) rolls every applied op
 // back; and verify() reports pages that sit on a node their policy does not allow.
 import { describe, expect, test } from "vitest";
-import { bindBatch, getPolicy, locate, movePages, verify, type BindRequest, type Policy } from "../../../../host/mod.ts";
+import {
+  bindBatch, type BindRequest, getPolicy, locate, movePages, type Policy, verify,
+} from "../../../../host/mod.ts";
 import { addressOf } from "../../../helpers/maps.ts";
 import { page, placementOf, region, touch } from "../placement.ts";
 

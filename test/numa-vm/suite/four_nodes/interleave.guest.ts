@@ -7,7 +7,7 @@
 // nodes that shifts every page, which the 6.1 guest shows.
 import { describe, expect, test } from "vitest";
 import { alloc, bind, bindBatch, getPolicy, locate, Nodemask } from "../../../../host/mod.ts";
-import { kernelAtLeast } from "../../../../host/core/system/proc_facts.ts";
+import { kernelAtLeast } from "../../../../host/core/system/mod.ts";
 import { guestShape } from "../guest_shape.ts";
 import {
   alignedRegion, countNodes, interleaveNode, page, pageNumber, placementOf, region, touch,

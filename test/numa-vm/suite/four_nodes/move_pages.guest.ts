@@ -2,7 +2,9 @@
 // count with numa_maps; and the kernel's refusals: a node outside the cpuset (EACCES) and a
 // node that is not online (ENODEV).
 import { describe, expect, test } from "vitest";
-import { createNumabind, locate, movePages, NumaError, openBackend, refreshTopology } from "../../../../host/mod.ts";
+import {
+  createNumabind, locate, movePages, NumaError, openBackend, refreshTopology,
+} from "../../../../host/mod.ts";
 import { enterCpuset } from "../cpuset.ts";
 import { guestShape } from "../guest_shape.ts";
 import { countNodes, page, placementOf, touch, unpoliciedRegion, UNTOUCHED } from "../placement.ts";

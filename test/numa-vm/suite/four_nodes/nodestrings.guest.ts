@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import {
   bind, getPolicy, locate, Nodemask, NodestringError, NumaError, refreshTopology, topology,
 } from "../../../../host/mod.ts";
-import { enterCpuset, type Cpuset } from "../cpuset.ts";
+import { type Cpuset, enterCpuset } from "../cpuset.ts";
 import { countNodes, interleaveNode, pageNumber, placementOf, region, touch } from "../placement.ts";
 
 const PAGES = 32;

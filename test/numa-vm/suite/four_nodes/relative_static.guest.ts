@@ -3,7 +3,7 @@
 // cpuset.mems changes"): the process starts in a cpuset with mems 0-1, which then grows to 0-3.
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { bind, getPolicy, NumaError, refreshTopology } from "../../../../host/mod.ts";
-import { enterCpuset, type Cpuset } from "../cpuset.ts";
+import { type Cpuset, enterCpuset } from "../cpuset.ts";
 import { page, placementOf, region, touch } from "../placement.ts";
 
 const PAGES = 32;

@@ -1,7 +1,9 @@
 // A node with CPUs and no memory (as on some real machines): it is online but no policy may
 // name it alone, and numabind must say so before the kernel is asked.
 import { describe, expect, test } from "vitest";
-import { alloc, createNumabind, getPolicy, NumaError, openBackend, topology, type Backend } from "../../../../host/mod.ts";
+import {
+  alloc, type Backend, createNumabind, getPolicy, NumaError, openBackend, topology,
+} from "../../../../host/mod.ts";
 import { guestShape } from "../guest_shape.ts";
 import { expectHardwareMatches } from "../hardware.ts";
 import { page, placementOf, region, touch } from "../placement.ts";

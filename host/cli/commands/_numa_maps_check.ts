@@ -1,8 +1,4 @@
-import { toKernelPolicy } from "../policy/policy.ts";
-import type { Nodemask } from "../policy/nodemask.ts";
-import { numaMapsPolicyText } from "../policy/policy_text.ts";
-import type { NumaMapsEntry } from "../facts/numa_maps.ts";
-import type { PlannedOp } from "../plan/plan.ts";
+import type { NumaMapsEntry, PlannedOp } from "../../mod.ts";
 
 /** How one planned op looks in /proc/PID/numa_maps. */
 export interface NumaMapsCheck {
@@ -22,20 +18,20 @@ export interface NumaMapsCheck {
  * Checks ops against parsed numa_maps: every mapping overlapping an op must carry the policy
  * text the op implies, and together they must cover the op. Mappings may reach past an op
  * when a neighbour has an equal policy (the kernel merges them). A mapping bound to "default"
- * has no policy of its own and numa_maps prints the task's: pass its text as taskPolicyText
- * (under `numactl --membind=0`, "bind:0").
+ * has no policy of its own and numa_maps prints the task's, so `expectedText` gets the task's
+ * policy into account (numaMapsText(policy, getThreadPolicy())).
+ * @param expectedText the text numa_maps should print for an op's policy
  * @example
  * ```ts
- * const rows = compareWithNumaMaps(plan.ops, numaMaps(), usable);
+ * const rows = compareWithNumaMaps(plan.ops, numaMaps(), (p) => numaMapsText(p, getThreadPolicy()));
  * expect(rows.every((r) => r.ok)).toBe(true);
  * ```
  */
 export function compareWithNumaMaps(ops: readonly PlannedOp[], entries: readonly NumaMapsEntry[],
-  usable: Nodemask, taskPolicyText = "default"): NumaMapsCheck[] {
+  expectedText: (policy: PlannedOp["policy"]) => string): NumaMapsCheck[] {
   const sorted = entries.filter((e) => e.end !== undefined).sort((a, b) => (a.start < b.start ? -1 : 1));
   return ops.map((op) => {
-    const p = op.policy;
-    const expected = numaMapsPolicyText(toKernelPolicy(p, "op.policy").mode, p.nodes, usable, taskPolicyText);
+    const expected = expectedText(op.policy);
     const end = op.addr + op.length;
     const hits = sorted.filter((e) => e.start < end && e.end! > op.addr);
     let cursor = op.addr;

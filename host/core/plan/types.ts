@@ -1,0 +1,75 @@
+// The shapes of planning: what a request is, what a plan holds, and what the planner is told
+// about the process. Types only, so that the record writers and the planner share them
+// without importing each other.
+import type { Engine } from "../engine/mod.ts";
+import type { KernelFacts } from "../facts/mod.ts";
+import type { BindFlags, Mode, Nodemask, Policy, PolicyInput } from "../policy/mod.ts";
+import type { Target } from "../targets/mod.ts";
+
+/** One range and the policy it should get. */
+export interface BindRequest { target: Target; policy: PolicyInput; flags?: BindFlags }
+
+/** One mbind the plan will issue. */
+export interface PlannedOp {
+  addr: bigint;
+  length: bigint;
+  policy: Policy & { mode: Mode; nodes: Nodemask };
+  flags: BindFlags;
+  /** Index of the request that decided the op's first page. */
+  request: number;
+}
+
+export interface PlanStats {
+  requests: number;
+  ops: number;
+  /** Visible request pieces merged into a neighbour's op (pieces - equal-policy runs). */
+  coalesced: number;
+  /** Extra ops made by interleaveBlock and chunkBytes (ops - equal-policy runs). */
+  splits: number;
+  /** Upper bound on the mappings (VMAs) the plan adds to the process. */
+  estimatedVmas: number;
+  /** Requests no page of which survives later overlapping requests (last-wins). */
+  overridden: number;
+}
+
+export interface Plan { ops: PlannedOp[]; stats: PlanStats }
+
+/** Facts about this process the planner checks requests against. */
+export interface PlanFacts {
+  /** The kernel's base page size. */
+  pageSize: number;
+  /** Nodes the kernel would accept: mems_allowed ∩ nodes with memory. */
+  usable: Nodemask;
+  addressOf: (u8: Uint8Array) => bigint;
+  /** A buffer's base as a number, undefined past 2^53 (default: from addressOf, per plan). */
+  bufferBase?: (buf: ArrayBufferLike) => number | undefined;
+  /** Nodestrings are read against these (default: read from the process). */
+  configured?: Nodemask;
+  allowed?: Nodemask;
+  /** Kernel facts for the rules and the VMA budget (default: this kernel's generation, no budget). */
+  kernel?: KernelFacts;
+  /** Whether free() has released this buffer (its range then holds no memory of the caller's). */
+  isFreed?: (buf: ArrayBufferLike) => boolean;
+}
+
+/** A plan living in the engine's memory, ready for the native batch call. */
+export interface EnginePlan {
+  engine: Engine;
+  count: number;
+  maskWords: number;
+  stats: PlanStats;
+  /** Byte offsets of the op records, the op mask table and the errno slots. */
+  opsAt: number;
+  masksAt: number;
+  errnosAt: number;
+  /** Byte offset of the request records (abi.ts REQ_*), valid until the engine plans again. */
+  requestsAt: number;
+  /** The alignment granule buffers were shrunk to (PlanOptions.pageSize). */
+  pageSize: number;
+}
+
+/** What planning needs of a context: its engine and the facts requests are checked against. */
+export interface PlanContext {
+  readonly engine: Engine;
+  facts(): PlanFacts;
+}
