@@ -3,9 +3,8 @@
 // op changes something (except where a case re-applies a batch already in force).
 // Usage: npm run bench:batch [-- --rounds 7 --pages 20000 --json]
 import { readFileSync } from "node:fs";
-import { createNumabind, openBackend } from "../dist/host/mod.js";
-import { readMappings } from "../dist/host/core/system/proc_maps.js";
-import { snapshotPolicies } from "../dist/host/core/kernel/get_policy.js";
+import { createNumabind, openBackend } from "numabind";
+import { readMappings, snapshotPolicies } from "numabind/core";
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => { const i = args.indexOf(`--${name}`); return i >= 0 ? Number(args[i + 1]) : dflt; };

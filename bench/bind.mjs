@@ -6,12 +6,12 @@
 // run it a few times on a loaded machine and compare spreads.
 // Usage: npm run bench:bind [-- --rounds 7 --batch-rounds 15 --single 20000 --pages 20000 --json]
 import { execFileSync } from "node:child_process";
-import fc from "fast-check";
 import { mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createNumabind, openBackend } from "../dist/host/mod.js";
+import fc from "fast-check";
+import { createNumabind, openBackend } from "numabind";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const args = process.argv.slice(2);

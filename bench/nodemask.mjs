@@ -1,9 +1,10 @@
 // Nodemask.size by width: the JavaScript popcount Nodemask uses up to JS_POPCOUNT_WORDS u64
 // words against the engine's mask_popcount (copy into a slot, one call), in the same run.
 // Not a test: the numbers depend on the machine and its load. `npm run bench:nodemask`.
-import { MASK_SLOT_BYTES, SLOT_A } from "../dist/assembly/abi.js";
-import { sharedEngine } from "../dist/host/core/engine/engine.js";
-import { Nodemask } from "../dist/host/core/policy/nodemask.js";
+import { Nodemask } from "numabind";
+import { abi, sharedEngine } from "numabind/engine";
+
+const { MASK_SLOT_BYTES, SLOT_A } = abi;
 
 const N = 200_000;
 const time = (f) => {

@@ -3,10 +3,8 @@
 // (bench/ts_planner.ts), in one run, reported as µs per range and as a ratio. Not a test: the
 // numbers depend on the machine and its load. Run with `npm run bench`; BENCH_N and BENCH_REPS
 // change the size and the repetitions.
-import * as abi from "../assembly/abi.ts";
-import { Engine, writeControl } from "../host/core/engine/mod.ts";
-import { type BindRequest, createNumabind, type Policy } from "../host/core/mod.ts";
-import { unavailable } from "../host/backends/mod.ts";
+import { abi, Engine, writeControl } from "../host/engine.ts";
+import { type BindRequest, createNumabind, type Policy, unavailable } from "../host/mod.ts";
 import { type TsControl, TsPlanner } from "./ts_planner.ts";
 
 const N = Number(process.env.BENCH_N ?? 1_000_000);

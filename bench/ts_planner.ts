@@ -5,7 +5,7 @@
 // the benchmark exercises: last-wins, chunkBytes, no interleave blocks. JavaScript has no u64,
 // so addresses are u32 halves and page numbers doubles (exact below 2^53, which every user-space
 // address satisfies); that shortcut can only make the port faster, never slower.
-import * as abi from "../assembly/abi.ts";
+import { abi } from "../host/engine.ts";
 
 const TWO32 = 4294967296;
 

@@ -13,7 +13,7 @@ export type {
 } from "./policy/mod.ts";
 export type { RawRange, Target } from "./targets/mod.ts";
 export type { BindRequest, Plan, PlannedOp, PlanOptions, PlanStats, RangeBatch } from "./plan/mod.ts";
-export type { BatchFailure } from "./failures/mod.ts";
+export { failureError, type BatchFailure } from "./failures/mod.ts";
 export type { BatchOptions, BatchResult, RestoreFailure } from "./batch/mod.ts";
 export type { Mismatch, VerifyOptions, VerifyReport } from "./verify/mod.ts";
 export { countPageStatuses, describePageStatus } from "./kernel/mod.ts";

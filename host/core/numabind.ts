@@ -1,8 +1,8 @@
-import type { Backend } from "./backend/mod.ts";
 import {
   bindingApi, type BindingApi, inspectApi, type InspectApi, memoryApi, type MemoryApi, pagesApi,
   type PagesApi, threadApi, type ThreadApi,
 } from "./api/mod.ts";
+import type { Backend } from "./backend/mod.ts";
 import { createContext } from "./context.ts";
 
 export type { BindOptions } from "./api/mod.ts";

@@ -2,9 +2,9 @@ import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { expect, test } from "vitest";
+import { unavailable } from "../../host/backends/mod.ts";
 import { runDemo } from "../../host/cli/commands/mod.ts";
 import { createNumabind } from "../../host/core/mod.ts";
-import { unavailable } from "../../host/backends/mod.ts";
 
 const root = join(import.meta.dirname, "..", "..");
 

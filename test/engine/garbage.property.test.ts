@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
+import * as abi from "../../assembly/abi.ts";
 import { Engine } from "../../host/core/engine/mod.ts";
 import { rawSetup, readResult } from "./helpers/raw_plan.ts";
-import * as abi from "../../assembly/abi.ts";
 
 const RUNS = 10_000;
 const e = new Engine();

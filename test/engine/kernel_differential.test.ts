@@ -5,13 +5,13 @@
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
+import * as abi from "../../assembly/abi.ts";
 import { Engine, writeControl } from "../../host/core/engine/mod.ts";
 import { readKernelFacts } from "../../host/core/facts/mod.ts";
 import { verdictErrno, verdictName } from "../../host/core/plan/mod.ts";
 import { numabind, topology } from "../../host/mod.ts";
 import { buildBatch, byWords, type Combo, combos, describeCombo } from "./helpers/mbind_combos.ts";
 import { putNodes } from "./helpers/raw_plan.ts";
-import * as abi from "../../assembly/abi.ts";
 
 const t = topology();
 const facts = readKernelFacts();

@@ -1,10 +1,10 @@
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
+import * as abi from "../../assembly/abi.ts";
 import { Engine } from "../../host/core/engine/mod.ts";
 import { anyBatch as batch, anyRawBatch as rawBatch, BASE, PAGE } from "./helpers/arbitraries.ts";
 import { type RawOp, rawPlan, type RawRequest, type RawSetup } from "./helpers/raw_plan.ts";
 import { pagesOf, referencePlan } from "./reference_planner.ts";
-import * as abi from "../../assembly/abi.ts";
 
 const RUNS = 10_000;
 const e = new Engine();

@@ -1,9 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
+import * as abi from "../../assembly/abi.ts";
 import { Engine } from "../../host/core/engine/mod.ts";
 import { POLICIES, request, setup } from "./helpers/arbitraries.ts";
 import { rawPlan, type RawRequest } from "./helpers/raw_plan.ts";
-import * as abi from "../../assembly/abi.ts";
 
 // The planner remembers the last two policies it resolved and validated, so that a batch that
 // repeats or alternates policies skips the rules and the intern table for them. These

@@ -2,36 +2,11 @@
 // run under node:wasi and under Deno (the deno npm package's binary), checked against the
 // host's own planner for the same batch.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import type { BindRequest, PlanOptions } from "../../host/mod.ts";
-import { type FakeMachine, planOn } from "../helpers/fake_facts.ts";
-
-const root = join(import.meta.dirname, "..", "..");
-const wasm = join(root, "build", "numabind-plan.wasm");
-const runner = join(import.meta.dirname, "fixtures", "wasi_runner.mjs");
-const deno = join(root, "node_modules", ".bin", "deno");
-const dir = mkdtempSync(join(tmpdir(), "numabind-wasi-"));
-let n = 0;
-
-type Runtime = "node" | "deno";
-interface Output { ok: boolean; ops?: WasiOp[]; stats?: Record<string, number>; error?: Record<string, unknown> }
-interface WasiOp { addr: string; length: number; policy: Record<string, unknown>; flags: Record<string, boolean>; request: number }
-
-/** Runs the planner on `input` (an object or raw text); returns its exit status and output. */
-function run(rt: Runtime, input: unknown): { status: number; text: string; out: Output } {
-  const inPath = join(dir, `in${++n}.json`), outPath = join(dir, `out${n}.json`);
-  writeFileSync(inPath, typeof input === "string" ? input : JSON.stringify(input));
-  const cmd = rt === "node" ? process.execPath : deno;
-  const args = rt === "node" ? ["--no-warnings", runner, wasm, inPath, outPath]
-    : ["run", "--quiet", "--allow-read", "--allow-write", "--no-prompt", runner, wasm, inPath, outPath];
-  const r = spawnSync(cmd, args, { encoding: "utf8", env: { ...process.env, DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" } });
-  if (r.error) throw r.error;
-  const text = readFileSync(outPath, "utf8");
-  return { status: r.status ?? -1, text, out: JSON.parse(text) as Output };
-}
+import { planOn, type FakeMachine } from "../helpers/fake_facts.ts";
+import { deno, type Output, runPlanner as run, wasm } from "./helpers/wasi_planner.ts";
 
 const MACHINE = { configured: "0-3", allowed: "0-3", withMemory: "0-3", pageSize: 4096, kernel: "6.18", capSysNice: true };
 const FAKE: FakeMachine = { configured: [0, 1, 2, 3], mapCount: 0, maxMapCount: 0 };

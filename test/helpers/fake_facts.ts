@@ -1,9 +1,9 @@
 import { Engine } from "../../host/core/engine/mod.ts";
 import type { KernelFacts } from "../../host/core/facts/mod.ts";
-import { Nodemask } from "../../host/core/policy/mod.ts";
 import {
   type BindRequest, type Plan, type PlanFacts, type PlanOptions, planRequests,
 } from "../../host/core/plan/mod.ts";
+import { Nodemask } from "../../host/core/policy/mod.ts";
 
 /** Facts for a machine other than this one (planning is pure, so any machine can be described). */
 export interface FakeMachine {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
-import { alloc, free, getPolicy, isFreed, locate, NumaError, numaMaps, topology } from "../../host/mod.ts";
 import { mapCount } from "../../host/core/system/mod.ts";
+import { alloc, free, getPolicy, isFreed, locate, NumaError, numaMaps, topology } from "../../host/mod.ts";
 import { runChild } from "../helpers/child.ts";
 import { addressOf, policiesOver } from "../helpers/maps.ts";
 

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { expect, test } from "vitest";
-import { plan, topology } from "../../host/mod.ts";
 import { mapCount } from "../../host/core/system/mod.ts";
+import { plan, topology } from "../../host/mod.ts";
 import { distUrl, runChild } from "../helpers/child.ts";
 import { runTraced } from "../helpers/strace.ts";
 

@@ -1,8 +1,8 @@
 import { describe, expect, test } from "vitest";
+import { failureError } from "../../host/core/failures/mod.ts";
 import {
   bindBatch, type BindRequest, getPolicy, numabind, NumaError, type Policy, topology, verify,
 } from "../../host/mod.ts";
-import { failureError } from "../../host/core/failures/mod.ts";
 
 // Non-atomic batches report exactly what happened: applied count, and per failure the request
 // whose range holds the failing part, every request the op covers, the op's range, errno, code.

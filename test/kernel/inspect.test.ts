@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
-import { available, bindBatch, getPolicy, numabind, type Policy, topology } from "../../host/mod.ts";
 import { MPOL_F_ADDR, MPOL_F_NODE, snapshotEntry, snapshotPolicies } from "../../host/core/kernel/mod.ts";
+import { available, bindBatch, getPolicy, numabind, type Policy, topology } from "../../host/mod.ts";
 import { addressOf, unmappedRange } from "../helpers/maps.ts";
 
 const page = topology().pageSize;

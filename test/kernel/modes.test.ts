@@ -1,8 +1,8 @@
 import { describe, expect, test } from "vitest";
+import { hasCapSysNice, kernelAtLeast } from "../../host/core/system/mod.ts";
 import {
   available, bind, type BindFlags, getPolicy, NumaError, numaMaps, type Policy, topology,
 } from "../../host/mod.ts";
-import { hasCapSysNice, kernelAtLeast } from "../../host/core/system/mod.ts";
 import { addressOf, policiesOver, unmappedRange } from "../helpers/maps.ts";
 
 // Every mode with and without nodes, the mode flags and the mbind flags, against the verdicts

@@ -15,8 +15,8 @@
 import { execSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { ensurePackages, PackagesUnavailable } from "./packages.mjs";
 import { runInGuest } from "./guest.mjs";
+import { ensurePackages, PackagesUnavailable } from "./packages.mjs";
 
 const SKIPPED = 77;
 

@@ -2,15 +2,15 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { availabilityFromProbe, type Backend } from "../../core/backend/mod.ts";
 import { packageRoot } from "../../runtime/mod.ts";
+import { nodeApiHooks } from "../node_api/mod.ts";
+import { syscallNumbers } from "../syscall_numbers.ts";
 import { loadFfi } from "./lib.ts";
 import { withFfiLock } from "./lock.ts";
-import { pinAddon } from "./pin.ts";
 import { memoryHooks } from "./memory.ts";
-import { nodeApiHooks } from "../node_api/mod.ts";
+import { pinAddon } from "./pin.ts";
 import { shimHooks } from "./shim.ts";
 import { rawSyscall, syscallHooks } from "./syscall.ts";
 import { warmSymbols } from "./warm.ts";
-import { syscallNumbers } from "../syscall_numbers.ts";
 
 const LIBC = "numabind_libc";
 const SHIM = "numabind_shim";

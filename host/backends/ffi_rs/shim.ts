@@ -1,6 +1,6 @@
-import { getU64, OP_SIZE, setU64, writeOp } from "../../core/records/mod.ts";
 import type { KernelHooks } from "../../core/backend/mod.ts";
 import { ERRNO } from "../../core/mod.ts";
+import { getU64, OP_SIZE, setU64, writeOp } from "../../core/records/mod.ts";
 import {
   CALL_ADDR, CALL_BYTES, CALL_FLAGS, CALL_LEN, CALL_MASK, CALL_MASK_WORDS, CALL_MODE, CALL_WORDS,
   callBlock,

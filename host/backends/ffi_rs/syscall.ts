@@ -3,8 +3,8 @@ import { ERRNO } from "../../core/mod.ts";
 import {
   getU64, MAX_MASK_WORDS, NO_MASK, OP_WORDS, opAddr, opAt, opFlags, opLen, opMask, opMode,
 } from "../../core/records/mod.ts";
-import { type FfiLib, prepare, type Prepared, type WithErrno } from "./lib.ts";
 import type { SyscallNumbers } from "../syscall_numbers.ts";
+import { type FfiLib, prepare, type Prepared, type WithErrno } from "./lib.ts";
 
 /** Room for the widest mask numabind builds (MAX_MASK_WORDS, 32768 bits) after a mode word. */
 const SCRATCH_MASK = 64, SCRATCH_BYTES = SCRATCH_MASK + MAX_MASK_WORDS * 8;

@@ -1,9 +1,9 @@
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import { hi32, lo32 } from "../../core/records/mod.ts";
 import type { KernelHooks } from "../../core/backend/mod.ts";
 import { ERRNO } from "../../core/mod.ts";
+import { hi32, lo32 } from "../../core/records/mod.ts";
 import { packageRoot } from "../../runtime/mod.ts";
 
 /** build/numabind.node's exports (native/node_api/addon.c); each returns 0 or -errno. */

@@ -1,14 +1,14 @@
-import { failureError } from "../failures/mod.ts";
 import {
   applyPlan, type BatchOptions, type BatchResult, bindCarefully, leanBind, needsCarefulPath,
 } from "../batch/mod.ts";
 import type { Context } from "../context.ts";
+import { failureError } from "../failures/mod.ts";
+import { checkProgressOptions } from "../kernel/mod.ts";
 import {
   type BindRequest, type Plan, planInEngine, type PlannedOp, type PlanOptions, planRequests,
   type RangeBatch,
 } from "../plan/mod.ts";
 import type { BindFlags, PolicyInput } from "../policy/mod.ts";
-import { checkProgressOptions } from "../kernel/mod.ts";
 import type { Target } from "../targets/mod.ts";
 import { type VerifyOptions, verifyPlacement, type VerifyReport } from "../verify/mod.ts";
 

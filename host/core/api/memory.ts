@@ -1,10 +1,10 @@
-import { pageUp } from "../targets/mod.ts";
-import { failureError } from "../failures/mod.ts";
 import { applyPlan } from "../batch/mod.ts";
 import type { Context } from "../context.ts";
 import { invalid } from "../errors.ts";
+import { failureError } from "../failures/mod.ts";
 import { checkPolicy, planInEngine } from "../plan/mod.ts";
 import type { BindFlags, PolicyInput } from "../policy/mod.ts";
+import { pageUp } from "../targets/mod.ts";
 
 /** Memory numabind maps itself, with a policy set before first touch. */
 export interface MemoryApi {

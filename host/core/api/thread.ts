@@ -1,8 +1,8 @@
 import type { Context } from "../context.ts";
 import { unsupported } from "../errors.ts";
 import { getMempolicy, kernelError, type PolicyInfo } from "../kernel/mod.ts";
-import { fromKernelPolicy, type Policy } from "../policy/mod.ts";
 import { checkPolicy } from "../plan/mod.ts";
+import { fromKernelPolicy, type Policy } from "../policy/mod.ts";
 
 /**
  * The calling thread's policy (set_mempolicy / get_mempolicy without an address). Linux keeps

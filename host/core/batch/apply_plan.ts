@@ -1,10 +1,10 @@
 import { OP_SIZE } from "../../../assembly/abi.ts";
-import { describeFailures, locateFailures } from "../failures/mod.ts";
-import type { BatchResult } from "./batch_result.ts";
 import type { Context } from "../context.ts";
 import { unsupported } from "../errors.ts";
-import { attachKeptOps, keepOps } from "./expectations.ts";
+import { describeFailures, locateFailures } from "../failures/mod.ts";
 import type { EnginePlan } from "../plan/mod.ts";
+import type { BatchResult } from "./batch_result.ts";
+import { attachKeptOps, keepOps } from "./expectations.ts";
 
 // The plain path of bindBatch(): a planned batch goes to the kernel in one FFI crossing
 // (bind_batch.ts has the path with options; batch_result.ts the result's type).

@@ -1,6 +1,6 @@
 import type { BatchFailure } from "../failures/mod.ts";
-import type { PlanStats } from "../plan/mod.ts";
 import type { ProgressCallback } from "../kernel/mod.ts";
+import type { PlanStats } from "../plan/mod.ts";
 import type { RestoreFailure } from "./rollback.ts";
 
 /** Options for bindBatch beyond planning (README "Batches you can trust"). */

@@ -1,20 +1,20 @@
 import { OP_SIZE } from "../../../assembly/abi.ts";
-import { OP_WORDS } from "../records/mod.ts";
-import { applyOps, type OpBatch } from "./apply_ops.ts";
-import { describeFailures, firstHole, firstUnchanged, locateFailures } from "../failures/mod.ts";
-import type { BatchOptions, BatchResult } from "./batch_result.ts";
-import { requireMbind } from "./apply_plan.ts";
 import type { Context } from "../context.ts";
 import { ERRNO, errnoName, NumaError } from "../errors.ts";
-import { attachExpectations, attachKeptOps, keepOps } from "./expectations.ts";
+import { describeFailures, firstHole, firstUnchanged, locateFailures } from "../failures/mod.ts";
 import {
   DEFAULT_PROGRESS_INTERVAL_MS, opReportedForm, type PolicySnapshot, progressReporter,
   snapshotPolicies,
 } from "../kernel/mod.ts";
-import { Nodemask } from "../policy/mod.ts";
-import { opRange, type OpRecords, type OpSnapshot, snapshotOps } from "./op_snapshot.ts";
 import type { EnginePlan } from "../plan/mod.ts";
+import { Nodemask } from "../policy/mod.ts";
+import { OP_WORDS } from "../records/mod.ts";
 import { mapCount, maxMapCount } from "../system/mod.ts";
+import { applyOps, type OpBatch } from "./apply_ops.ts";
+import { requireMbind } from "./apply_plan.ts";
+import type { BatchOptions, BatchResult } from "./batch_result.ts";
+import { attachExpectations, attachKeptOps, keepOps } from "./expectations.ts";
+import { opRange, type OpRecords, type OpSnapshot, snapshotOps } from "./op_snapshot.ts";
 import { prepareRestore, rollback, type RollbackOutcome } from "./rollback.ts";
 import { unchangedOps } from "./skip_unchanged.ts";
 

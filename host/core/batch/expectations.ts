@@ -1,9 +1,9 @@
 import { NO_MASK } from "../../../assembly/abi.ts";
+import type { EnginePlan } from "../plan/mod.ts";
+import { Nodemask } from "../policy/mod.ts";
 import { OP_WORDS, opAddr, opAt, opLen, opMask, opMode } from "../records/mod.ts";
 import type { BatchResult } from "./batch_result.ts";
-import { Nodemask } from "../policy/mod.ts";
 import { digestOps, forEachDigestOp, type OpDigest } from "./op_digest.ts";
-import type { EnginePlan } from "../plan/mod.ts";
 
 /** A range and the policy the kernel should report for it (mbind's mode | mode flags, and mask). */
 export interface Expectation {

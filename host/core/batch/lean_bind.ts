@@ -1,10 +1,10 @@
-import { opAddr, opAt, opLen } from "../records/mod.ts";
-import { pageDown, pageUp, type Target } from "../targets/mod.ts";
 import type { Context } from "../context.ts";
 import { invalid } from "../errors.ts";
 import { kernelError } from "../kernel/mod.ts";
-import { type BindFlags, Nodemask, type PolicyInput, toKernelFlags } from "../policy/mod.ts";
 import { DEFAULT_MAP_RESERVE, kernelForm, type PlanFacts, planInEngine } from "../plan/mod.ts";
+import { type BindFlags, Nodemask, type PolicyInput, toKernelFlags } from "../policy/mod.ts";
+import { opAddr, opAt, opLen } from "../records/mod.ts";
+import { pageDown, pageUp, type Target } from "../targets/mod.ts";
 
 /** An op the engine planned for a (policy, flags) pair, replayable on any buffer. */
 interface Verdict { mode: number; flags: number; mask: Uint8Array | null; words: number }

@@ -1,6 +1,6 @@
 import { NO_MASK } from "../../../assembly/abi.ts";
-import { getU64 } from "../records/mod.ts";
 import type { EnginePlan } from "../plan/mod.ts";
+import { getU64 } from "../records/mod.ts";
 
 // What verify() needs of a plan's ops (range and policy), kept with a batch result after the
 // engine's memory is reused: the engine's digest (assembly/plan_digest.ts), 8 bytes an op

@@ -1,7 +1,7 @@
-import { opAddr, opAt, opLen, setU64 } from "../records/mod.ts";
 import type { Backend } from "../backend/mod.ts";
 import { invalid } from "../errors.ts";
 import { type PolicySnapshot, snapshotPolicies } from "../kernel/mod.ts";
+import { opAddr, opAt, opLen, setU64 } from "../records/mod.ts";
 import { cutAtMappings, type Mappings, readMappings } from "../system/mod.ts";
 
 /** Op records in the engine's layout (abi.ts OP_*), viewed as u32. */

@@ -1,9 +1,9 @@
 import { MPOL_DEFAULT, MPOL_LOCAL, MPOL_MODE_FLAGS, NO_MASK, OP_SIZE } from "../../../assembly/abi.ts";
-import { opAt, setOpRange, writeOp } from "../records/mod.ts";
 import type { Backend } from "../backend/mod.ts";
 import { type AddressRange, errnoName } from "../errors.ts";
 import { formatPolicy, pieceReports, snapshotPolicies } from "../kernel/mod.ts";
 import { Nodemask } from "../policy/mod.ts";
+import { opAt, setOpRange, writeOp } from "../records/mod.ts";
 import type { OpSnapshot } from "./op_snapshot.ts";
 
 /** A range whose prior policy could not be restored. */

@@ -1,8 +1,8 @@
 import { MPOL_MF_MOVE, MPOL_MF_MOVE_ALL, MPOL_MF_STRICT } from "../../../assembly/abi.ts";
-import { opAt, opFlags, opMask, opMode } from "../records/mod.ts";
-import type { Nodemask } from "../policy/mod.ts";
-import type { OpRecords, OpSnapshot } from "./op_snapshot.ts";
 import { opReportedForm, pieceReports } from "../kernel/mod.ts";
+import type { Nodemask } from "../policy/mod.ts";
+import { opAt, opFlags, opMask, opMode } from "../records/mod.ts";
+import type { OpRecords, OpSnapshot } from "./op_snapshot.ts";
 
 /** An expected report: the mode and the mask as u32 halves, at least as wide as the snapshot's. */
 interface Want { mode: number; words32: Uint32Array }

@@ -1,9 +1,9 @@
 import { NO_MASK, REQ_SIZE } from "../../../assembly/abi.ts";
-import { opAt, opFlags, opMask, opMode } from "../records/mod.ts";
 import { type AddressRange, errnoName, NumaError } from "../errors.ts";
 import { explainErrno } from "../kernel/mod.ts";
-import type { Nodemask } from "../policy/mod.ts";
 import { type EnginePlan, type PlannedOp, readOp } from "../plan/mod.ts";
+import type { Nodemask } from "../policy/mod.ts";
+import { opAt, opFlags, opMask, opMode } from "../records/mod.ts";
 import { RequestIndex } from "./request_index.ts";
 
 /** One failed op of a batch. */

@@ -1,9 +1,9 @@
+import type { Context } from "../context.ts";
+import { opReportedForm } from "../kernel/mod.ts";
+import type { EnginePlan } from "../plan/mod.ts";
 import { OP_WORDS, opAddr, opAt, opLen, opMask, opMode } from "../records/mod.ts";
 import type { RawFailure } from "./batch_failures.ts";
-import type { Context } from "../context.ts";
 import { type FailedRange, failureSites } from "./failure_site.ts";
-import type { EnginePlan } from "../plan/mod.ts";
-import { opReportedForm } from "../kernel/mod.ts";
 
 /**
  * Where each failed op failed, read from the kernel after the fact (no snapshot was taken).

@@ -1,6 +1,6 @@
 import { KIND_BUFFER, REQ_SIZE } from "../../../assembly/abi.ts";
-import { pageDown, pageUp } from "../targets/mod.ts";
 import { getU64 } from "../records/mod.ts";
+import { pageDown, pageUp } from "../targets/mod.ts";
 
 /** Which requests a range of the plan came from. */
 export interface Attribution {

@@ -1,7 +1,7 @@
 import type { Backend } from "../backend/mod.ts";
 import { unsupported } from "../errors.ts";
-import { kernelError } from "./kernel_error.ts";
 import { fromKernelPolicy, Nodemask, type Policy } from "../policy/mod.ts";
+import { kernelError } from "./kernel_error.ts";
 
 /** A policy as the kernel reports it: nodes always present (empty for default/local). */
 export type PolicyInfo = Policy & { nodes: Nodemask };

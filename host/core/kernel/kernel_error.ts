@@ -1,12 +1,13 @@
 import {
-  MPOL_BIND, MPOL_DEFAULT, MPOL_F_NUMA_BALANCING, MPOL_F_RELATIVE_NODES, MPOL_F_STATIC_NODES,
-  MPOL_INTERLEAVE, MPOL_LOCAL, MPOL_MAX, MPOL_MF_MOVE, MPOL_MF_MOVE_ALL, MPOL_MF_STRICT,
-  MPOL_MODE_FLAGS, MPOL_PREFERRED, MPOL_PREFERRED_MANY, MPOL_WEIGHTED_INTERLEAVE,
+  MPOL_F_RELATIVE_NODES, MPOL_MF_MOVE, MPOL_MF_MOVE_ALL, V_NODES_UNUSABLE, V_NOOP, V_OK,
 } from "../../../assembly/abi.ts";
+import { seccompHint } from "../backend/mod.ts";
+import { sharedEngine } from "../engine/mod.ts";
 import { type AddressRange, errnoName, NumaError } from "../errors.ts";
-import { BALANCING_SINCE, MODE_SINCE, modeName, type Nodemask, releaseText } from "../policy/mod.ts";
-import { hasCapSysNice, kernelAtLeast, mapCount, maxMapCount, seccompMode } from "../system/mod.ts";
-import { readTopology, type Topology } from "../facts/mod.ts";
+import { readKernelFacts, readTopology, type Topology } from "../facts/mod.ts";
+import { ruleMessage, ruleVerdict } from "../plan/mod.ts";
+import type { Nodemask } from "../policy/mod.ts";
+import { hasCapSysNice, mapCount, maxMapCount } from "../system/mod.ts";
 
 /** What numabind knows about a failed syscall, to explain it. */
 export interface KernelFailure {
@@ -34,64 +35,44 @@ const hex = (n: bigint): string => `0x${n.toString(16)}`;
 const where = (f: KernelFailure): string => (f.range ? ` ${hex(f.range.addr)}+${f.range.length}` : "");
 
 /**
- * What to do when a seccomp filter denies a syscall (EPERM without CAP_SYS_NICE, as under
- * Docker's default profile), naming the filter when this process runs under one.
- * @example Basic usage
- * ```ts
- * expect(seccompHint("mbind")).toMatch(/^a seccomp filter denies mbind/);
- * ```
+ * Why the kernel refused a policy: the engine's verdict on the call under the facts that hold
+ * now (the rules live only there, assembly/validate.ts), in the words plan() uses for the
+ * same refusal, and for unusable nodes, what each node lacks.
  */
-export function seccompHint(syscall: string): string {
-  const filtered = seccompMode() === 2 ? " (this process runs under a seccomp filter: Seccomp 2 in /proc/self/status)" : "";
-  return `a seccomp filter denies ${syscall}${filtered}; Docker's default profile allows mbind, get_mempolicy and set_mempolicy only with CAP_SYS_NICE: run the container with --cap-add SYS_NICE or a profile that allows them`;
+function explainEinval(f: KernelFailure): string {
+  const t = f.topology ?? readTopology();
+  const usable = t.memsAllowed.intersect(t.withMemory);
+  const mask = f.mask ?? null;
+  if (f.mode !== undefined) {
+    const kernel = readKernelFacts();
+    const range = f.syscall === "mbind" ? f.range : undefined;
+    const verdict = ruleVerdict(sharedEngine(), { mode: f.mode, mask, flags: f.flags ?? 0, ...(range ? { range } : {}) }, kernel, usable, t.pageSize);
+    if (verdict !== V_OK && verdict !== V_NOOP) {
+      const { rule } = ruleMessage(verdict, {
+        mode: f.mode, nodes: mask?.toList() ?? "", flags: f.flags ?? 0, usable: usable.toList(),
+        maxNumNodes: kernel.maxNumNodes, mpolMax: kernel.mpolMax, kernelPage: t.pageSize, balancingModes: kernel.balancingModes,
+      });
+      return verdict === V_NODES_UNUSABLE ? `${rule}; ${nodeStates(mask?.toArray() ?? [], t)}` : rule;
+    }
+  }
+  // No mode (move_pages, migrate_pages), or the rules accept the call under today's facts.
+  const nodes = mask ? mask.toArray() : f.nodes ?? [];
+  const relative = f.mode !== undefined && (f.mode & MPOL_F_RELATIVE_NODES) !== 0;
+  if (nodes.length && !relative && !nodes.some((n) => usable.has(n))) return nodeStates(nodes, t);
+  return "the kernel refused the policy or range with EINVAL, and none of numabind's known causes applies";
 }
 
-/** Why the kernel refused a policy: the nodes, the mode, the kernel version. */
-function explainEinval(f: KernelFailure): string {
+/** What each of `nodes` lacks to be usable: online, memory, a place in Mems_allowed. */
+function nodeStates(nodes: number[], t: Topology): string {
   const parts: string[] = [];
-  if (f.mode !== undefined) {
-    const base = f.mode & ~MPOL_MODE_FLAGS;
-    const name = modeName(f.mode) ?? `mode ${base}`;
-    const since = MODE_SINCE[base];
-    if (since && !kernelAtLeast(...since)) parts.push(`${name} needs Linux ${releaseText(since)} or later`);
-    if (f.mode & MPOL_F_NUMA_BALANCING) {
-      const many = BALANCING_SINCE.preferredMany;
-      const bind = f.syscall === "mbind" ? BALANCING_SINCE.mbind : BALANCING_SINCE.set_mempolicy;
-      if (base !== MPOL_BIND && !(base === MPOL_PREFERRED_MANY && kernelAtLeast(...many))) parts.push(`balancing works with bind (and preferred-many from Linux ${releaseText(many)}), not with ${name}`);
-      else if (!kernelAtLeast(...bind)) parts.push(`balancing with ${f.syscall} needs Linux ${releaseText(bind)} or later`);
-    }
-    const flagged = (f.mode & (MPOL_F_STATIC_NODES | MPOL_F_RELATIVE_NODES)) !== 0;
-    if ((f.mode & MPOL_F_STATIC_NODES) && (f.mode & MPOL_F_RELATIVE_NODES)) parts.push("static and relative exclude each other");
-    const empty = !f.mask || f.mask.isEmpty;
-    if (base === MPOL_DEFAULT && !empty) parts.push("default takes no nodes");
-    if (base === MPOL_LOCAL && (!empty || flagged)) parts.push("local takes no nodes and neither static nor relative");
-    if (base === MPOL_PREFERRED && empty && flagged) parts.push("preferred without nodes means local, which takes neither static nor relative");
-    if (empty && [MPOL_BIND, MPOL_INTERLEAVE, MPOL_PREFERRED_MANY, MPOL_WEIGHTED_INTERLEAVE].includes(base)) parts.push(`${name} needs at least one node`);
-    if (base >= MPOL_MAX) parts.push(`mode ${base} is newer than this kernel or unknown`);
-  }
-  const mask = f.mask ?? null;
-  const relative = f.mode !== undefined && (f.mode & MPOL_F_RELATIVE_NODES) !== 0;
-  const nodes = mask ? mask.toArray() : f.nodes ?? [];
-  if (nodes.length && !relative) {
-    const t = f.topology ?? readTopology();
-    const usable = nodes.filter((n) => t.memsAllowed.has(n) && t.withMemory.has(n));
-    if (usable.length === 0) {
-      const offline = nodes.filter((n) => !t.online.has(n));
-      const memless = nodes.filter((n) => t.online.has(n) && !t.withMemory.has(n));
-      const outside = nodes.filter((n) => t.online.has(n) && !t.memsAllowed.has(n));
-      if (offline.length) parts.push(`node ${offline.join(",")} ${offline.length > 1 ? "are" : "is"} not online (online: ${t.online.toList()})`);
-      if (memless.length) parts.push(`node ${memless.join(",")} ${memless.length > 1 ? "have" : "has"} no memory (nodes with memory: ${t.withMemory.toList()})`);
-      if (outside.length) parts.push(`node ${outside.join(",")} ${outside.length > 1 ? "are" : "is"} outside this task's Mems_allowed (${t.memsAllowed.toList()}): a cpuset or cgroup cpuset.mems restricts this process (see /proc/self/status)`);
-      parts.push("a policy needs at least one node that is online, has memory and is allowed; if the cpuset changed, call refreshTopology()");
-    }
-  }
-  if (f.flags !== undefined && f.flags & ~(MPOL_MF_STRICT | MPOL_MF_MOVE | MPOL_MF_MOVE_ALL)) parts.push(`flags 0x${f.flags.toString(16)} has bits outside strict, move and moveAll`);
-  if (f.range && f.syscall === "mbind") {
-    const page = BigInt((f.topology ?? readTopology()).pageSize);
-    if (f.range.addr % page !== 0n) parts.push(`the start ${hex(f.range.addr)} is not ${page}-byte aligned`);
-    if (f.range.addr + f.range.length > 0xffffffffffffffffn) parts.push("the range wraps past the end of the address space");
-  }
-  return parts.length ? parts.join("; ") : "the kernel refused the policy or range with EINVAL, and none of numabind's known causes applies";
+  const offline = nodes.filter((n) => !t.online.has(n));
+  const memless = nodes.filter((n) => t.online.has(n) && !t.withMemory.has(n));
+  const outside = nodes.filter((n) => t.online.has(n) && !t.memsAllowed.has(n));
+  if (offline.length) parts.push(`node ${offline.join(",")} ${offline.length > 1 ? "are" : "is"} not online (online: ${t.online.toList()})`);
+  if (memless.length) parts.push(`node ${memless.join(",")} ${memless.length > 1 ? "have" : "has"} no memory (nodes with memory: ${t.withMemory.toList()})`);
+  if (outside.length) parts.push(`node ${outside.join(",")} ${outside.length > 1 ? "are" : "is"} outside this task's Mems_allowed (${t.memsAllowed.toList()}): a cpuset or cgroup cpuset.mems restricts this process (see /proc/self/status)`);
+  parts.push("a policy needs at least one node that is online, has memory and is allowed; if the cpuset changed, call refreshTopology()");
+  return parts.join("; ");
 }
 
 /** Mappings from vm.max_map_count within which an ENOMEM is put down to the limit. */

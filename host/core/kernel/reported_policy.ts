@@ -2,9 +2,9 @@ import {
   MPOL_DEFAULT, MPOL_F_RELATIVE_NODES, MPOL_F_STATIC_NODES, MPOL_LOCAL, MPOL_MODE_FLAGS,
   MPOL_PREFERRED, NO_MASK,
 } from "../../../assembly/abi.ts";
+import { effectiveNodes, modeFlagNames, modeName, Nodemask } from "../policy/mod.ts";
 import { opAt, opMask, opMode } from "../records/mod.ts";
 import type { PolicySnapshot } from "./get_policy.ts";
-import { effectiveNodes, modeFlagNames, modeName, Nodemask } from "../policy/mod.ts";
 
 /** A policy as get_mempolicy(MPOL_F_ADDR) reports it: mode | mode flags, and a node set. */
 export interface ReportedPolicy { mode: number; nodes: Nodemask }

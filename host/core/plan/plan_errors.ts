@@ -1,7 +1,7 @@
 import * as abi from "../../../assembly/abi.ts";
 import { ERRNO, invalid, NumaError } from "../errors.ts";
-import { ruleMessage, verdictErrno } from "./kernel_rules.ts";
 import type { KernelPolicy, Nodemask } from "../policy/mod.ts";
+import { ruleMessage, verdictErrno } from "./kernel_rules.ts";
 import type { EngineOptions } from "./options.ts";
 
 /** What planError needs to explain an engine refusal. */
@@ -15,7 +15,7 @@ export interface PlanErrorContext {
   usable: Nodemask;
   opts: EngineOptions;
   stats: { estimatedVmas: number; ops: number };
-  kernel: { maxNumNodes: number; mpolMax: number };
+  kernel: { maxNumNodes: number; mpolMax: number; balancingModes: number };
   kernelPage: number;
   mapCount: number;
   maxMapCount: number;
@@ -48,6 +48,7 @@ export function planError(code: number, c: PlanErrorContext): NumaError {
       const m = ruleMessage(c.rule, {
         mode: r?.kp.mode ?? 0, nodes: r?.kp.mask?.toList() ?? "", flags: r?.flags ?? 0,
         usable: c.usable.toList(), maxNumNodes: c.kernel.maxNumNodes, mpolMax: c.kernel.mpolMax,
+        balancingModes: c.kernel.balancingModes,
         kernelPage: c.kernelPage,
       });
       const errno = verdictErrno(c.rule);

@@ -1,10 +1,10 @@
 import { KIND_BUFFER, REQ_SIZE } from "../../../assembly/abi.ts";
-import { bufferBases, bytesOf } from "../targets/mod.ts";
-import { setBigU64, setU64 } from "../records/mod.ts";
 import { invalid } from "../errors.ts";
-import type { PlanFacts } from "./types.ts";
-import type { PolicySlots } from "./policy_slots.ts";
 import { type BindFlags, type PolicyInput, toKernelFlags } from "../policy/mod.ts";
+import { setBigU64, setU64 } from "../records/mod.ts";
+import { bufferBases, bytesOf } from "../targets/mod.ts";
+import type { PolicySlots } from "./policy_slots.ts";
+import type { PlanFacts } from "./types.ts";
 
 const REQ_WORDS = REQ_SIZE >>> 2;
 

@@ -1,12 +1,12 @@
 import { KIND_BUFFER, REQ_SIZE } from "../../../assembly/abi.ts";
+import { invalid } from "../errors.ts";
+import { toKernelFlags } from "../policy/mod.ts";
+import { setBigU64, setU64 } from "../records/mod.ts";
 import {
   bufferBases, isTypedArray, resolveTarget, viewBuffer, viewLength, viewOffset,
 } from "../targets/mod.ts";
-import { setBigU64, setU64 } from "../records/mod.ts";
-import { invalid } from "../errors.ts";
-import type { BindRequest, PlanFacts } from "./types.ts";
 import type { PolicySlots } from "./policy_slots.ts";
-import { toKernelFlags } from "../policy/mod.ts";
+import type { BindRequest, PlanFacts } from "./types.ts";
 
 const REQ_WORDS = REQ_SIZE >>> 2;
 

@@ -1,9 +1,9 @@
 import { E_VMA_BUDGET, OK } from "../../../assembly/abi.ts";
-import { OP_WORDS, opAddr, opAt, opLen, opMask, opMode } from "../records/mod.ts";
 import type { Engine } from "../engine/mod.ts";
 import type { KernelFacts } from "../facts/mod.ts";
-import type { EngineOptions } from "./options.ts";
+import { OP_WORDS, opAddr, opAt, opLen, opMask, opMode } from "../records/mod.ts";
 import { type Mappings, readMappings } from "../system/mod.ts";
+import type { EngineOptions } from "./options.ts";
 
 // The VMA budget: a plan must not take the process past vm.max_map_count (less a reserve for
 // the runtime), where the kernel refuses to split mappings (mbind ENOMEM) and V8 aborts.

@@ -25,16 +25,18 @@ interface ModeRow {
   readonly since?: Release;
   /** How /proc/PID/numa_maps spells it (mm/mempolicy.c policy_modes[]). */
   readonly numaMaps: string;
+  /** Whether its pages must lie on its nodes (default, preferred and local allow any node). */
+  readonly confines: boolean;
 }
 
 const MODE_ROWS = [
-  { name: "default", kernel: MPOL_DEFAULT, numactl: [], oci: "MPOL_DEFAULT", numaMaps: "default" },
-  { name: "preferred", kernel: MPOL_PREFERRED, numactl: [], oci: "MPOL_PREFERRED", numaMaps: "prefer" },
-  { name: "bind", kernel: MPOL_BIND, numactl: ["membind"], oci: "MPOL_BIND", numaMaps: "bind" },
-  { name: "interleave", kernel: MPOL_INTERLEAVE, numactl: [], oci: "MPOL_INTERLEAVE", numaMaps: "interleave" },
-  { name: "local", kernel: MPOL_LOCAL, numactl: ["localalloc"], oci: "MPOL_LOCAL", since: [3, 8], numaMaps: "local" },
-  { name: "preferred-many", kernel: MPOL_PREFERRED_MANY, numactl: [], oci: "MPOL_PREFERRED_MANY", since: [5, 15], numaMaps: "prefer (many)" },
-  { name: "weighted-interleave", kernel: MPOL_WEIGHTED_INTERLEAVE, numactl: [], oci: "MPOL_WEIGHTED_INTERLEAVE", since: [6, 9], numaMaps: "weighted interleave" },
+  { name: "default", kernel: MPOL_DEFAULT, numactl: [], oci: "MPOL_DEFAULT", numaMaps: "default", confines: false },
+  { name: "preferred", kernel: MPOL_PREFERRED, numactl: [], oci: "MPOL_PREFERRED", numaMaps: "prefer", confines: false },
+  { name: "bind", kernel: MPOL_BIND, numactl: ["membind"], oci: "MPOL_BIND", numaMaps: "bind", confines: true },
+  { name: "interleave", kernel: MPOL_INTERLEAVE, numactl: [], oci: "MPOL_INTERLEAVE", numaMaps: "interleave", confines: true },
+  { name: "local", kernel: MPOL_LOCAL, numactl: ["localalloc"], oci: "MPOL_LOCAL", since: [3, 8], numaMaps: "local", confines: false },
+  { name: "preferred-many", kernel: MPOL_PREFERRED_MANY, numactl: [], oci: "MPOL_PREFERRED_MANY", since: [5, 15], numaMaps: "prefer (many)", confines: true },
+  { name: "weighted-interleave", kernel: MPOL_WEIGHTED_INTERLEAVE, numactl: [], oci: "MPOL_WEIGHTED_INTERLEAVE", since: [6, 9], numaMaps: "weighted interleave", confines: true },
 ] as const satisfies readonly ModeRow[];
 
 /** Memory policy modes, named as numactl names them. */

@@ -1,15 +1,12 @@
-import {
-  MPOL_BIND, MPOL_INTERLEAVE, MPOL_MODE_FLAGS, MPOL_PREFERRED_MANY, MPOL_WEIGHTED_INTERLEAVE,
-} from "../../../assembly/abi.ts";
 import { type BatchResult, type Expectation, expectationsOf } from "../batch/mod.ts";
 import type { Context } from "../context.ts";
 import type { AddressRange } from "../errors.ts";
+import { parseNumaMaps } from "../facts/mod.ts";
 import {
   formatPolicy, getMempolicy, pieceReports, reportedForm, runMovePages, snapshotPolicies,
 } from "../kernel/mod.ts";
-import { effectiveNodes, Nodemask, numaMapsPolicyText, toKernelPolicy } from "../policy/mod.ts";
-import { parseNumaMaps } from "../facts/mod.ts";
 import type { Plan, PlannedOp } from "../plan/mod.ts";
+import { effectiveNodes, modeOfKernel, Nodemask, numaMapsPolicyText, toKernelPolicy } from "../policy/mod.ts";
 import { cutAtMappings, readMappings, readText } from "../system/mod.ts";
 
 /** What verify() checks besides get_mempolicy. */
@@ -48,8 +45,7 @@ export interface VerifyReport {
   mismatches: Mismatch[];
 }
 
-/** Modes whose pages must lie on the policy's nodes; the others allow any node. */
-const PLACED = new Set([MPOL_BIND, MPOL_INTERLEAVE, MPOL_PREFERRED_MANY, MPOL_WEIGHTED_INTERLEAVE]);
+
 /** Pages located per move_pages query block (16 MiB of status at most). */
 const LOCATE_WINDOW = 1 << 22;
 
@@ -166,7 +162,7 @@ function checkPlacement(ctx: Context, exp: Expectation[], pieces: { e: number; a
   let located = 0;
   for (const p of pieces) {
     const e = exp[p.e]!;
-    if (!PLACED.has(e.mode & ~MPOL_MODE_FLAGS)) continue;
+    if (!modeOfKernel(e.mode)?.confines) continue;
     const allowed = effectiveNodes(e.mode, e.nodes ?? Nodemask.EMPTY, usable);
     const bad = new Map<number, { first: number; last: number; pages: number }>();
     for (let a = p.a; a < p.b; a += LOCATE_WINDOW * page) {

@@ -1,14 +1,14 @@
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import { opAddr, opAt, opLen, opMask, opMode, writeOp } from "../../../host/core/records/mod.ts";
-import { Engine } from "../../../host/core/engine/mod.ts";
+import * as abi from "../../../assembly/abi.ts";
 import {
   attachKeptOps, type BatchResult, digestOps, expectationsOf, forEachDigestOp, keepOps,
 } from "../../../host/core/batch/mod.ts";
+import { Engine } from "../../../host/core/engine/mod.ts";
 import type { EnginePlan } from "../../../host/core/plan/mod.ts";
+import { opAddr, opAt, opLen, opMask, opMode, writeOp } from "../../../host/core/records/mod.ts";
 import { anyRawBatch } from "../../engine/helpers/arbitraries.ts";
 import { rawPlan } from "../../engine/helpers/raw_plan.ts";
-import * as abi from "../../../assembly/abi.ts";
 
 const e = new Engine();
 

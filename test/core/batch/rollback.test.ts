@@ -1,8 +1,8 @@
 import { expect, test } from "vitest";
 import { OP_SIZE } from "../../../assembly/abi.ts";
 import type { Backend } from "../../../host/core/backend/mod.ts";
-import { Nodemask } from "../../../host/core/policy/mod.ts";
 import { type OpSnapshot, prepareRestore, rollback } from "../../../host/core/batch/mod.ts";
+import { Nodemask } from "../../../host/core/policy/mod.ts";
 
 const P = 0x1000;
 /** Pieces [start, end) with prior policies (mode, nodes), one word masks, addresses from P. */

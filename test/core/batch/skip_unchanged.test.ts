@@ -1,7 +1,7 @@
 import { expect, test } from "vitest";
 import { NO_MASK, OP_SIZE } from "../../../assembly/abi.ts";
-import { Nodemask } from "../../../host/core/policy/mod.ts";
 import { type OpSnapshot, unchangedOps } from "../../../host/core/batch/mod.ts";
+import { Nodemask } from "../../../host/core/policy/mod.ts";
 
 // Op k covers [k * 0x1000, (k + 1) * 0x1000); each op is one piece unless said otherwise.
 function ops(list: { mode: number; mask: number; flags?: number }[]): Uint32Array {

@@ -2,8 +2,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { expect, test } from "vitest";
-import { readTopology } from "../../../host/core/facts/mod.ts";
 import { hardwareText } from "../../../host/cli/commands/mod.ts";
+import { readTopology } from "../../../host/core/facts/mod.ts";
 
 /** A fake sysfs + procfs tree: POWER-style sparse node ids 0, 1, 16, 17; node 17 has no memory. */
 function fakeRoot(): string {

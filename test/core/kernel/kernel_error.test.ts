@@ -1,11 +1,12 @@
 import { describe, expect, test } from "vitest";
-import { NumaError } from "../../../host/core/mod.ts";
 import { availabilityFromProbe } from "../../../host/core/backend/mod.ts";
+import { readTopology, type Topology } from "../../../host/core/facts/mod.ts";
 import {
   countPageStatuses, describePageStatus, explainErrno, kernelError,
 } from "../../../host/core/kernel/mod.ts";
-import { Nodemask } from "../../../host/core/policy/mod.ts";
-import { readTopology, type Topology } from "../../../host/core/facts/mod.ts";
+import { NumaError } from "../../../host/core/mod.ts";
+import { Nodemask, type Policy, toKernelPolicy } from "../../../host/core/policy/mod.ts";
+import { plan } from "../../../host/mod.ts";
 
 // Explanations for errors this one-node host cannot produce (a cpuset that excludes a node, a
 // memory-less node, EIO from strict on two nodes, EACCES from a cpuset): the errno stands in
@@ -35,16 +36,33 @@ describe("kernelError()", () => {
     expect(e.message).toMatch(/node 2 has no memory \(nodes with memory: 0-1\)/);
   });
 
+  // The words are the engine verdict's (ruleMessage), the same plan() uses for each refusal.
   test("EINVAL rules of mpol_new and sanitize_mpol_flags are explained (the kernel gives these here too)", () => {
     const t = fourNodes();
     const why = (mode: number, mask: Nodemask | null, flags?: number) =>
       explainErrno({ syscall: "mbind", errno: 22, action: "bind", mode, mask, topology: t, ...(flags !== undefined ? { flags } : {}) });
     expect(why(0, Nodemask.of(0))).toMatch(/default takes no nodes/);
-    expect(why(4 | 0x8000, null)).toMatch(/local takes no nodes and neither static nor relative/);
-    expect(why(2 | 0x8000 | 0x4000, Nodemask.of(0))).toMatch(/static and relative exclude each other/);
-    expect(why(3 | 0x2000, Nodemask.of(0))).toMatch(/balancing works with bind/);
+    expect(why(4 | 0x8000, null)).toMatch(/mode local cannot be static or relative/);
+    expect(why(2 | 0x8000 | 0x4000, Nodemask.of(0))).toMatch(/static and relative cannot be combined/);
+    expect(why(3 | 0x2000, Nodemask.of(0))).toMatch(/balancing \(MPOL_F_NUMA_BALANCING\) goes only with bind/);
     expect(why(2, null)).toMatch(/bind needs at least one node/);
-    expect(why(2, Nodemask.of(0), 8)).toMatch(/flags 0x8 has bits outside strict, move and moveAll/);
+    expect(why(2, Nodemask.of(0), 8)).toMatch(/mbind takes only strict, move and moveAll \(MPOL_MF_\* 0x7\), current value is 0x8/);
+  });
+
+  test("an EINVAL explanation quotes the rule plan() refuses the same policy with: the rules live once, in the engine", () => {
+    const page = BigInt(readTopology().pageSize);
+    const cases: Policy[] = [
+      { mode: "default", nodes: [0] }, { mode: "local", static: true }, { mode: "bind", nodes: [0], static: true, relative: true },
+      { mode: "interleave" }, { mode: "interleave", nodes: [0], balancing: true }, { mode: "bind", nodes: [999] },
+    ];
+    for (const policy of cases) {
+      let refused = "";
+      try { plan([{ target: { addr: page, length: page }, policy }], { unsafeRawAddress: true }); } catch (e) { refused = (e as Error).message; }
+      const k = toKernelPolicy(policy, "policy");
+      const explained = explainErrno({ syscall: "mbind", errno: 22, action: "bind", mode: k.mode, mask: k.mask });
+      expect(refused).toMatch(/^Cannot bind requests\[0\]: /);
+      expect(explained.startsWith(refused.replace(/^Cannot bind requests\[0\]: /, ""))).toBe(true);
+    }
   });
 
   test("mock EIO from strict: says pages sit elsewhere and offers move", () => {

@@ -1,6 +1,6 @@
 import { expect, test } from "vitest";
-import { Nodemask } from "../../../host/core/policy/mod.ts";
 import { formatPolicy, reportedForm, reportedMaskIs } from "../../../host/core/kernel/mod.ts";
+import { Nodemask } from "../../../host/core/policy/mod.ts";
 
 const usable = Nodemask.of(0, 1, 3);
 const form = (mode: number, mask: number[] | null) => {

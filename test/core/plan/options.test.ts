@@ -174,6 +174,15 @@ describe("plan(): kernel rules, refused before any syscall with the argument and
     expect(e.message).toMatch(message);
   });
 
+  test("balancing on a kernel older than the mode's release names the release it needs", () => {
+    const bind = refusal(() => planOn({ balancingModes: 0, mpolMax: 6 }, [at(0n, 1n, { mode: "bind", nodes: [0], balancing: true })]));
+    expect(bind).toMatchObject({ code: "EINVAL", arg: "requests[0].policy.balancing" });
+    expect(bind.message).toMatch(/balancing \(MPOL_F_NUMA_BALANCING\) with bind needs Linux 5\.15 or later/);
+    const many = refusal(() => planOn({ balancingModes: 1 << 2 }, [at(0n, 1n, { mode: "preferred-many", nodes: [0], balancing: true })]));
+    expect(many.message).toMatch(/with preferred-many needs Linux 6\.10 or later/);
+    expect(planOn({ balancingModes: 1 << 2 }, [at(0n, 1n, { mode: "bind", nodes: [0], balancing: true })]).ops).toHaveLength(1);
+  });
+
   test("relative nodes fold onto the allowed set, so a relative mask of unusable nodes is accepted", () => {
     expect(planOn({ allowed: [0] }, [at(0n, 1n, { mode: "bind", nodes: [9], relative: true })]).ops).toHaveLength(1);
   });

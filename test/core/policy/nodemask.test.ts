@@ -1,8 +1,8 @@
+import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { MASK_MAX_BITS, SLOT_A } from "../../../assembly/abi.ts";
 import { Engine } from "../../../host/core/engine/mod.ts";
 import { Nodemask } from "../../../host/core/policy/mod.ts";
-import fc from "fast-check";
 
 describe("Nodemask", () => {
   test("Nodemask.of() holds exactly the given nodes, in any order, deduplicated", () => {

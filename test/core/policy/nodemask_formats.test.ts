@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
-import { describe, expect, test } from "vitest";
-import { Nodemask, NodestringError, topology } from "../../../host/mod.ts";
 import fc from "fast-check";
+import { describe, expect, test } from "vitest";
 import * as abi from "../../../assembly/abi.ts";
+import { Nodemask, NodestringError, topology } from "../../../host/mod.ts";
 
 function reason(f: () => unknown): [number, number] {
   try { f(); } catch (e) { if (e instanceof NodestringError) return [e.reason, e.position]; throw e; }

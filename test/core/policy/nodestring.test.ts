@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
-import { type NodeContext, Nodemask, NodestringError } from "../../../host/mod.ts";
 import * as abi from "../../../assembly/abi.ts";
+import { type NodeContext, Nodemask, NodestringError } from "../../../host/mod.ts";
 
 // Contexts: a plain 4-node machine, a cpuset that allows only some nodes, sparse node ids
 // (0, 4, 8, 12: libnuma's "!" goes wrong there), and sparse ids under a cpuset.

@@ -1,8 +1,8 @@
 // Where a buffer's pages are, as the kernel reports it in /proc/self/numa_maps (N<node>=pages),
 // so every placement check is the kernel's word and not numabind's bookkeeping.
-import { alloc, bind, numaMaps, topology } from "../../../host/mod.ts";
 import type { Numabind } from "../../../host/core/mod.ts";
 import { kernelAtLeast } from "../../../host/core/system/mod.ts";
+import { alloc, bind, numaMaps, topology } from "../../../host/mod.ts";
 import { addressOf } from "../../helpers/maps.ts";
 
 export const page = topology().pageSize;

@@ -1,8 +1,8 @@
 // The top node must survive the trip to the kernel: mbind reads maxnode - 1 bits, so passing
 // the node count instead of words * 64 + 1 silently drops the highest node.
 import { describe, expect, test } from "vitest";
-import { createNumabind, openBackend, topology } from "../../../../host/mod.ts";
 import { openFfiRs } from "../../../../host/backends/ffi_rs/mod.ts";
+import { createNumabind, openBackend, topology } from "../../../../host/mod.ts";
 import { guestShape } from "../guest_shape.ts";
 import { placementOf, region, touch } from "../placement.ts";
 

@@ -6,8 +6,8 @@
 // Kernels before 6.7 cut the index to 32 bits first (placement.ts interleaveNode): with 3
 // nodes that shifts every page, which the 6.1 guest shows.
 import { describe, expect, test } from "vitest";
-import { alloc, bind, bindBatch, getPolicy, locate, Nodemask } from "../../../../host/mod.ts";
 import { kernelAtLeast } from "../../../../host/core/system/mod.ts";
+import { alloc, bind, bindBatch, getPolicy, locate, Nodemask } from "../../../../host/mod.ts";
 import { guestShape } from "../guest_shape.ts";
 import {
   alignedRegion, countNodes, interleaveNode, page, pageNumber, placementOf, region, touch,
