@@ -10,7 +10,7 @@ import {
   numaMapsPolicyText, toKernelPolicy, type Policy,
 } from "../../../host/core/policy/mod.ts";
 import { parseNumaMaps } from "../../../host/mod.ts";
-import { runPlanner, runPlannerHere } from "../../engine/helpers/wasi_planner.ts";
+import { runPlanner } from "../../engine/helpers/wasi_planner.ts";
 
 const takesNodes = (kernel: number): boolean => kernel !== abi.MPOL_DEFAULT && kernel !== abi.MPOL_LOCAL;
 const policyOf = (name: string, kernel: number): Record<string, unknown> =>
@@ -63,21 +63,33 @@ describe("the mode table", () => {
   });
 
   test("the WASI planner's release table (assembly/wasi/input.ts) matches the table's releases", () => {
-    const since = Object.values(MODE_SINCE);
-    const releases = [...since, BALANCING_SINCE.mbind, BALANCING_SINCE.preferredMany]
-      .flatMap(([a, b]) => [`${a}.${b - 1}`, `${a}.${b}`]);
+    // Each boundary of the table: a release just before a mode (or balancing with a mode) and
+    // the release that brings it. Per release, one batch of everything the table says that
+    // release accepts (a batch stops at its first refusal), and one run per request it refuses.
+    const boundaries = [
+      ...MODES.filter((m) => m.since).map((m) => ({ since: m.since!, balancing: false })),
+      { since: BALANCING_SINCE.mbind, balancing: true }, { since: BALANCING_SINCE.preferredMany, balancing: true },
+    ];
+    const releases = [...new Set(boundaries.flatMap(({ since: [a, b] }) => [`${a}.${b - 1}`, `${a}.${b}`]))];
+    const request = (m: (typeof MODES)[number], balancing: boolean, i = 0) => ({
+      addr: `0x${(0x10000000 + i * 2 * 4096).toString(16)}`, length: 4096,
+      policy: { ...policyOf(m.name, m.kernel), ...(balancing ? { balancing: true } : {}) },
+    });
     for (const rel of releases) {
       const facts = modeFacts(rel);
-      const requests = MODES.flatMap((m) => [false, true].map((balancing) => ({ m, balancing })));
-      // One run per request: a refused request fails the whole batch.
-      for (const { m, balancing } of requests) {
-        const { status } = runPlannerHere({
-          facts: { ...FACTS, kernel: rel },
-          requests: [{ addr: "0x10000000", length: 4096, policy: { ...policyOf(m.name, m.kernel), ...(balancing ? { balancing: true } : {}) } }],
-        });
-        const known = m.kernel < facts.mpolMax;
-        const accepted = known && (!balancing || (facts.balancingModes & (1 << m.kernel)) !== 0);
-        expect({ rel, mode: m.name, balancing, accepted: status === 0 }).toEqual({ rel, mode: m.name, balancing, accepted });
+      const cases = MODES.flatMap((m) => [false, true].map((balancing) => ({ m, balancing })));
+      const takes = ({ m, balancing }: (typeof cases)[number]): boolean =>
+        m.kernel < facts.mpolMax && (!balancing || (facts.balancingModes & (1 << m.kernel)) !== 0);
+      const accepted = cases.filter(takes);
+      const all = runPlanner("node", { facts: { ...FACTS, kernel: rel }, requests: accepted.map((c, i) => request(c.m, c.balancing, i)) });
+      expect({ rel, status: all.status, error: all.out.error }).toEqual({ rel, status: 0, error: undefined });
+      expect(all.out.ops!.map((o) => o.policy.mode)).toEqual(accepted.map((c) => c.m.name));
+      // The refusals that decide the boundaries: a mode, or balancing with a mode, one release early.
+      const refused = cases.filter((c) => !takes(c) && boundaries.some((b) => c.balancing === b.balancing
+        && (b.balancing ? c.m.kernel === (b.since === BALANCING_SINCE.mbind ? abi.MPOL_BIND : abi.MPOL_PREFERRED_MANY) : c.m.since === b.since)));
+      for (const c of refused) {
+        const one = runPlanner("node", { facts: { ...FACTS, kernel: rel }, requests: [request(c.m, c.balancing)] });
+        expect({ rel, mode: c.m.name, balancing: c.balancing, status: one.status }).toEqual({ rel, mode: c.m.name, balancing: c.balancing, status: 1 });
       }
     }
   });

@@ -1,10 +1,9 @@
 // Runs build/numabind-plan.wasm, the WASI build of the planner, on a JSON input under node:wasi
 // or under Deno (the deno npm package's binary), as a user would run it.
 import { spawnSync } from "node:child_process";
-import { closeSync, mkdtempSync, openSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { WASI } from "node:wasi";
 
 const root = join(import.meta.dirname, "..", "..", "..");
 export const wasm = join(root, "build", "numabind-plan.wasm");
@@ -28,26 +27,4 @@ export function runPlanner(rt: Runtime, input: unknown): { status: number; text:
   if (r.error) throw r.error;
   const text = readFileSync(outPath, "utf8");
   return { status: r.status ?? -1, text, out: JSON.parse(text) as Output };
-}
-
-let compiled: WebAssembly.Module | undefined;
-
-/**
- * The same run inside this process (node:wasi, a fresh instance each time): for tests that
- * plan many small inputs, where starting a process per input would cost most of their time.
- */
-export function runPlannerHere(input: unknown): { status: number; out: Output } {
-  const inPath = join(dir, `in${++n}.json`), outPath = join(dir, `out${n}.json`);
-  writeFileSync(inPath, JSON.stringify(input));
-  const stdin = openSync(inPath, "r"), stdout = openSync(outPath, "w");
-  let status: number;
-  try {
-    const wasi = new WASI({ version: "preview1", args: ["numabind-plan"], env: {}, stdin, stdout, returnOnExit: true });
-    compiled ??= new WebAssembly.Module(readFileSync(wasm));
-    status = wasi.start(new WebAssembly.Instance(compiled, wasi.getImportObject() as WebAssembly.Imports)) ?? 0;
-  } finally {
-    closeSync(stdin);
-    closeSync(stdout);
-  }
-  return { status, out: JSON.parse(readFileSync(outPath, "utf8")) as Output };
 }
