@@ -3,7 +3,7 @@ import type { Context } from "../context.ts";
 import { invalid, NumaError, unsupported } from "../errors.ts";
 import { kernelError, type MoveOptions, runMovePages } from "../kernel/mod.ts";
 import { Nodemask, type Policy, toKernelPolicy } from "../policy/mod.ts";
-import { pageSpan, resolveTarget, type PageSpan, type Target } from "../targets/mod.ts";
+import { extentOf, pageSpan, resolveTarget, type PageSpan, type Target } from "../targets/mod.ts";
 
 /** Where pages are, and moving them. */
 export interface PagesApi {
@@ -68,7 +68,7 @@ export function pagesApi(ctx: Context): PagesApi {
   /** The target's pages: all it touches, or (`owned`) only those it fully owns. */
   const span = (target: Target, owned: boolean, unsafeRawAddress: boolean): PageSpan => {
     const t = resolveTarget(target, "target", ctx.addressOf, unsafeRawAddress);
-    if (t.kind !== 0 && ctx.allocations.isFreed((ArrayBuffer.isView(target) ? target.buffer : target) as ArrayBuffer)) {
+    if (t.kind !== 0 && ctx.allocations.isFreed(extentOf(target)!.buffer as ArrayBuffer)) {
       throw invalid("target", "Cannot use target: the buffer was released by free(); its address range holds no memory of yours any more");
     }
     return pageSpan(t, ctx.facts().pageSize, "target", owned);

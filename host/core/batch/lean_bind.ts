@@ -4,7 +4,7 @@ import { kernelError } from "../kernel/mod.ts";
 import { DEFAULT_MAP_RESERVE, kernelForm, type PlanFacts, planInEngine } from "../plan/mod.ts";
 import { type BindFlags, Nodemask, type PolicyInput, toKernelFlags } from "../policy/mod.ts";
 import { opAddr, opAt, opLen } from "../records/mod.ts";
-import { pageDown, pageUp, type Target } from "../targets/mod.ts";
+import { extentOf, pageDown, pageUp, type Target } from "../targets/mod.ts";
 
 /** An op the engine planned for a (policy, flags) pair, replayable on any buffer. */
 interface Verdict { mode: number; flags: number; mask: Uint8Array | null; words: number }
@@ -110,12 +110,10 @@ export function leanBind(ctx: Context): (target: Target, policy: PolicyInput, fl
 
   return (target, policy, flags, opts) => {
     if (!backend.mbindOne || hasOptions(opts) || typeof policy !== "object" || policy === null || !plainFlags(flags)) return false;
-    let buf: ArrayBufferLike, off: number, len: number;
-    if (ArrayBuffer.isView(target)) { buf = target.buffer; off = target.byteOffset; len = target.byteLength; }
-    else if (target instanceof ArrayBuffer || (typeof SharedArrayBuffer !== "undefined" && target instanceof SharedArrayBuffer)) {
-      buf = target; off = 0; len = target.byteLength;
-    } else return false;
-    if (len === 0) return false;
+    // The real extent, never the target's own properties (targets/extent.ts).
+    const extent = extentOf(target);
+    if (extent === undefined || extent.length === 0) return false;
+    const { buffer: buf, offset: off, length: len } = extent;
     if (ctx.allocations.isFreed(buf as ArrayBuffer)) {
       throw invalid("requests[0].target", "Cannot bind requests[0].target: the buffer was released by free(); its address range holds no memory of yours any more");
     }

@@ -2,7 +2,7 @@ import { KIND_BUFFER, REQ_SIZE } from "../../../assembly/abi.ts";
 import { invalid } from "../errors.ts";
 import { type BindFlags, type PolicyInput, toKernelFlags } from "../policy/mod.ts";
 import { setBigU64, setU64 } from "../records/mod.ts";
-import { bufferBases, bytesOf } from "../targets/mod.ts";
+import { bufferBases, bytesOf, viewBuffer, viewLength, viewOffset } from "../targets/mod.ts";
 import type { PolicySlots } from "./policy_slots.ts";
 import type { PlanFacts } from "./types.ts";
 
@@ -90,17 +90,18 @@ export function writeRangeRecords(u32: Uint32Array, at32: number, b: RangeBatch,
   facts: PlanFacts): (i: number) => number {
   const n = b.offsets.length;
   const view = bytesOf(b.target, "requests.target");
-  if (facts.isFreed?.(view.buffer)) {
+  const buffer = viewBuffer(view);
+  if (facts.isFreed?.(buffer)) {
     throw invalid("requests.target", "Cannot bind requests.target: the buffer was released by free(); its address range holds no memory of yours any more");
   }
   const pslots = b.policies.map((p, j) => slots.slotOf(p, `requests.policies[${j}]`));
   const flags = b.flags === undefined ? 0 : toKernelFlags(b.flags, "requests.flags");
-  const { offsets, lengths, policyIndex } = b, size = view.byteLength;
+  const { offsets, lengths, policyIndex } = b, size = viewLength(view);
   const modes = slots.modes, maskIndexes = slots.maskIndexes;
-  const base = (facts.bufferBase ?? bufferBases(facts.addressOf).bufferBase)(view.buffer);
+  const base = (facts.bufferBase ?? bufferBases(facts.addressOf).bufferBase)(buffer);
   // Past 2^53 (never seen on Linux x86_64 or arm64 user space) addresses take BigInts.
   const bigStart = base === undefined ? facts.addressOf(view) : 0n;
-  const start = base === undefined ? 0 : base + view.byteOffset;
+  const start = base === undefined ? 0 : base + viewOffset(view);
   for (let i = 0, at = at32; i < n; i++, at += REQ_WORDS) {
     const o = offsets[i]!, len = lengths[i]!, pi = policyIndex[i]!;
     const s = pi >= 0 && pi < pslots.length && pi % 1 === 0 ? pslots[pi] : undefined;

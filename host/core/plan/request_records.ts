@@ -3,7 +3,7 @@ import { invalid } from "../errors.ts";
 import { toKernelFlags } from "../policy/mod.ts";
 import { setBigU64, setU64 } from "../records/mod.ts";
 import {
-  bufferBases, isTypedArray, resolveTarget, viewBuffer, viewLength, viewOffset,
+  bufferBases, extentOf, isTypedArray, resolveTarget, viewBuffer, viewLength, viewOffset,
 } from "../targets/mod.ts";
 import type { PolicySlots } from "./policy_slots.ts";
 import type { BindRequest, PlanFacts } from "./types.ts";
@@ -42,9 +42,9 @@ export function writeRequestRecords(u32: Uint32Array, at32: number, requests: re
     }
     const t = r.target;
     let buf: ArrayBufferLike | undefined, off = 0, len = 0;
+    // The real extent, never the target's own properties (targets/extent.ts).
     if (isTypedArray(t)) { buf = viewBuffer(t); off = viewOffset(t); len = viewLength(t); }
-    else if (ArrayBuffer.isView(t)) { buf = t.buffer; off = t.byteOffset; len = t.byteLength; }
-    else if (t instanceof ArrayBuffer || (typeof SharedArrayBuffer !== "undefined" && t instanceof SharedArrayBuffer)) { buf = t; len = t.byteLength; }
+    else { const e = extentOf(t); if (e) { buf = e.buffer; off = e.offset; len = e.length; } }
     // Batches are mostly views of one buffer: remember the last one.
     if (buf !== undefined && buf !== lastBuf && facts.isFreed?.(buf)) {
       throw invalid(`requests[${i}].target`, `Cannot bind requests[${i}].target: the buffer was released by free(); its address range holds no memory of yours any more`, { index: i });

@@ -1,3 +1,5 @@
+import { bufferLength, viewBuffer, viewOffset } from "./extent.ts";
+
 /** Buffer addresses, found once per buffer. */
 export interface BufferBases {
   /** Address of a view's first byte (exact at any address). */
@@ -33,13 +35,13 @@ export function bufferBases(find: (u8: Uint8Array) => bigint): BufferBases {
   };
   return {
     addressOf(u8) {
-      const b = baseOf(u8.buffer);
-      return (typeof b === "number" ? BigInt(b) : b) + BigInt(u8.byteOffset);
+      const b = baseOf(viewBuffer(u8));
+      return (typeof b === "number" ? BigInt(b) : b) + BigInt(viewOffset(u8));
     },
     bufferBase(buf) {
       const b = baseOf(buf);
       // An integer sum above 2^53 - 1 never rounds down to it, so this test is exact.
-      return typeof b === "number" && b + buf.byteLength <= Number.MAX_SAFE_INTEGER ? b : undefined;
+      return typeof b === "number" && b + (bufferLength(buf) ?? Infinity) <= Number.MAX_SAFE_INTEGER ? b : undefined;
     },
   };
 }

@@ -2,6 +2,6 @@
 // through the intrinsic getters, with buffer base addresses cached and pages rounded to what
 // a buffer fully owns.
 export * from "./target.ts";
-export * from "./view_parts.ts";
+export * from "./extent.ts";
 export * from "./buffer_bases.ts";
 export * from "./pages.ts";

@@ -1,5 +1,6 @@
 import { KIND_BUFFER } from "../../../assembly/abi.ts";
 import { invalid } from "../errors.ts";
+import { extentOf, viewLength } from "./extent.ts";
 
 /** Memory to act on: a buffer or view (its fully-owned pages), or a raw range (opt-in). */
 export type Target = ArrayBufferLike | ArrayBufferView | RawRange;
@@ -10,15 +11,11 @@ export interface RawRange { addr: bigint; length: bigint }
 /** A target reduced to numbers: start, length and whether it may be shrunk to owned pages. */
 export interface ResolvedTarget { addr: bigint; length: bigint; kind: number }
 
-function isRaw(t: unknown): t is RawRange {
-  return typeof t === "object" && t !== null && "addr" in t && "length" in t
-    && !ArrayBuffer.isView(t) && !(t instanceof ArrayBuffer)
-    && !(typeof SharedArrayBuffer !== "undefined" && t instanceof SharedArrayBuffer);
-}
 
 /**
- * A byte view of a buffer target, or the reason it has none: a TypeError for something that
- * is not a buffer or view, a NumaError (EINVAL) for a detached or empty one.
+ * A byte view of a buffer target's real extent (extent.ts: never what its properties say), or
+ * the reason it has none: a TypeError for something that is not a buffer or view, a NumaError
+ * (EINVAL) for a detached or empty one.
  * @param arg the argument name errors should blame
  * @example Basic usage
  * ```ts
@@ -27,17 +24,32 @@ function isRaw(t: unknown): t is RawRange {
  * ```
  */
 export function bytesOf(t: unknown, arg: string): Uint8Array {
+  const e = extentOf(t);
+  if (e === undefined) {
+    throw new TypeError(`Cannot use ${arg}: a target must be an ArrayBuffer, SharedArrayBuffer, typed array, DataView or { addr, length }, current value is ${t === null ? "null" : typeof t}`);
+  }
   let u8: Uint8Array;
   try {
-    if (ArrayBuffer.isView(t)) u8 = new Uint8Array(t.buffer, t.byteOffset, t.byteLength);
-    else if (t instanceof ArrayBuffer || (typeof SharedArrayBuffer !== "undefined" && t instanceof SharedArrayBuffer)) u8 = new Uint8Array(t);
-    else throw new TypeError(`Cannot use ${arg}: a target must be an ArrayBuffer, SharedArrayBuffer, typed array, DataView or { addr, length }, current value is ${t === null ? "null" : typeof t}`);
-  } catch (e) {
-    if (e instanceof TypeError && e.message.startsWith("Cannot use")) throw e;
-    throw invalid(arg, `Cannot use ${arg}: its buffer is detached`, { cause: e });
+    u8 = new Uint8Array(e.buffer, e.offset, e.length);
+  } catch (cause) {
+    throw invalid(arg, `Cannot use ${arg}: its buffer is detached`, { cause });
   }
-  if (u8.byteLength === 0) throw invalid(arg, `Cannot use ${arg}: it is empty (0 bytes), so it owns no whole page`);
+  if (e.length === 0) {
+    // A view of a detached buffer reads as empty; say which it is.
+    try { new Uint8Array(e.buffer); } catch (cause) { throw invalid(arg, `Cannot use ${arg}: its buffer is detached`, { cause }); }
+    throw invalid(arg, `Cannot use ${arg}: it is empty (0 bytes), so it owns no whole page`);
+  }
   return u8;
+}
+
+/**
+ * A raw { addr, length } target's two fields, each read once (a getter cannot answer one
+ * check and then another value), or undefined when `t` is a buffer target or has no such keys.
+ */
+function rawFields(t: unknown): { addr: unknown; length: unknown } | undefined {
+  if (typeof t !== "object" || t === null || extentOf(t) !== undefined || !("addr" in t) || !("length" in t)) return undefined;
+  const r = t as { addr: unknown; length: unknown };
+  return { addr: r.addr, length: r.length };
 }
 
 /**
@@ -51,18 +63,20 @@ export function bytesOf(t: unknown, arg: string): Uint8Array {
  */
 export function resolveTarget(t: Target, arg: string, addressOf: (u8: Uint8Array) => bigint,
   unsafeRawAddress: boolean): ResolvedTarget {
-  if (isRaw(t)) {
+  const raw = rawFields(t);
+  if (raw) {
     if (!unsafeRawAddress) {
       throw invalid(arg, `Cannot use ${arg}: raw { addr, length } targets need { unsafeRawAddress: true }, because numabind cannot check that the caller owns those pages`);
     }
-    if (typeof t.addr !== "bigint" || typeof t.length !== "bigint") {
-      throw new TypeError(`Cannot use ${arg}: addr and length must be bigints, current types are ${typeof t.addr} and ${typeof t.length}`);
+    const { addr, length } = raw;
+    if (typeof addr !== "bigint" || typeof length !== "bigint") {
+      throw new TypeError(`Cannot use ${arg}: addr and length must be bigints, current types are ${typeof addr} and ${typeof length}`);
     }
-    if (t.addr < 0n || t.length < 0n || t.addr + t.length > 0xffffffffffffffffn) {
-      throw invalid(arg, `Cannot use ${arg}: the range must lie in 0..2^64, current value is ${t.addr}+${t.length}`);
+    if (addr < 0n || length < 0n || addr + length > 0xffffffffffffffffn) {
+      throw invalid(arg, `Cannot use ${arg}: the range must lie in 0..2^64, current value is ${addr}+${length}`);
     }
-    return { addr: t.addr, length: t.length, kind: 0 };
+    return { addr, length, kind: 0 };
   }
   const u8 = bytesOf(t, arg);
-  return { addr: addressOf(u8), length: BigInt(u8.byteLength), kind: KIND_BUFFER };
+  return { addr: addressOf(u8), length: BigInt(viewLength(u8)), kind: KIND_BUFFER };
 }
