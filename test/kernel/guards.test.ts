@@ -39,6 +39,35 @@ test("onProgress cannot plan on the instance whose batch it reports (EBUSY), and
   expect(plan([{ target: other, policy: { mode: "preferred", nodes: [0] } }]).ops.length).toBeLessThanOrEqual(1);
 });
 
+test("onProgress cannot bind() (even a policy bind() learned before), free(), allocate or move pages: EBUSY, and the batch applies exactly", () => {
+  const region = alloc(4000 * page, { mode: "default" });
+  const a: Policy = { mode: "bind", nodes: [0] }, b: Policy = { mode: "interleave", nodes: [0] }, c: Policy = { mode: "preferred", nodes: [0] };
+  bind(alloc(page, { mode: "default" }), c); // bind() now replays c without planning
+  const requests = Array.from({ length: 4000 }, (_, i) => ({ target: new Uint8Array(region, i * page, page), policy: i & 1 ? a : b }));
+  const seen: Record<string, unknown[]> = { bind: [], free: [], alloc: [], movePages: [] };
+  const attempt = (k: string, f: () => unknown): void => { try { f(); seen[k]!.push("done"); } catch (e) { seen[k]!.push(e); } };
+  const r = bindBatch(requests, {
+    atomic: true, progressIntervalMs: 0,
+    onProgress: (done, total) => {
+      if (done === total) return;
+      attempt("bind", () => bind(requests[0]!.target, c));
+      attempt("free", () => free(region));
+      attempt("alloc", () => alloc(page, c));
+      attempt("movePages", () => numabind.movePages(requests[1]!.target, 0));
+    },
+  });
+  for (const [k, errors] of Object.entries(seen)) {
+    expect(errors.length, k).toBeGreaterThan(0);
+    for (const e of errors) expect(e, k).toMatchObject({ code: "EBUSY", syscall: "validate", arg: "onProgress" });
+  }
+  expect(r).toMatchObject({ ok: true, ops: 4000, syscalls: 4000 });
+  expect(numabind.isFreed(region)).toBe(false);
+  const first = numabind.backend.addressOf(new Uint8Array(region));
+  const maps = entriesIn(numabind.numaMaps(), first, first + 4000n * BigInt(page));
+  expect(maps.map((m) => m.policy)).toEqual(Array.from({ length: 4000 }, (_, i) => (i & 1 ? "bind:0" : "interleave:0")));
+  free(region);
+});
+
 test("a freed buffer is refused by bindBatch() and by bind() with options, naming the request", () => {
   const buf = alloc(8 * page, { mode: "default" });
   free(buf);

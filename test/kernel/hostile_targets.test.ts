@@ -6,12 +6,14 @@
 import fc from "fast-check";
 import { runInNewContext } from "node:vm";
 import { describe, expect, test } from "vitest";
-import { alloc, bind, bindBatch, free, getPolicy, locate, plan, topology, type Target } from "../../host/mod.ts";
+import {
+  alloc, bind, bindBatch, free, getPolicy, locate, plan, type Policy, topology, type Target,
+} from "../../host/mod.ts";
 import { addressOf } from "../helpers/maps.ts";
 
 const page = topology().pageSize;
 const PAGES = 12, FIRST = 4, COUNT = 4; // the target is pages [4, 8) of a 12-page mapping
-const policy = { mode: "interleave", nodes: [0] } as const;
+const policy: Policy = { mode: "interleave", nodes: [0] };
 
 /** Hostile views of pages [FIRST, FIRST + COUNT) of `ab`, each claiming more than it has. */
 function liars(ab: ArrayBuffer): Record<string, () => unknown> {

@@ -78,9 +78,9 @@ describe("without CAP_SYS_NICE (setpriv drops it)", () => {
     expect(r.moveAll!.message).toMatch(/moveAll needs CAP_SYS_NICE/);
   });
 
-  test("movePages() with moveAll throws EPERM from move_pages; without it, pages move", () => {
-    expect(r.movePagesAll).toMatchObject({ isNumaError: true, code: "EPERM", syscall: "move_pages" });
-    expect(r.movePagesAll!.message).toMatch(/CAP_SYS_NICE/);
+  test("movePages() with moveAll is refused with EPERM before move_pages, naming opts.moveAll; without it, pages move", () => {
+    expect(r.movePagesAll).toMatchObject({ isNumaError: true, code: "EPERM", syscall: "validate", arg: "opts.moveAll" });
+    expect(r.movePagesAll!.message).toMatch(/^Cannot move pages: moveAll needs CAP_SYS_NICE/);
     expect(r.movePages).toEqual({ ok: true });
   });
 });

@@ -118,6 +118,7 @@ function checkBatchOptions(o: PlanOptions & BatchOptions): void {
  */
 export function bindingApi(ctx: Context): BindingApi {
   const batch = (requests: readonly BindRequest[] | RangeBatch, opts: PlanOptions & BatchOptions, forVerify: boolean): BatchResult => {
+    ctx.engine.refuseWhileApplying(forVerify ? "bind a batch" : "bind");
     checkBatchOptions(opts);
     const p = planInEngine(ctx.engine, requests, opts, ctx.facts());
     return needsCarefulPath(opts) ? bindCarefully(ctx, p, opts) : applyPlan(ctx, p, !!opts.continueOnError, forVerify);
@@ -128,6 +129,7 @@ export function bindingApi(ctx: Context): BindingApi {
     plan: (requests, opts = {}) => planRequests(ctx.engine, requests, opts, ctx.facts()),
     bindBatch,
     bind(target, policy, flags, opts = {}) {
+      ctx.engine.refuseWhileApplying("bind");
       if (one(target, policy, flags, opts)) return;
       // Nothing verify() needs is kept: bind() returns nothing to verify.
       const r = batch([flags === undefined ? { target, policy } : { target, policy, flags }], opts, false);

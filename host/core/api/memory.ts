@@ -63,6 +63,7 @@ const MAX_ALLOC = BigInt(Number.MAX_SAFE_INTEGER);
 export function memoryApi(ctx: Context): MemoryApi {
   return {
     alloc(bytes, policy, flags) {
+      ctx.engine.refuseWhileApplying("allocate");
       if ((typeof bytes !== "number" || !Number.isSafeInteger(bytes)) && typeof bytes !== "bigint") {
         throw new TypeError(`Cannot alloc: bytes must be a safe integer or a bigint, current value is ${String(bytes)}`);
       }
@@ -87,7 +88,11 @@ export function memoryApi(ctx: Context): MemoryApi {
       }
       return buffer;
     },
-    free: (buffer) => ctx.allocations.free(buffer),
+    free(buffer) {
+      // Freeing replaces the mapping, and with it the policy a running batch is setting.
+      ctx.engine.refuseWhileApplying("free a buffer");
+      ctx.allocations.free(buffer);
+    },
     isFreed: (buffer) => ctx.allocations.isFreed(buffer),
   };
 }

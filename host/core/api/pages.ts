@@ -1,7 +1,8 @@
-import { MASK_MAX_BITS } from "../../../assembly/abi.ts";
+import { MASK_MAX_BITS, V_MOVE_ALL } from "../../../assembly/abi.ts";
 import type { Context } from "../context.ts";
-import { invalid, NumaError, unsupported } from "../errors.ts";
+import { ERRNO, invalid, NumaError, unsupported } from "../errors.ts";
 import { kernelError, type MoveOptions, runMovePages } from "../kernel/mod.ts";
+import { ruleMessage } from "../plan/mod.ts";
 import { Nodemask, type Policy, toKernelPolicy } from "../policy/mod.ts";
 import { extentOf, pageSpan, resolveTarget, type PageSpan, type Target } from "../targets/mod.ts";
 
@@ -81,6 +82,7 @@ export function pagesApi(ctx: Context): PagesApi {
     },
 
     movePages(target, to, opts = {}) {
+      ctx.engine.refuseWhileApplying("move pages");
       const s = span(target, true, !!opts?.unsafeRawAddress);
       let nodes: Int32Array;
       if (typeof to === "number") {
@@ -95,10 +97,16 @@ export function pagesApi(ctx: Context): PagesApi {
       } else {
         throw new TypeError(`Cannot use to: it must be a node number, an Int32Array or a number[], current value is ${to === null ? "null" : typeof to}`);
       }
+      if (opts?.moveAll === true && ctx.facts().kernel?.capSysNice === false) {
+        // The capability mbind's MPOL_MF_MOVE_ALL needs, and the words the rule has there.
+        const { rule } = ruleMessage(V_MOVE_ALL, { mode: 0, nodes: "", flags: 0, usable: "", maxNumNodes: 0, mpolMax: 0, kernelPage: 0 });
+        throw new NumaError(`Cannot move pages: ${rule}`, { code: "EPERM", errno: ERRNO.EPERM, syscall: "validate", arg: "opts.moveAll" });
+      }
       return runMovePages(ctx.backend, s, nodes, opts ?? {}, "move pages");
     },
 
     migratePages(pid, from, to) {
+      ctx.engine.refuseWhileApplying("migrate pages");
       if (typeof pid !== "number" || !Number.isInteger(pid) || pid < 0 || pid > 0x7fffffff) {
         throw new RangeError(`Cannot migrate pages: pid must be an integer in 0..2^31-1 (0: this process), current value is ${String(pid)}`);
       }

@@ -35,6 +35,7 @@ export function threadApi(ctx: Context): ThreadApi {
       return fromKernelPolicy(mode, mask);
     },
     setThreadPolicy(policy) {
+      ctx.engine.refuseWhileApplying("set the thread policy");
       const k = checkPolicy(ctx, policy, "policy");
       const b = ctx.backend;
       if (!b.setMempolicy) throw unsupported("set the thread policy", b.name, "set_mempolicy");

@@ -1,4 +1,5 @@
 import { CTL_SIZE, TEXT_BYTES } from "../../../assembly/abi.ts";
+import { ERRNO, NumaError } from "../errors.ts";
 import { system } from "../system/mod.ts";
 
 /** The engine's exports (assembly/index.ts), as the host calls them. u64 values are bigints. */
@@ -92,6 +93,19 @@ export class Engine {
     if (this.x.plan_control_size() !== CTL_SIZE) {
       throw new Error(`Cannot use the numabind engine: its control block is ${this.x.plan_control_size()} bytes, the host expects ${CTL_SIZE}; rebuild with "npm run build"`);
     }
+  }
+
+  /**
+   * Refuses `action` while a batch applies from this engine's memory (busy): a plan would
+   * overwrite the ops still to be issued, and a bind, free or thread policy change would race
+   * the batch (and an atomic batch's rollback). Every public call that plans, binds or changes
+   * mappings of this instance comes through here.
+   * @param action what the caller asked for, as "Cannot <action>": "bind", "free a buffer"
+   */
+  refuseWhileApplying(action: string): void {
+    if (!this.busy) return;
+    throw new NumaError(`Cannot ${action} while a batch is being applied: onProgress may not call plan(), bind(), bindBatch(), alloc(), free(), setThreadPolicy(), movePages() or migratePages() of the same instance; do that after bindBatch() returns`,
+      { code: "EBUSY", errno: ERRNO.EBUSY, syscall: "validate", arg: "onProgress" });
   }
 
   #refresh(): void {

@@ -31,10 +31,7 @@ export function planInEngine(engine: Engine, requests: readonly BindRequest[] | 
   if (!columns && !Array.isArray(requests)) {
     throw new TypeError(`Cannot plan: requests must be an array of { target, policy, flags? } or a RangeBatch { target, offsets, lengths, policies, policyIndex }, current value is ${requests === null ? "null" : typeof requests}`);
   }
-  if (engine.busy) {
-    throw new NumaError("Cannot plan while a batch is being applied: onProgress may not call plan(), bind(), bindBatch(), alloc() or setThreadPolicy() of the same instance; do that after bindBatch() returns",
-      { code: "EBUSY", errno: ERRNO.EBUSY, syscall: "validate", arg: "onProgress" });
-  }
+  engine.refuseWhileApplying("plan");
   const eo = engineOptions(opts, facts.pageSize);
   const ctx: NodeContext | undefined = facts.configured && facts.allowed
     ? { configured: facts.configured, allowed: facts.allowed } : undefined;
