@@ -23,6 +23,19 @@ export function errnoName(errno: number): string {
   return NAMES.get(errno) ?? `E${errno}`;
 }
 
+/**
+ * An address in hex for a message: "0x7f0000001000", and "-0x1000" for a negative one (a
+ * caller's bad input), never "0x-1000".
+ * @example Basic usage
+ * ```ts
+ * expect(hexAddress(4096n)).toBe("0x1000");
+ * expect(hexAddress(-4096)).toBe("-0x1000");
+ * ```
+ */
+export function hexAddress(a: bigint | number): string {
+  return a < 0 ? `-0x${(-a).toString(16)}` : `0x${a.toString(16)}`;
+}
+
 /** A byte range in the caller's address space. */
 export interface AddressRange { addr: bigint; length: bigint }
 

@@ -9,7 +9,7 @@ import { runTraced } from "../helpers/strace.ts";
 
 const page = topology().pageSize;
 const POLICIES: Policy[] = [
-  { mode: "bind", nodes: [0] }, { mode: "bind", nodes: [0, 5] }, { mode: "bind", nodes: [0, 5], static: true },
+  { mode: "bind", nodes: [0] }, { mode: "bind", nodes: [0, 5], relative: true }, { mode: "bind", nodes: [0], static: true },
   { mode: "interleave", nodes: [3], relative: true }, { mode: "preferred", nodes: [0] }, { mode: "preferred" },
   { mode: "local" }, { mode: "default" }, { mode: "weighted-interleave", nodes: [0] }, { mode: "preferred-many", nodes: [0] },
   { mode: "bind", nodes: [0], balancing: true },
@@ -67,7 +67,7 @@ describe("bindBatch({ skipUnchanged })", () => {
       const ab = new ArrayBuffer(402 * page);
       const base = nb.numabind.backend.addressOf(new Uint8Array(ab));
       const skew = Number((BigInt(page) - base % BigInt(page)) % BigInt(page));
-      const P = [{ mode: "bind", nodes: [0] }, { mode: "interleave", nodes: [0, 5], static: true }, { mode: "local" },
+      const P = [{ mode: "bind", nodes: [0] }, { mode: "interleave", nodes: [0], static: true }, { mode: "local" },
         { mode: "preferred", nodes: [0] }, { mode: "interleave", nodes: [2], relative: true }, { mode: "default" }];
       const reqs = Array.from({ length: 400 }, (_, i) => ({ target: new Uint8Array(ab, skew + i * page, page), policy: P[Math.floor(i / 5) % P.length] }));
       const mark = () => process.kill(process.pid, 0);

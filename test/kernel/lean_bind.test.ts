@@ -53,10 +53,10 @@ describe("bind()'s lean path", () => {
     expect(getPolicy(c)).toMatchObject({ mode: "interleave", static: true });
   });
 
-  test("policies it cannot snapshot, options and flags still bind correctly (the batch path)", () => {
+  test("a policy with a key policies lack is refused; options and flags still bind correctly (the batch path)", () => {
     const a = new ArrayBuffer(4 * page);
-    bind(a, { mode: "preferred", nodes: [0], extra: { nested: true } } as Policy);
-    expect(getPolicy(a).mode).toBe("preferred");
+    expect(() => bind(a, { mode: "preferred", nodes: [0], extra: { nested: true } } as Policy)).toThrow(/policy\.extra: policies have no extra/);
+    expect(getPolicy(a).mode).toBe("default");
     bind(a, { mode: "bind", nodes: [0] }, { move: true }, { pageSize: page });
     expect(getPolicy(a).mode).toBe("bind");
   });

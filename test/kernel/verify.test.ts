@@ -10,7 +10,7 @@ import {
 
 const page = topology().pageSize;
 const POLICIES: Policy[] = [
-  { mode: "bind", nodes: [0] }, { mode: "interleave", nodes: [0, 7], static: true }, { mode: "preferred", nodes: [0] },
+  { mode: "bind", nodes: [0] }, { mode: "interleave", nodes: [0], static: true }, { mode: "preferred", nodes: [0] },
   { mode: "local" }, { mode: "default" }, { mode: "weighted-interleave", nodes: [0] }, { mode: "interleave", nodes: [2], relative: true },
 ];
 

@@ -1,19 +1,20 @@
 import {
-  applyPlan, type BatchOptions, type BatchResult, bindCarefully, leanBind, needsCarefulPath,
+  applyPlan, BATCH_OPTION_KEYS, type BatchOptions, type BatchResult, bindCarefully, leanBind, needsCarefulPath,
 } from "../batch/mod.ts";
 import type { Context } from "../context.ts";
 import { failureError } from "../failures/mod.ts";
 import { checkProgressOptions } from "../kernel/mod.ts";
 import {
-  type BindRequest, type Plan, planInEngine, type PlannedOp, type PlanOptions, planRequests,
-  type RangeBatch,
+  BATCH_NAMES, type BindRequest, type Plan, PLAN_OPTION_KEYS, planInEngine, type PlannedOp, type PlanOptions,
+  planRequests, type RangeBatch, SINGLE_NAMES,
 } from "../plan/mod.ts";
 import type { BindFlags, PolicyInput } from "../policy/mod.ts";
+import { booleanField, describeValue, refuseUnknownKeys } from "../shapes.ts";
 import type { Target } from "../targets/mod.ts";
 import { type VerifyOptions, verifyPlacement, type VerifyReport } from "../verify/mod.ts";
 
-/** Per-call options of bind(). */
-export type BindOptions = Pick<PlanOptions, "unsafeRawAddress" | "pageSize">;
+/** Per-call options of bind(): the plan options (unsafeRawAddress, pageSize, the VMA budget's, ...). */
+export type BindOptions = PlanOptions;
 
 /**
  * Planning and binding ranges: plan() is pure (no syscall), bindBatch() applies a plan in one
@@ -94,14 +95,18 @@ export interface BindingApi {
   verify(planOrResult: Plan | BatchResult | readonly PlannedOp[], opts?: VerifyOptions): VerifyReport;
 }
 
-const BOOLEAN_OPTIONS = ["continueOnError", "atomic", "skipUnchanged"] as const;
+const BATCH_KEYS = [...PLAN_OPTION_KEYS, ...BATCH_OPTION_KEYS];
+
+/** Options must be an object with only the keys `known`. */
+function checkOptionKeys(o: unknown, known: readonly string[], what: string): void {
+  if (o === null || typeof o !== "object") throw new TypeError(`Cannot use opts: ${what} must be an object, current value is ${describeValue(o)}`);
+  refuseUnknownKeys(o, known, "opts", what);
+}
 
 /** Checks the batch options before anything is planned or issued. */
-function checkBatchOptions(o: PlanOptions & BatchOptions): void {
-  if (o === null || typeof o !== "object") throw new TypeError(`Cannot bind: options must be an object, current value is ${String(o)}`);
-  for (const k of BOOLEAN_OPTIONS) {
-    if (o[k] !== undefined && typeof o[k] !== "boolean") throw new TypeError(`Cannot use opts.${k}: it must be a boolean, current value is ${typeof o[k]}`);
-  }
+function checkBatchOptions(o: PlanOptions & BatchOptions, keys: readonly string[], what: string): void {
+  checkOptionKeys(o, keys, what);
+  for (const k of ["continueOnError", "atomic", "skipUnchanged"] as const) booleanField(o[k], `opts.${k}`);
   if (o.atomic && o.continueOnError) {
     throw new TypeError("Cannot bind: atomic and continueOnError exclude each other (an atomic batch stops at its first failure and undoes what it applied)");
   }
@@ -119,21 +124,25 @@ function checkBatchOptions(o: PlanOptions & BatchOptions): void {
 export function bindingApi(ctx: Context): BindingApi {
   const batch = (requests: readonly BindRequest[] | RangeBatch, opts: PlanOptions & BatchOptions, forVerify: boolean): BatchResult => {
     ctx.engine.refuseWhileApplying(forVerify ? "bind a batch" : "bind");
-    checkBatchOptions(opts);
-    const p = planInEngine(ctx.engine, requests, opts, ctx.facts());
+    if (forVerify) checkBatchOptions(opts, BATCH_KEYS, "bindBatch() options");
+    const p = planInEngine(ctx.engine, requests, opts, ctx.facts(), forVerify ? BATCH_NAMES : SINGLE_NAMES);
     return needsCarefulPath(opts) ? bindCarefully(ctx, p, opts) : applyPlan(ctx, p, !!opts.continueOnError, forVerify);
   };
   const bindBatch = (requests: readonly BindRequest[] | RangeBatch, opts: PlanOptions & BatchOptions = {}): BatchResult => batch(requests, opts, true);
   const one = leanBind(ctx);
   return {
-    plan: (requests, opts = {}) => planRequests(ctx.engine, requests, opts, ctx.facts()),
+    plan(requests, opts = {}) {
+      checkOptionKeys(opts, PLAN_OPTION_KEYS, "plan() options");
+      return planRequests(ctx.engine, requests, opts, ctx.facts());
+    },
     bindBatch,
     bind(target, policy, flags, opts = {}) {
       ctx.engine.refuseWhileApplying("bind");
+      checkOptionKeys(opts, PLAN_OPTION_KEYS, "bind() options");
       if (one(target, policy, flags, opts)) return;
       // Nothing verify() needs is kept: bind() returns nothing to verify.
       const r = batch([flags === undefined ? { target, policy } : { target, policy, flags }], opts, false);
-      if (!r.ok) throw failureError(r.failed[0]!);
+      if (!r.ok) throw failureError(r.failed[0]!, SINGLE_NAMES);
     },
     verify: (x, opts = {}) => verifyPlacement(ctx, x, opts),
   };

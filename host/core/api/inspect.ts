@@ -4,6 +4,7 @@ import { invalid } from "../errors.ts";
 import { type NumaMapsEntry, readNumaMaps, type Topology } from "../facts/mod.ts";
 import { getPolicyAt, type PolicyInfo } from "../kernel/mod.ts";
 import { Nodemask, numaMapsPolicyText, type PolicyInput, toKernelPolicy } from "../policy/mod.ts";
+import { describeValue } from "../shapes.ts";
 import { bytesOf, pageUp, type Target } from "../targets/mod.ts";
 
 /** Reading what the kernel says: policies, mappings, topology, availability. */
@@ -109,7 +110,12 @@ export function inspectApi(ctx: Context): InspectApi {
       }
       return getPolicyAt(ctx.backend, addr, ctx.maskWords());
     },
-    numaMaps: (pid) => readNumaMaps(pid ?? "self"),
+    numaMaps(pid) {
+      if (pid !== undefined && (typeof pid !== "number" || !Number.isInteger(pid) || pid < 1 || pid > 0x7fffffff)) {
+        throw new RangeError(`Cannot read numa_maps: pid must be an integer in 1..2^31-1 (or left out for this process), current value is ${describeValue(pid)}`);
+      }
+      return readNumaMaps(pid ?? "self");
+    },
     numaMapsText(policy, taskPolicy) {
       const usable = ctx.facts().usable;
       const text = (p: PolicyInput, arg: string, task?: string): string => {

@@ -2,8 +2,9 @@ import { applyPlan } from "../batch/mod.ts";
 import type { Context } from "../context.ts";
 import { invalid } from "../errors.ts";
 import { failureError } from "../failures/mod.ts";
-import { checkPolicy, planInEngine } from "../plan/mod.ts";
+import { checkPolicy, planInEngine, type RequestNames } from "../plan/mod.ts";
 import type { BindFlags, PolicyInput } from "../policy/mod.ts";
+import { describeValue } from "../shapes.ts";
 import { pageUp } from "../targets/mod.ts";
 
 /** Memory numabind maps itself, with a policy set before first touch. */
@@ -49,6 +50,9 @@ export interface MemoryApi {
   isFreed(buffer: ArrayBuffer): boolean;
 }
 
+/** alloc()'s one request is its fresh mapping: errors name alloc()'s own arguments. */
+const ALLOC_NAMES: RequestNames = { act: () => "alloc", field: (_, name) => (name === "target" ? "bytes" : name) };
+
 /** Largest alloc() the core accepts; a backend may refuse less (Node's Buffer limit). */
 const MAX_ALLOC = BigInt(Number.MAX_SAFE_INTEGER);
 
@@ -65,7 +69,7 @@ export function memoryApi(ctx: Context): MemoryApi {
     alloc(bytes, policy, flags) {
       ctx.engine.refuseWhileApplying("allocate");
       if ((typeof bytes !== "number" || !Number.isSafeInteger(bytes)) && typeof bytes !== "bigint") {
-        throw new TypeError(`Cannot alloc: bytes must be a safe integer or a bigint, current value is ${String(bytes)}`);
+        throw new TypeError(`Cannot alloc: bytes must be a safe integer or a bigint, current value is ${describeValue(bytes)}`);
       }
       const n = BigInt(bytes);
       if (n <= 0n || n > MAX_ALLOC) throw invalid("bytes", `Cannot alloc: bytes must be in 1..2^53-1, current value is ${n}`);
@@ -77,14 +81,14 @@ export function memoryApi(ctx: Context): MemoryApi {
       const request = { target: { addr, length }, policy, ...(flags ? { flags } : {}) };
       let r;
       try {
-        r = applyPlan(ctx, planInEngine(ctx.engine, [request], { unsafeRawAddress: true }, ctx.facts()), false, false);
+        r = applyPlan(ctx, planInEngine(ctx.engine, [request], { unsafeRawAddress: true }, ctx.facts(), ALLOC_NAMES), false, false);
       } catch (e) {
         ctx.allocations.unmapNow(buffer);
         throw e;
       }
       if (!r.ok) {
         ctx.allocations.unmapNow(buffer);
-        throw failureError(r.failed[0]!);
+        throw failureError(r.failed[0]!, ALLOC_NAMES);
       }
       return buffer;
     },

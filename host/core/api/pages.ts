@@ -1,9 +1,10 @@
 import { MASK_MAX_BITS, V_MOVE_ALL } from "../../../assembly/abi.ts";
 import type { Context } from "../context.ts";
 import { ERRNO, invalid, NumaError, unsupported } from "../errors.ts";
-import { kernelError, type MoveOptions, runMovePages } from "../kernel/mod.ts";
+import { checkMoveOptions, kernelError, type MoveOptions, runMovePages } from "../kernel/mod.ts";
 import { ruleMessage } from "../plan/mod.ts";
 import { Nodemask, type Policy, toKernelPolicy } from "../policy/mod.ts";
+import { booleanField, describeValue, refuseUnknownKeys } from "../shapes.ts";
 import { extentOf, pageSpan, resolveTarget, type PageSpan, type Target } from "../targets/mod.ts";
 
 /** Where pages are, and moving them. */
@@ -30,7 +31,7 @@ export interface PagesApi {
 
 /** A node list argument as a Nodemask, through the same parser policies use. */
 function maskArg(nodes: Policy["nodes"], arg: string): Nodemask {
-  if (nodes instanceof Nodemask) return nodes;
+  if (Nodemask.isNodemask(nodes)) return nodes;
   if (nodes === undefined || nodes === null) throw new TypeError(`Cannot use ${arg}: it must list nodes, current value is ${String(nodes)}`);
   if (Array.isArray(nodes)) return Nodemask.of(...nodes.map((n: unknown, i: number) => nodeArg(n, `${arg}[${i}]`)));
   // Other forms (nodestrings, where the policy parser takes them) go through that parser.
@@ -77,13 +78,15 @@ export function pagesApi(ctx: Context): PagesApi {
 
   return {
     locate(target, opts = {}) {
-      if (opts === null || typeof opts !== "object") throw new TypeError(`Cannot use opts: it must be an object, current value is ${String(opts)}`);
-      return runMovePages(ctx.backend, span(target, false, !!opts.unsafeRawAddress), null, {}, "locate pages");
+      if (opts === null || typeof opts !== "object") throw new TypeError(`Cannot use opts: it must be an object, current value is ${describeValue(opts)}`);
+      refuseUnknownKeys(opts, ["unsafeRawAddress"], "opts", "locate() options");
+      return runMovePages(ctx.backend, span(target, false, booleanField(opts.unsafeRawAddress, "opts.unsafeRawAddress")), null, {}, "locate pages");
     },
 
     movePages(target, to, opts = {}) {
       ctx.engine.refuseWhileApplying("move pages");
-      const s = span(target, true, !!opts?.unsafeRawAddress);
+      checkMoveOptions(opts);
+      const s = span(target, true, !!opts.unsafeRawAddress);
       let nodes: Int32Array;
       if (typeof to === "number") {
         nodes = new Int32Array(s.count).fill(nodeArg(to, "to"));
@@ -97,12 +100,12 @@ export function pagesApi(ctx: Context): PagesApi {
       } else {
         throw new TypeError(`Cannot use to: it must be a node number, an Int32Array or a number[], current value is ${to === null ? "null" : typeof to}`);
       }
-      if (opts?.moveAll === true && ctx.facts().kernel?.capSysNice === false) {
+      if (opts.moveAll === true && ctx.facts().kernel?.capSysNice === false) {
         // The capability mbind's MPOL_MF_MOVE_ALL needs, and the words the rule has there.
         const { rule } = ruleMessage(V_MOVE_ALL, { mode: 0, nodes: "", flags: 0, usable: "", maxNumNodes: 0, mpolMax: 0, kernelPage: 0 });
         throw new NumaError(`Cannot move pages: ${rule}`, { code: "EPERM", errno: ERRNO.EPERM, syscall: "validate", arg: "opts.moveAll" });
       }
-      return runMovePages(ctx.backend, s, nodes, opts ?? {}, "move pages");
+      return runMovePages(ctx.backend, s, nodes, opts, "move pages");
     },
 
     migratePages(pid, from, to) {

@@ -25,6 +25,17 @@ export interface BatchOptions {
   progressIntervalMs?: number;
 }
 
+/**
+ * The keys BatchOptions has: bindBatch() takes these and PLAN_OPTION_KEYS, and refuses any other.
+ * @example Basic usage
+ * ```ts
+ * expect(BATCH_OPTION_KEYS).toContain("atomic");
+ * ```
+ */
+export const BATCH_OPTION_KEYS: readonly (keyof BatchOptions)[] = Object.freeze([
+  "continueOnError", "atomic", "skipUnchanged", "onProgress", "progressIntervalMs",
+]);
+
 /** What a batch did. */
 export interface BatchResult {
   ok: boolean;

@@ -1,7 +1,7 @@
 import type { Context } from "../context.ts";
 import { invalid } from "../errors.ts";
 import { kernelError } from "../kernel/mod.ts";
-import { DEFAULT_MAP_RESERVE, kernelForm, type PlanFacts, planInEngine } from "../plan/mod.ts";
+import { DEFAULT_MAP_RESERVE, kernelForm, type PlanFacts, planInEngine, SINGLE_NAMES } from "../plan/mod.ts";
 import { type BindFlags, Nodemask, type PolicyInput, toKernelFlags } from "../policy/mod.ts";
 import { opAddr, opAt, opLen } from "../records/mod.ts";
 import { extentOf, pageDown, pageUp, type Target } from "../targets/mod.ts";
@@ -26,7 +26,7 @@ function snapshot(p: object): { keys: string[]; vals: unknown[] } | undefined {
     if (Array.isArray(v)) {
       if (!v.every((x) => typeof x !== "object" || x === null)) return undefined;
       vals.push(v.slice());
-    } else if (typeof v === "object" && v !== null && !(v instanceof Nodemask)) {
+    } else if (typeof v === "object" && v !== null && !Nodemask.isNodemask(v)) {
       return undefined; // a nested object could change unseen
     } else vals.push(v);
     keys.push(k);
@@ -101,7 +101,7 @@ export function leanBind(ctx: Context): (target: Target, policy: PolicyInput, fl
 
   /** Plans one request in the engine and keeps the op if replaying it would be exact. */
   const learn = (target: Target, policy: PolicyInput, flags: BindFlags | undefined, first: number, length: number): Verdict | null => {
-    const p = planInEngine(ctx.engine, [flags === undefined ? { target, policy } : { target, policy, flags }], {}, ctx.facts());
+    const p = planInEngine(ctx.engine, [flags === undefined ? { target, policy } : { target, policy, flags }], {}, ctx.facts(), SINGLE_NAMES);
     if (p.count !== 1) return null;
     const u32 = p.engine.u32(), o = opAt(0, p.opsAt >>> 2);
     if (opAddr(u32, o) !== first || opLen(u32, o) !== length) return null;
@@ -115,7 +115,7 @@ export function leanBind(ctx: Context): (target: Target, policy: PolicyInput, fl
     if (extent === undefined || extent.length === 0) return false;
     const { buffer: buf, offset: off, length: len } = extent;
     if (ctx.allocations.isFreed(buf as ArrayBuffer)) {
-      throw invalid("requests[0].target", "Cannot bind requests[0].target: the buffer was released by free(); its address range holds no memory of yours any more");
+      throw invalid("target", "Cannot bind target: the buffer was released by free(); its address range holds no memory of yours any more");
     }
     const base = ctx.bufferBase(buf);
     if (base === undefined) return false;
@@ -124,7 +124,7 @@ export function leanBind(ctx: Context): (target: Target, policy: PolicyInput, fl
     const first = pageUp(start, page), end = pageDown(start + len, page);
     if (end <= first) return false;
 
-    const bits = toKernelFlags(flags, "requests[0].flags");
+    const bits = toKernelFlags(flags, "flags");
     let e = entries.get(policy);
     if (!e || e.facts !== facts || !unchanged(policy, e)) {
       const snap = snapshot(policy);
@@ -139,7 +139,7 @@ export function leanBind(ctx: Context): (target: Target, policy: PolicyInput, fl
     const r = backend.mbindOne(first, end - first, v.mode, v.flags, v.mask, v.words);
     if (r < 0) {
       throw kernelError({
-        syscall: "mbind", errno: -r, action: "bind requests[0]", arg: "requests[0].target", index: 0,
+        syscall: "mbind", errno: -r, action: "bind", arg: "target", index: 0,
         range: { addr: BigInt(first), length: BigInt(end - first) }, mode: v.mode, flags: v.flags,
         mask: v.mask ? Nodemask.fromWords(new Uint32Array(v.mask.buffer, v.mask.byteOffset, v.words * 2)) : null,
       });

@@ -1,4 +1,5 @@
 import { type Mode, MODES } from "../policy/mod.ts";
+import { NumaError } from "../errors.ts";
 import { parseKernelList, readText } from "../system/mod.ts";
 
 /** One mapping (VMA) of /proc/PID/numa_maps, joined with /proc/PID/maps for its end. */
@@ -103,8 +104,12 @@ function tokens(s: string): string[] {
 export function readNumaMaps(pid: number | "self" = "self"): NumaMapsEntry[] {
   const read = (file: string): string => {
     const text = readText("/", `proc/${pid}/${file}`);
-    if (text === undefined) throw new Error(`Cannot read /proc/${pid}/${file}: no such process, or no permission to read it`);
-    return text;
+    if (text !== undefined) return text;
+    const gone = readText("/", `proc/${pid}/stat`) === undefined;
+    throw new NumaError(gone
+      ? `Cannot read the numa_maps of pid ${pid}: there is no such process (it may have exited)`
+      : `Cannot read /proc/${pid}/${file}: this process may not read it (it needs ptrace access to pid ${pid}: the same user, or CAP_SYS_PTRACE)`,
+    { code: gone ? "ESRCH" : "EACCES", syscall: "open", arg: "pid" });
   };
   const maps = read("maps");
   return parseNumaMaps(read("numa_maps"), maps);

@@ -1,7 +1,7 @@
 import { NO_MASK, REQ_SIZE } from "../../../assembly/abi.ts";
-import { type AddressRange, errnoName, NumaError } from "../errors.ts";
+import { type AddressRange, errnoName, hexAddress, NumaError } from "../errors.ts";
 import { explainErrno } from "../kernel/mod.ts";
-import { type EnginePlan, type PlannedOp, readOp } from "../plan/mod.ts";
+import { BATCH_NAMES, type EnginePlan, type PlannedOp, readOp, type RequestNames } from "../plan/mod.ts";
 import type { Nodemask } from "../policy/mod.ts";
 import { opAt, opFlags, opMask, opMode } from "../records/mod.ts";
 import { RequestIndex } from "./request_index.ts";
@@ -80,26 +80,27 @@ export function describeFailures(p: EnginePlan, raw: readonly RawFailure[], suff
     const a = index.attribute(lo, hi, f.at);
     const at = a.index < 0 ? op.request : a.index;
     const code = errnoName(f.errno);
-    const where = f.at !== lo ? ` at 0x${f.at.toString(16)}` : "";
+    const where = f.at !== lo ? ` at ${hexAddress(f.at)}` : "";
     const covers = a.requests.length > 1 ? ` (op ${f.op} covers requests ${listOf(a.requests)})` : "";
     return {
       index: at, requests: a.requests.length ? a.requests : [op.request], opIndex: f.op, op,
       range: { addr: op.addr, length: op.length }, at: BigInt(f.at), errno: f.errno, code,
-      message: `Cannot bind requests[${at}]: mbind 0x${op.addr.toString(16)}+${op.length} failed with ${code}${where}${covers}: ${why}${suffix}`,
+      message: `Cannot ${p.names.act(at)}: mbind ${hexAddress(op.addr)}+${op.length} failed with ${code}${where}${covers}: ${why}${suffix}`,
     };
   });
 }
 
 /**
  * The NumaError for a failure of a batch.
+ * @param names how the batch names its requests (bind() of one target: SINGLE_NAMES)
  * @example
  * ```ts
  * if (!r.ok) throw failureError(r.failed[0]);
  * ```
  */
-export function failureError(f: BatchFailure): NumaError {
+export function failureError(f: BatchFailure, names: RequestNames = BATCH_NAMES): NumaError {
   return new NumaError(f.message, {
-    code: f.code, errno: f.errno, syscall: "mbind", index: f.index, arg: `requests[${f.index}].target`,
+    code: f.code, errno: f.errno, syscall: "mbind", index: f.index, arg: names.field(f.index, "target"),
     range: { addr: f.op.addr, length: f.op.length },
   });
 }

@@ -1,6 +1,7 @@
 import { MPOL_MF_MOVE, MPOL_MF_MOVE_ALL } from "../../../assembly/abi.ts";
 import type { Backend } from "../backend/mod.ts";
 import { unsupported } from "../errors.ts";
+import { booleanField, describeValue, refuseUnknownKeys } from "../shapes.ts";
 import { setU64 } from "../records/mod.ts";
 import type { PageSpan } from "../targets/mod.ts";
 import { kernelError } from "./kernel_error.ts";
@@ -42,8 +43,29 @@ export interface MoveOptions {
   unsafeRawAddress?: boolean;
 }
 
-function checkOptions(o: MoveOptions): void {
-  if (o === null || typeof o !== "object") throw new TypeError(`Cannot use opts: it must be an object, current value is ${String(o)}`);
+/**
+ * The keys MoveOptions has: movePages() refuses any other.
+ * @example Basic usage
+ * ```ts
+ * expect(MOVE_OPTION_KEYS).toContain("chunkPages");
+ * ```
+ */
+export const MOVE_OPTION_KEYS: readonly (keyof MoveOptions)[] = Object.freeze([
+  "moveAll", "chunkPages", "targetChunkMs", "onProgress", "progressIntervalMs", "unsafeRawAddress",
+]);
+
+/**
+ * Checks movePages() options (locate() and verify() pass none): keys, booleans, sizes.
+ * @example Basic usage
+ * ```ts
+ * expect(() => checkMoveOptions({ chunkPage: 8 } as never)).toThrow(/did you mean chunkPages/);
+ * ```
+ */
+export function checkMoveOptions(o: MoveOptions): void {
+  if (o === null || typeof o !== "object") throw new TypeError(`Cannot use opts: it must be an object, current value is ${describeValue(o)}`);
+  refuseUnknownKeys(o, MOVE_OPTION_KEYS, "opts", "movePages() options");
+  booleanField(o.moveAll, "opts.moveAll");
+  booleanField(o.unsafeRawAddress, "opts.unsafeRawAddress");
   if (o.chunkPages !== undefined && (!Number.isSafeInteger(o.chunkPages) || o.chunkPages < 1)) {
     throw new RangeError(`Cannot use opts.chunkPages: it must be a positive integer, current value is ${String(o.chunkPages)}`);
   }
@@ -54,7 +76,8 @@ function checkOptions(o: MoveOptions): void {
 }
 
 /**
- * move_pages over a span in blocks: queries when `nodes` is null, moves otherwise. Fills and
+ * move_pages over a span in blocks: queries when `nodes` is null, moves otherwise. `o` has
+ * been checked (checkMoveOptions). Fills and
  * returns one status per page (node id, or -errno per page); throws a NumaError when the
  * kernel refuses a whole call.
  * @example
@@ -64,7 +87,6 @@ function checkOptions(o: MoveOptions): void {
  */
 export function runMovePages(b: Backend, span: PageSpan, nodes: Int32Array | null, o: MoveOptions,
   action: string, pid = 0): Int32Array {
-  checkOptions(o);
   if (!b.movePages) throw unsupported(action, b.name, "move_pages");
   const flags = nodes ? (o.moveAll ? MPOL_MF_MOVE_ALL : MPOL_MF_MOVE) : 0;
   const status = new Int32Array(span.count);

@@ -1,9 +1,8 @@
 import { NO_MASK } from "../../../assembly/abi.ts";
-import { NumaError } from "../errors.ts";
 import { type BindFlags, Nodemask, type PolicyInput } from "../policy/mod.ts";
 import { opAt, opFlags, opMask, opMode } from "../records/mod.ts";
 import { planInEngine } from "./plan.ts";
-import type { EnginePlan, PlanContext } from "./types.ts";
+import type { EnginePlan, PlanContext, RequestNames } from "./types.ts";
 
 /** A policy the engine accepted, in the form the kernel takes. */
 export interface CheckedPolicy {
@@ -29,22 +28,10 @@ export interface CheckedPolicy {
 export function checkPolicy(ctx: PlanContext, policy: PolicyInput, arg: string, flags?: BindFlags): CheckedPolicy {
   const facts = ctx.facts();
   const page = BigInt(facts.pageSize);
-  const rename = (t: string): string => t.replace(/Cannot (bind|plan|use) requests\[0\]/g, `Cannot use ${arg}`)
-    .replaceAll("requests[0].policy", arg).replaceAll("requests[0].flags", "flags").replaceAll("requests[0]", arg);
-  let p;
-  try {
-    p = planInEngine(ctx.engine, [{ target: { addr: page, length: page }, policy, ...(flags ? { flags } : {}) }], { unsafeRawAddress: true, maxMapCount: 0 }, facts);
-  } catch (e) {
-    // Name the caller's argument, not the engine's request list.
-    if (e instanceof NumaError) {
-      throw new NumaError(rename(e.message), {
-        code: e.code, errno: e.errno, syscall: e.syscall, cause: e,
-        ...(e.arg !== undefined ? { arg: rename(e.arg) } : {}),
-      });
-    }
-    if (e instanceof Error) e.message = rename(e.message);
-    throw e;
-  }
+  // Errors name the caller's argument, not the engine's request list.
+  const names: RequestNames = { act: () => `use ${arg}`, field: (_, name) => (name === "policy" ? arg : name) };
+  const p = planInEngine(ctx.engine, [{ target: { addr: page, length: page }, policy, ...(flags ? { flags } : {}) }],
+    { unsafeRawAddress: true, maxMapCount: 0 }, facts, names);
   const k = kernelForm(p, 0);
   return { mode: k.mode, mask: k.mask, words: k.words, nodes: k.mask ? Nodemask.fromWords(new Uint32Array(k.mask.buffer)) : null };
 }

@@ -1,6 +1,7 @@
 import {
   MPOL_BIND, MPOL_INTERLEAVE, MPOL_PREFERRED, MPOL_WEIGHTED_INTERLEAVE,
 } from "../../../assembly/abi.ts";
+import { booleanField, describeValue } from "../shapes.ts";
 
 /** How requests become ops (README "Plan options"). */
 export interface PlanOptions {
@@ -30,6 +31,18 @@ export interface PlanOptions {
   /** Allow { addr, length } targets. */
   unsafeRawAddress?: boolean;
 }
+
+/**
+ * The keys PlanOptions has: plan(), bindBatch() and bind() refuse any other.
+ * @example Basic usage
+ * ```ts
+ * expect(PLAN_OPTION_KEYS).toContain("interleaveBlock");
+ * ```
+ */
+export const PLAN_OPTION_KEYS: readonly (keyof PlanOptions)[] = Object.freeze([
+  "pageSize", "overlap", "chunkBytes", "interleaveBlock", "weights", "hugePageAlign", "blockPolicy",
+  "maxMapCount", "mapReserve", "mapCount", "unsafeRawAddress",
+]);
 
 /** Plan options as the engine's control block takes them. */
 export interface EngineOptions {
@@ -81,7 +94,8 @@ function countOption(v: unknown, name: string): number | undefined {
  * ```
  */
 export function engineOptions(o: PlanOptions, systemPageSize: number): EngineOptions {
-  if (o === null || typeof o !== "object") throw new TypeError(`Cannot plan: options must be an object, current value is ${String(o)}`);
+  if (o === null || typeof o !== "object") throw new TypeError(`Cannot plan: options must be an object, current value is ${describeValue(o)}`);
+  booleanField(o.unsafeRawAddress, "opts.unsafeRawAddress");
   const pageSize = o.pageSize ?? systemPageSize;
   if (!Number.isInteger(pageSize) || pageSize < 4096 || pageSize > 1 << 30 || (pageSize & (pageSize - 1)) !== 0) {
     throw new RangeError(`Cannot plan: pageSize must be a power of two in 4096..2^30, current value is ${String(o.pageSize)}`);
@@ -108,7 +122,7 @@ export function engineOptions(o: PlanOptions, systemPageSize: number): EngineOpt
     overlapError: o.overlap === "error",
     chunk: bytesOption(o.chunkBytes, "chunkBytes"),
     block,
-    hugePageAlign: !!o.hugePageAlign,
+    hugePageAlign: booleanField(o.hugePageAlign, "opts.hugePageAlign"),
     blockMode: o.blockPolicy === "bind" ? MPOL_BIND : MPOL_PREFERRED,
     weights: o.weights,
     // Explicit weights apply to every interleave request; without them only weighted-interleave

@@ -13,7 +13,10 @@ import { planError } from "./plan_errors.ts";
 import { PolicySlots } from "./policy_slots.ts";
 import { isRangeBatch, type RangeBatch, rangeCount, writeRangeRecords } from "./range_batch.ts";
 import { writeRequestRecords } from "./request_records.ts";
-import type { BindRequest, EnginePlan, Plan, PlanFacts, PlannedOp, PlanStats } from "./types.ts";
+import {
+  BATCH_NAMES, type BindRequest, type EnginePlan, type Plan, type PlanFacts, type PlannedOp, type PlanStats,
+  type RequestNames,
+} from "./types.ts";
 import { settleBudget, vmaBudget } from "./vma_budget.ts";
 
 /**
@@ -26,7 +29,7 @@ import { settleBudget, vmaBudget } from "./vma_budget.ts";
  * ```
  */
 export function planInEngine(engine: Engine, requests: readonly BindRequest[] | RangeBatch, opts: PlanOptions,
-  facts: PlanFacts): EnginePlan {
+  facts: PlanFacts, names: RequestNames = BATCH_NAMES): EnginePlan {
   const columns = isRangeBatch(requests) ? requests : undefined;
   if (!columns && !Array.isArray(requests)) {
     throw new TypeError(`Cannot plan: requests must be an array of { target, policy, flags? } or a RangeBatch { target, offsets, lengths, policies, policyIndex }, current value is ${requests === null ? "null" : typeof requests}`);
@@ -44,7 +47,7 @@ export function planInEngine(engine: Engine, requests: readonly BindRequest[] | 
   const slots = new PolicySlots(ctx);
   const slotOfRequest = columns
     ? writeRangeRecords(engine.u32(), base >>> 2, columns, slots, facts)
-    : writeRequestRecords(engine.u32(), base >>> 2, requests as readonly BindRequest[], slots, facts, !!opts.unsafeRawAddress);
+    : writeRequestRecords(engine.u32(), base >>> 2, requests as readonly BindRequest[], slots, facts, !!opts.unsafeRawAddress, names);
   const masks = slots.masks;
   let words = Math.max(1, facts.usable.words64);
   for (const m of masks) if (m.words64 > words) words = m.words64;
@@ -80,13 +83,13 @@ export function planInEngine(engine: Engine, requests: readonly BindRequest[] | 
       index: x.plan_err_index(), other: x.plan_err_other(), rule: x.plan_err_rule(), requests: n,
       requestAt: (i: number) => (i < n ? requestRecord(engine, base, i, slots.kernel(slotOfRequest(i))) : undefined),
       usable: facts.usable, opts: eo, stats, kernel: kf, kernelPage: facts.pageSize,
-      mapCount: vb.mapCount, maxMapCount: vb.maxMapCount, mapReserve: vb.reserve,
+      mapCount: vb.mapCount, maxMapCount: vb.maxMapCount, mapReserve: vb.reserve, names,
     });
   }
   return {
     engine, count: stats.ops, maskWords: words, stats,
     opsAt: x.plan_ops(), masksAt: x.plan_masks(), errnosAt: x.plan_errnos(),
-    requestsAt: base, pageSize: eo.pageSize,
+    requestsAt: base, pageSize: eo.pageSize, names,
   };
 }
 

@@ -1,8 +1,9 @@
 import * as abi from "../../../assembly/abi.ts";
-import { ERRNO, invalid, NumaError } from "../errors.ts";
+import { ERRNO, hexAddress, invalid, NumaError } from "../errors.ts";
 import type { KernelPolicy, Nodemask } from "../policy/mod.ts";
 import { ruleMessage, verdictErrno } from "./kernel_rules.ts";
 import type { EngineOptions } from "./options.ts";
+import type { RequestNames } from "./types.ts";
 
 /** What planError needs to explain an engine refusal. */
 export interface PlanErrorContext {
@@ -21,6 +22,7 @@ export interface PlanErrorContext {
   maxMapCount: number;
   /** Mappings kept free below maxMapCount for the runtime. */
   mapReserve: number;
+  names: RequestNames;
 }
 
 const OPTION_AT: Record<number, string> = {
@@ -36,11 +38,11 @@ const OPTION_AT: Record<number, string> = {
  * ```
  */
 export function planError(code: number, c: PlanErrorContext): NumaError {
-  const i = c.index;
-  const arg = `requests[${i}]`;
+  const i = c.index, names = c.names;
+  const target = names.field(i, "target");
   const r = c.requestAt(i);
   const range = r ? { addr: r.t.addr, length: r.t.length } : undefined;
-  const at = r ? `0x${r.t.addr.toString(16)}+${r.t.length}` : "";
+  const at = r ? `${hexAddress(r.t.addr)}+${r.t.length}` : "";
   const extra = { index: i, ...(range ? { range } : {}) };
   const page = c.opts.pageSize;
   switch (code) {
@@ -53,24 +55,26 @@ export function planError(code: number, c: PlanErrorContext): NumaError {
       });
       const errno = verdictErrno(c.rule);
       const where = m.arg === "target" ? `, current value is ${at}` : "";
-      return new NumaError(`Cannot bind ${arg}: ${m.rule}${where}`, {
-        code: errno === ERRNO.EPERM ? "EPERM" : "EINVAL", errno, syscall: "validate", arg: `${arg}.${m.arg}`, ...extra,
+      // The rule blames "policy.nodes", "flags.moveAll", "target": the request's field, then the rest.
+      const [head, ...rest] = m.arg.split(".") as ["target" | "policy" | "flags", ...string[]];
+      return new NumaError(`Cannot ${names.act(i)}: ${m.rule}${where}`, {
+        code: errno === ERRNO.EPERM ? "EPERM" : "EINVAL", errno, syscall: "validate", arg: [names.field(i, head), ...rest].join("."), ...extra,
       });
     }
     case abi.E_NO_FULL_PAGE:
-      return invalid(`${arg}.target`, `Cannot bind ${arg}.target: a buffer is bound only on the ${page}-byte pages it fully owns, and ${at} owns none`, extra);
+      return invalid(target, `Cannot bind ${target}: a buffer is bound only on the ${page}-byte pages it fully owns, and ${at} owns none`, extra);
     case abi.E_UNALIGNED:
-      return invalid(`${arg}.target`, `Cannot bind ${arg}.target: a raw range must start and end on a ${page}-byte page boundary, current value is ${at}`, extra);
+      return invalid(target, `Cannot bind ${target}: a raw range must start and end on a ${page}-byte page boundary, current value is ${at}`, extra);
     case abi.E_EMPTY_RANGE:
-      return invalid(`${arg}.target`, `Cannot bind ${arg}.target: the raw range is empty`, extra);
+      return invalid(target, `Cannot bind ${target}: the raw range is empty`, extra);
     case abi.E_WRAP:
-      return invalid(`${arg}.target`, `Cannot bind ${arg}.target: addr + length wraps past the end of the address space, current value is ${at}`, extra);
+      return invalid(target, `Cannot bind ${target}: addr + length wraps past the end of the address space, current value is ${at}`, extra);
     case abi.E_OVERLAP:
-      return invalid(`${arg}.target`, `Cannot plan ${arg}: it overlaps requests[${c.other}], and overlap is "error"; use overlap: "last-wins" to let the later request win`, extra);
+      return invalid(target, `Cannot ${names.act(i)}: it overlaps requests[${c.other}], and overlap is "error"; use overlap: "last-wins" to let the later request win`, extra);
     case abi.E_MASK_INDEX:
-      return invalid(`${arg}.policy`, `Cannot plan ${arg}: its mask index is outside the mask table`, extra);
+      return invalid(names.field(i, "policy"), `Cannot ${names.act(i)}: its mask index is outside the mask table`, extra);
     case abi.E_WEIGHT:
-      return invalid(`${arg}.policy.nodes`, `Cannot plan ${arg}: none of its interleave nodes (${r?.kp.mask?.toList() ?? ""}) is usable with a positive weight, so no block can be placed`, extra);
+      return invalid(`${names.field(i, "policy")}.nodes`, `Cannot ${names.act(i)}: none of its interleave nodes (${r?.kp.mask?.toList() ?? ""}) is usable with a positive weight, so no block can be placed`, extra);
     case abi.E_VMA_BUDGET: {
       const est = Number(c.other);
       const fix = c.opts.block > 0n

@@ -3,6 +3,7 @@ import { invalid } from "../errors.ts";
 import { type BindFlags, type PolicyInput, toKernelFlags } from "../policy/mod.ts";
 import { setBigU64, setU64 } from "../records/mod.ts";
 import { bufferBases, bytesOf, viewBuffer, viewLength, viewOffset } from "../targets/mod.ts";
+import { describeValue } from "../shapes.ts";
 import type { PolicySlots } from "./policy_slots.ts";
 import type { PlanFacts } from "./types.ts";
 
@@ -104,11 +105,11 @@ export function writeRangeRecords(u32: Uint32Array, at32: number, b: RangeBatch,
   const start = base === undefined ? 0 : base + viewOffset(view);
   for (let i = 0, at = at32; i < n; i++, at += REQ_WORDS) {
     const o = offsets[i]!, len = lengths[i]!, pi = policyIndex[i]!;
-    const s = pi >= 0 && pi < pslots.length && pi % 1 === 0 ? pslots[pi] : undefined;
+    const s = typeof pi === "number" && pi >= 0 && pi < pslots.length && pi % 1 === 0 ? pslots[pi] : undefined;
     if (typeof o !== "number" || typeof len !== "number" || !(o >= 0 && len >= 0 && o + len <= size)
       || o % 1 !== 0 || len % 1 !== 0) throw outside(i, o, len, size);
     if (s === undefined) {
-      throw invalid(`requests.policyIndex[${i}]`, `Cannot use requests.policyIndex[${i}]: ${String(policyIndex[i])} is not an index into requests.policies (0..${b.policies.length - 1})`, { index: i });
+      throw invalid(`requests.policyIndex[${i}]`, `Cannot use requests.policyIndex[${i}]: ${describeValue(policyIndex[i])} is not an index into requests.policies (0..${b.policies.length - 1})`, { index: i });
     }
     if (base === undefined) setBigU64(u32, at, bigStart + BigInt(o));
     else setU64(u32, at, start + o);

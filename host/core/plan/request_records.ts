@@ -6,7 +6,7 @@ import {
   bufferBases, extentOf, isTypedArray, resolveTarget, viewBuffer, viewLength, viewOffset,
 } from "../targets/mod.ts";
 import type { PolicySlots } from "./policy_slots.ts";
-import type { BindRequest, PlanFacts } from "./types.ts";
+import { BATCH_NAMES, type BindRequest, type PlanFacts, type RequestNames } from "./types.ts";
 
 const REQ_WORDS = REQ_SIZE >>> 2;
 
@@ -23,7 +23,7 @@ const REQ_WORDS = REQ_SIZE >>> 2;
  * ```
  */
 export function writeRequestRecords(u32: Uint32Array, at32: number, requests: readonly BindRequest[],
-  slots: PolicySlots, facts: PlanFacts, unsafeRawAddress: boolean): (i: number) => number {
+  slots: PolicySlots, facts: PlanFacts, unsafeRawAddress: boolean, names: RequestNames = BATCH_NAMES): (i: number) => number {
   const n = requests.length, modes = slots.modes, maskIndexes = slots.maskIndexes;
   const bufferBase = facts.bufferBase ?? bufferBases(facts.addressOf).bufferBase;
   let lastBuf: ArrayBufferLike | undefined, lastBase = 0;
@@ -37,7 +37,7 @@ export function writeRequestRecords(u32: Uint32Array, at32: number, requests: re
       const s = p === prevPolicy && prevSlot >= 0 ? prevSlot : slots.find(p);
       prevPolicy = lastPolicy; prevSlot = slot;
       // The argument's name is built only for a policy not seen before.
-      slot = s >= 0 ? s : slots.slotOf(p, `requests[${i}].policy`);
+      slot = s >= 0 ? s : slots.slotOf(p, names.field(i, "policy"));
       lastPolicy = p;
     }
     const t = r.target;
@@ -47,7 +47,8 @@ export function writeRequestRecords(u32: Uint32Array, at32: number, requests: re
     else { const e = extentOf(t); if (e) { buf = e.buffer; off = e.offset; len = e.length; } }
     // Batches are mostly views of one buffer: remember the last one.
     if (buf !== undefined && buf !== lastBuf && facts.isFreed?.(buf)) {
-      throw invalid(`requests[${i}].target`, `Cannot bind requests[${i}].target: the buffer was released by free(); its address range holds no memory of yours any more`, { index: i });
+      const arg = names.field(i, "target");
+      throw invalid(arg, `Cannot bind ${arg}: the buffer was released by free(); its address range holds no memory of yours any more`, { index: i });
     }
     const b = buf === undefined || len === 0 ? undefined : buf === lastBuf ? lastBase : bufferBase(buf);
     if (b !== undefined) {
@@ -56,14 +57,14 @@ export function writeRequestRecords(u32: Uint32Array, at32: number, requests: re
       setU64(u32, at + 2, len);
       u32[at + 7] = KIND_BUFFER;
     } else {
-      const rt = resolveTarget(t, `requests[${i}].target`, facts.addressOf, unsafeRawAddress);
+      const rt = resolveTarget(t, names.field(i, "target"), facts.addressOf, unsafeRawAddress);
       setBigU64(u32, at, rt.addr);
       setBigU64(u32, at + 2, rt.length);
       u32[at + 7] = rt.kind;
     }
     u32[at + 4] = modes[slot]!;
-    u32[at + 5] = r.flags === undefined ? 0 : toKernelFlags(r.flags, `requests[${i}].flags`);
+    u32[at + 5] = r.flags === undefined ? 0 : toKernelFlags(r.flags, names.field(i, "flags"));
     u32[at + 6] = maskIndexes[slot]!;
   }
-  return (i) => slots.slotOf(requests[i]!.policy, `requests[${i}].policy`);
+  return (i) => slots.slotOf(requests[i]!.policy, names.field(i, "policy"));
 }

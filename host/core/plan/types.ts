@@ -66,6 +66,8 @@ export interface EnginePlan {
   requestsAt: number;
   /** The alignment granule buffers were shrunk to (PlanOptions.pageSize). */
   pageSize: number;
+  /** How errors about this plan's requests name them. */
+  names: RequestNames;
 }
 
 /** What planning needs of a context: its engine and the facts requests are checked against. */
@@ -73,3 +75,28 @@ export interface PlanContext {
   readonly engine: Engine;
   facts(): PlanFacts;
 }
+
+/**
+ * How errors name request i: "Cannot bind requests[3]: ..." and "requests[3].policy" for a
+ * batch; "Cannot bind: ..." and "policy" for bind() of one target; the caller's own argument
+ * for a policy checked alone (alloc(), setThreadPolicy()).
+ */
+export interface RequestNames {
+  /** What failed, after "Cannot ": "bind requests[3]", "bind". */
+  act(i: number): string;
+  /** A field of request i: "requests[3].target", "target". */
+  field(i: number, name: "target" | "policy" | "flags"): string;
+}
+
+/** Requests named by their place in the batch. */
+export const BATCH_NAMES: RequestNames = Object.freeze({
+  act: (i: number) => `bind requests[${i}]`,
+  field: (i: number, name: string) => `requests[${i}].${name}`,
+});
+
+/** The one request of bind(target, policy, flags), named by those arguments. */
+export const SINGLE_NAMES: RequestNames = Object.freeze({
+  act: () => "bind",
+  field: (_: number, name: string) => name,
+});
+

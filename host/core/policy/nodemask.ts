@@ -68,6 +68,19 @@ export class Nodemask {
   static get EMPTY(): Nodemask { return (empty ??= new Nodemask(new Uint32Array(2))); }
 
   /**
+   * Whether `x` is a real Nodemask (made by this class), not an object that only inherits
+   * from Nodemask.prototype or copies its methods.
+   * @example
+   * ```ts
+   * expect(Nodemask.isNodemask(Nodemask.of(0))).toBe(true);
+   * expect(Nodemask.isNodemask(Object.create(Nodemask.prototype))).toBe(false);
+   * ```
+   */
+  static isNodemask(x: unknown): x is Nodemask {
+    return typeof x === "object" && x !== null && #w in x;
+  }
+
+  /**
    * A mask holding exactly the given nodes.
    * @example
    * ```ts
@@ -113,6 +126,9 @@ export class Nodemask {
    */
   static parse(s: string, ctx: NodeContext = {}, arg = "nodes"): Nodemask {
     if (typeof s !== "string") throw new TypeError(`Cannot parse ${arg}: a nodestring must be a string, current value is ${typeof s}`);
+    if (ctx === null || typeof ctx !== "object") {
+      throw new TypeError(`Cannot parse ${arg}: the node context must be an object like { configured, allowed } (or left out), current value is ${ctx === null ? "null" : typeof ctx}`);
+    }
     const ids = ctx.configured && ctx.allowed ? undefined : processNodeIds();
     const configured = maskOf(ctx.configured ?? ids!.configured, `${arg} context.configured`);
     const allowed = maskOf(ctx.allowed ?? ids!.allowed, `${arg} context.allowed`);
@@ -281,6 +297,7 @@ export class Nodemask {
    * ```
    */
   equals(o: Nodemask): boolean {
+    mustBeNodemask(o, "equals");
     const words = Math.max(this.words64, o.words64);
     const e = sharedEngine();
     e.putMask(SLOT_A, this.#w, words);
@@ -300,6 +317,7 @@ export class Nodemask {
   }
 
   #op(op: MaskOp, o: Nodemask): Nodemask {
+    mustBeNodemask(o, op.slice(5));
     const words = Math.max(this.words64, o.words64);
     const e = sharedEngine();
     e.putMask(SLOT_A, this.#w, words);
@@ -309,8 +327,13 @@ export class Nodemask {
   }
 }
 
+/** A TypeError for a set operation given something that is not a Nodemask. */
+function mustBeNodemask(o: unknown, method: string): void {
+  if (!Nodemask.isNodemask(o)) throw new TypeError(`Cannot compute Nodemask.${method}(): its argument must be a Nodemask, current value is ${o === null ? "null" : typeof o}`);
+}
+
 function maskOf(v: Nodemask | readonly number[], arg: string): Nodemask {
-  if (v instanceof Nodemask) return v;
+  if (Nodemask.isNodemask(v)) return v;
   if (Array.isArray(v)) return Nodemask.of(...v);
   throw new TypeError(`Cannot use ${arg}: it must be a Nodemask or a number[], current value is ${typeof v}`);
 }

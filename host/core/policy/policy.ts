@@ -1,7 +1,11 @@
-import { MPOL_MF_MOVE, MPOL_MF_MOVE_ALL, MPOL_MF_STRICT, MPOL_MODE_FLAGS } from "../../../assembly/abi.ts";
+import {
+  MPOL_F_RELATIVE_NODES, MPOL_MF_MOVE, MPOL_MF_MOVE_ALL, MPOL_MF_STRICT, MPOL_MODE_FLAGS,
+} from "../../../assembly/abi.ts";
+import { NumaError } from "../errors.ts";
 import { type Mode, MODE_FLAGS, modeNamed, modeOfKernel, MODES } from "./modes.ts";
 import { type NodeContext, Nodemask } from "./nodemask.ts";
 import { fromOciPolicy, isOciPolicy } from "./oci_policy.ts";
+import { booleanField, describeValue, refuseUnknownKeys } from "../shapes.ts";
 import type { BindFlags, KernelPolicy, Policy, PolicyInput } from "./types.ts";
 
 /**
@@ -15,6 +19,9 @@ export const MODE_NUMBERS: Readonly<Record<Mode, number>> = Object.freeze(
   Object.fromEntries(MODES.map((m) => [m.name, m.kernel])) as Record<Mode, number>);
 
 const NUMACTL_NAMES = MODES.flatMap((m) => m.numactl);
+const POLICY_KEYS = ["mode", "nodes", ...MODE_FLAGS.map((f) => f.name)];
+const OCI_KEYS = ["mode", "nodes", "flags"];
+const FLAG_KEYS = ["strict", "move", "moveAll"];
 
 /**
  * Turns a Policy (or an OCI memoryPolicy) into the kernel's (mode | flags, mask) pair,
@@ -33,30 +40,51 @@ export function toKernelPolicy(p: PolicyInput, arg: string, ctx?: NodeContext): 
   if (p === null || typeof p !== "object") {
     throw new TypeError(`Cannot use ${arg}: a policy must be an object like { mode: "bind", nodes: [0] }, current value is ${String(p)}`);
   }
-  const pol: Policy = isOciPolicy(p) ? fromOciPolicy(p, arg, (s, a) => Nodemask.fromList(s, a)) : p;
+  const oci = isOciPolicy(p);
+  refuseUnknownKeys(p, oci ? OCI_KEYS : POLICY_KEYS, arg, oci ? "OCI memory policies" : "policies");
+  const pol: Policy = oci ? fromOciPolicy(p, arg, (s, a) => Nodemask.fromList(s, a)) : p;
   // numabind's names and numactl's (OCI names were turned into numabind's above).
   const info = typeof pol.mode === "string" && !pol.mode.startsWith("MPOL_") ? modeNamed(pol.mode) : undefined;
   if (info === undefined) {
     throw new TypeError(`Cannot use ${arg}.mode: it must be one of ${MODES.map((m) => m.name).join(", ")} (or numactl's ${NUMACTL_NAMES.join(", ")}, or an OCI MPOL_* name), current value is ${JSON.stringify(pol.mode)}`);
   }
   let mode = info.kernel;
-  for (const f of MODE_FLAGS) if (pol[f.name]) mode |= f.kernel;
-  return { mode, mask: toMask(pol.nodes, `${arg}.nodes`, ctx) };
+  for (const f of MODE_FLAGS) if (booleanField(pol[f.name], `${arg}.${f.name}`)) mode |= f.kernel;
+  const mask = toMask(pol.nodes, `${arg}.nodes`, ctx);
+  // Relative nodes are positions in the allowed set, not node ids.
+  if (mask && !(mode & MPOL_F_RELATIVE_NODES) && typeof pol.nodes !== "string") refuseUnconfigured(mask, ctx, `${arg}.nodes`);
+  return { mode, mask };
 }
 
 function toMask(nodes: Policy["nodes"], arg: string, ctx: NodeContext | undefined): Nodemask | null {
   if (nodes === undefined || nodes === null) return null;
-  if (nodes instanceof Nodemask) return nodes;
+  if (Nodemask.isNodemask(nodes)) return nodes;
   if (typeof nodes === "string") return Nodemask.parse(nodes, ctx, arg);
   if (Array.isArray(nodes)) {
-    for (const n of nodes) {
+    nodes.forEach((n: unknown, i) => {
       if (typeof n !== "number" || !Number.isInteger(n) || n < 0 || n > 32767) {
-        throw new RangeError(`Cannot use ${arg}: nodes must be integers in 0..32767, current value is ${JSON.stringify(n)}`);
+        throw new RangeError(`Cannot use ${arg}[${i}]: nodes must be integers in 0..32767, current value is ${describeValue(n)}`);
       }
-    }
+    });
     return Nodemask.of(...nodes);
   }
-  throw new TypeError(`Cannot use ${arg}: nodes must be a nodestring, a number[] or a Nodemask, current value is ${typeof nodes}`);
+  throw new TypeError(`Cannot use ${arg}: nodes must be a nodestring, a number[] or a Nodemask, current value is ${describeValue(nodes)}`);
+}
+
+/**
+ * Refuses nodes the machine does not have, in every form a policy names nodes (an array, a
+ * Nodemask, an OCI list), as a nodestring is refused for them and as numactl refuses them:
+ * the kernel would drop such a node silently. Checked against the planner's configured nodes
+ * (a caller with no node context, such as numaMapsText(), is not checked).
+ */
+function refuseUnconfigured(mask: Nodemask, ctx: NodeContext | undefined, arg: string): void {
+  const configured = ctx?.configured;
+  if (configured === undefined) return;
+  const set = Nodemask.isNodemask(configured) ? configured : Nodemask.of(...configured);
+  const missing = mask.difference(set);
+  if (missing.isEmpty) return;
+  throw new NumaError(`Cannot use ${arg}: node ${missing.toList()} ${missing.size > 1 ? "are" : "is"} not configured on this machine (configured nodes: ${set.toList() || "none"}), current value is ${mask.toList()}`,
+    { code: "EINVAL", syscall: "validate", arg });
 }
 
 /**
@@ -68,13 +96,10 @@ function toMask(nodes: Policy["nodes"], arg: string, ctx: NodeContext | undefine
  */
 export function toKernelFlags(f: BindFlags | undefined, arg: string): number {
   if (f === undefined || f === null) return 0;
-  if (typeof f !== "object") throw new TypeError(`Cannot use ${arg}: flags must be an object like { move: true }, current value is ${String(f)}`);
-  for (const k in f) {
-    const v = (f as Record<string, unknown>)[k];
-    if (k !== "strict" && k !== "move" && k !== "moveAll") throw new TypeError(`Cannot use ${arg}.${k}: bind flags are strict, move and moveAll`);
-    if (v !== undefined && typeof v !== "boolean") throw new TypeError(`Cannot use ${arg}.${k}: it must be a boolean, current value is ${typeof v}`);
-  }
-  return (f.strict ? MPOL_MF_STRICT : 0) | (f.move ? MPOL_MF_MOVE : 0) | (f.moveAll ? MPOL_MF_MOVE_ALL : 0);
+  if (typeof f !== "object") throw new TypeError(`Cannot use ${arg}: flags must be an object like { move: true }, current value is ${describeValue(f)}`);
+  refuseUnknownKeys(f, FLAG_KEYS, arg, "bind flags");
+  return (booleanField(f.strict, `${arg}.strict`) ? MPOL_MF_STRICT : 0) | (booleanField(f.move, `${arg}.move`) ? MPOL_MF_MOVE : 0)
+    | (booleanField(f.moveAll, `${arg}.moveAll`) ? MPOL_MF_MOVE_ALL : 0);
 }
 
 /**

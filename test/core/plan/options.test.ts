@@ -2,7 +2,7 @@ import { describe, expect, test } from "vitest";
 import {
   type BindRequest, NodestringError, NumaError, type Policy, type PolicyInput,
 } from "../../../host/mod.ts";
-import { planOn } from "../../helpers/fake_facts.ts";
+import { type FakeMachine, planOn } from "../../helpers/fake_facts.ts";
 
 const P = 4096n;
 const BASE = 0x10000000n;
@@ -166,10 +166,11 @@ describe("plan(): kernel rules, refused before any syscall with the argument and
     [{ mode: "preferred-many" }, "requests[0].policy.nodes", /mode preferred-many needs at least one node/],
     [{ mode: "bind", nodes: [0], static: true, relative: true }, "requests[0].policy.static", /static and relative cannot be combined/],
     [{ mode: "interleave", nodes: [0], balancing: true }, "requests[0].policy.balancing", /balancing .* goes only with bind or preferred-many/],
-    [{ mode: "bind", nodes: [0, 1024] }, "requests[0].policy.nodes", /nodes 0\.\.1023 \(MAX_NUMNODES = 1024\)/],
-    [{ mode: "bind", nodes: [9] }, "requests[0].policy.nodes", /none of its nodes \(9\) is usable here/],
-  ])("%j", (policy, arg, message) => {
-    const e = refusal(() => planOn({}, [at(0n, 1n, policy as Policy)]));
+    // A relative mask names positions, so only the engine's width rule can refuse this one.
+    [{ mode: "bind", nodes: [0, 1024], relative: true }, "requests[0].policy.nodes", /nodes 0\.\.1023 \(MAX_NUMNODES = 1024\)/],
+    [{ mode: "bind", nodes: [9] }, "requests[0].policy.nodes", /none of its nodes \(9\) is usable here/, { configured: [0, 1, 2, 3, 9], allowed: [0, 1, 2, 3] }],
+  ] as [Policy, string, RegExp, FakeMachine?][])("%j", (policy, arg, message, machine = {}) => {
+    const e = refusal(() => planOn(machine, [at(0n, 1n, policy as Policy)]));
     expect(e).toMatchObject({ code: "EINVAL", errno: 22, syscall: "validate", arg, index: 0 });
     expect(e.message).toMatch(message);
   });
@@ -216,9 +217,10 @@ describe("plan(): policy forms", () => {
   });
 
   test("the OCI runtime-spec memoryPolicy form is a policy", () => {
-    const p = planOn({}, [at(0n, 1n, { mode: "MPOL_INTERLEAVE", nodes: "0-3,7", flags: ["MPOL_F_STATIC_NODES"] })]);
+    const p = planOn({}, [at(0n, 1n, { mode: "MPOL_INTERLEAVE", nodes: "0-1,3", flags: ["MPOL_F_STATIC_NODES"] })]);
     expect(p.ops[0]!.policy).toMatchObject({ mode: "interleave", static: true });
-    expect(p.ops[0]!.policy.nodes.toList()).toBe("0-3,7");
+    expect(p.ops[0]!.policy.nodes.toList()).toBe("0-1,3");
+    expect(() => planOn({}, [at(0n, 1n, { mode: "MPOL_BIND", nodes: "0-3,7" })])).toThrow(/requests\[0\]\.policy\.nodes: node 7 is not configured/);
     expect(() => planOn({}, [at(0n, 1n, { mode: "MPOL_BIND", nodes: "0", flags: ["MPOL_F_STRICT"] })])).toThrow(/requests\[0\]\.policy\.flags\[0\]: it must be one of MPOL_F_STATIC_NODES/);
     expect(() => planOn({}, [at(0n, 1n, { mode: "MPOL_BOUND" } as never)])).toThrow(/an OCI memoryPolicy mode is one of/);
   });

@@ -1,11 +1,12 @@
 import { describe, expect, test } from "vitest";
-import { type BindRequest, Nodemask, NumaError, plan, type Policy } from "../../../host/mod.ts";
+import { type BindRequest, Nodemask, NumaError, plan, type Policy, type PolicyInput, topology } from "../../../host/mod.ts";
+import { planOn } from "../../helpers/fake_facts.ts";
 import { addressOf } from "../../helpers/maps.ts";
 
 const P = 4096n;
 const BIND0: Policy = { mode: "bind", nodes: [0] };
 const LOCAL: Policy = { mode: "local" };
-const raw = (page: bigint, pages: bigint, policy: Policy = BIND0): BindRequest =>
+const raw = (page: bigint, pages: bigint, policy: PolicyInput = BIND0): BindRequest =>
   ({ target: { addr: 0x10000000n + page * P, length: pages * P }, policy });
 const opts = { unsafeRawAddress: true, pageSize: 4096 };
 
@@ -106,8 +107,19 @@ describe("plan(): ordering and coalescing", () => {
 
 describe("plan(): policy checks", () => {
   test("plan() refuses nodes with no usable node, and accepts a mask that has one", () => {
-    expect(refusal(() => plan([raw(0n, 1n, { mode: "interleave", nodes: [7, 9] })], opts)).message).toMatch(/\(7,9\)/);
-    expect(plan([raw(0n, 1n, { mode: "interleave", nodes: [0, 9] })], opts).ops).toHaveLength(1);
+    const machine = { configured: [0, 7, 8, 9], withMemory: [0, 8] };
+    const at = (nodes: number[]) => [{ target: { addr: 1n << 30n, length: 4096n }, policy: { mode: "interleave" as const, nodes } }];
+    expect(refusal(() => planOn(machine, at([7, 9]))).message).toMatch(/none of its nodes \(7,9\) is usable here/);
+    expect(planOn(machine, at([0, 9])).ops).toHaveLength(1);
+  });
+
+  test("plan() refuses nodes this machine does not have in every form, as numactl does; relative nodes are positions", () => {
+    const bad = topology().possible.toArray().at(-1)! + 1;
+    for (const nodes of [[0, bad], Nodemask.of(0, bad), `0,${bad}`]) {
+      expect(() => plan([raw(0n, 1n, { mode: "bind", nodes })], opts)).toThrow(new RegExp(`requests\\[0\\]\\.policy\\.nodes.*node ${bad}.*not configured`));
+    }
+    expect(() => plan([raw(0n, 1n, { mode: "MPOL_BIND", nodes: `0,${bad}` })], opts)).toThrow(/not configured/);
+    expect(plan([raw(0n, 1n, { mode: "bind", nodes: [0, bad], relative: true })], opts).ops).toHaveLength(1);
   });
 
   test("plan() refuses malformed policies with TypeError or RangeError naming the argument", () => {

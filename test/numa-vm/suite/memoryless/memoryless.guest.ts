@@ -41,7 +41,7 @@ describe(`node ${bare}, with CPUs and no memory`, () => {
     let err: unknown;
     try { nb.bind(r, { mode: "bind", nodes: [bare] }); } catch (e) { err = e; }
     expect(err).toBeInstanceOf(NumaError);
-    expect(err).toMatchObject({ code: "EINVAL", errno: 22, syscall: "validate", arg: "requests[0].policy.nodes" });
+    expect(err).toMatchObject({ code: "EINVAL", errno: 22, syscall: "validate", arg: "policy.nodes" });
     expect((err as NumaError).message).toMatch(new RegExp(`\\(${bare}\\)`));
     expect(calls()).toBe(0);
     expect(getPolicy(r).mode).toBe("default");
