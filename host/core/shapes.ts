@@ -43,8 +43,10 @@ export function nearestName(name: string, known: readonly string[]): string | un
  * ```
  */
 export function refuseUnknownKeys(o: object, known: readonly string[], arg: string, what: string): void {
-  for (const k of Object.keys(o)) {
-    if (known.includes(k)) continue;
+  // for-in over a plain object reads V8's enum cache: no array per call (policies are checked
+  // once per distinct policy object, which is per request when each request has its own literal).
+  for (const k in o) {
+    if (known.includes(k) || !Object.hasOwn(o, k)) continue;
     const near = nearestName(k, known);
     throw new TypeError(`Cannot use ${arg}.${k}: ${what} have no ${k}; ${near ? `did you mean ${near}?` : `the keys are ${known.join(", ")}`}`);
   }

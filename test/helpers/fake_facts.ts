@@ -31,6 +31,7 @@ export function fakeFacts(m: FakeMachine = {}): PlanFacts {
     balancingModes: m.balancingModes ?? 0x24, hugePageSize: 2 << 20, maxMapCount: m.maxMapCount ?? 65530,
     mapCount: (fresh = true) => (m.mapCounts ? (fresh ? m.mapCounts.fresh : m.mapCounts.cached) : m.mapCount ?? 100),
     interleaveWeights: () => m.weights ?? [],
+    noteMappings: () => {},
   };
   return {
     pageSize: 4096, usable: allowed.intersect(withMemory), configured, allowed, kernel,

@@ -87,3 +87,67 @@ test("single bind() keeps to the VMA budget too: alternating binds are refused b
   expect(r.atRefusal).toBeGreaterThan(limit - 1024 - 200);
   expect(r.after).toBeLessThan(1000);
 });
+
+test("bind() after a bindBatch that raised the map count is still held to the budget: refused with ENOMEM before the reserve, and the process survives", () => {
+  // bind() replays learned ops; it must not count from a map count taken before the batch.
+  const child = runChild(`
+    const page = nb.topology().pageSize, limit = ${limit};
+    const { mapCount } = await import(${JSON.stringify(distUrl("host/core/system/proc_facts.js"))});
+    const A = { mode: "bind", nodes: [0] }, B = { mode: "local" };
+    const small = nb.alloc(8 * page, { mode: "default" });
+    for (let i = 0; i < 8; i += 2) nb.bind(new Uint8Array(small, i * page, page), A); // learned, replayed
+    const N = 2 * Math.floor((limit - 1024 - mapCount() - 3000) / 2);
+    const region = nb.alloc((N + 1) * page, { mode: "default" });
+    const r = nb.bindBatch(Array.from({ length: N }, (_, i) => ({ target: new Uint8Array(region, i * page, page), policy: i & 1 ? B : A })));
+    const afterBatch = mapCount();
+    const spare = nb.alloc(20000 * page, { mode: "default" });
+    let bound = 0, error;
+    try {
+      for (; bound < 20000; bound += 2) nb.bind(new Uint8Array(spare, bound * page, page), A);
+    } catch (e) { error = { code: e.code, syscall: e.syscall, message: e.message }; }
+    const atRefusal = mapCount();
+    const js = new Array(2e6).fill(1).length; // the runtime can still allocate
+    nb.bind(region, B); nb.bind(spare, B);
+    report({ ok: r.ok, afterBatch, error, atRefusal, js, after: mapCount() });
+  `, { timeoutMs: 120_000 });
+  expect(child.stderr).toBe("");
+  expect(child.status).toBe(0);
+  const r = child.result as { ok: boolean; afterBatch: number; error?: { code: string; syscall: string; message: string }; atRefusal: number; js: number; after: number };
+  expect(r.ok).toBe(true);
+  expect(r.afterBatch).toBeGreaterThan(limit - 1024 - 3200);
+  expect(r.error).toMatchObject({ code: "ENOMEM", syscall: "validate" });
+  expect(r.atRefusal).toBeLessThanOrEqual(limit - 1024 + 64);
+  expect(r.js).toBe(2e6);
+  expect(r.after).toBeLessThan(1000);
+});
+
+test("alloc() is held to the same budget: refused with a typed ENOMEM before the reserve is spent, and the process survives", () => {
+  // Adjacent mappings with different policies do not merge: each alloc() adds one.
+  const child = runChild(`
+    const { mapCount } = await import(${JSON.stringify(distUrl("host/core/system/proc_facts.js"))});
+    const page = nb.topology().pageSize, limit = ${limit};
+    const A = { mode: "bind", nodes: [0] }, B = { mode: "local" };
+    // A batch takes the process to 2,000 mappings below the budget first.
+    const N = 2 * Math.floor((limit - 1024 - mapCount() - 2000) / 2);
+    const region = nb.alloc((N + 1) * page, { mode: "default" });
+    nb.bindBatch(Array.from({ length: N }, (_, i) => ({ target: new Uint8Array(region, i * page, page), policy: i & 1 ? B : A })));
+    const kept = [];
+    let error;
+    try {
+      for (let i = 0; i < 4000; i++) kept.push(nb.alloc(page, i & 1 ? B : A));
+    } catch (e) { error = { name: e.name, code: e.code, syscall: e.syscall, arg: e.arg, message: e.message }; }
+    const atRefusal = mapCount();
+    const js = new Array(2e6).fill(1).length;
+    for (const b of kept) nb.free(b);
+    nb.bind(region, B);
+    report({ made: kept.length, error, atRefusal, js });
+  `, { timeoutMs: 120_000 });
+  expect(child.stderr).toBe("");
+  expect(child.status).toBe(0);
+  const r = child.result as { made: number; error?: { name: string; code: string; syscall: string; arg: string; message: string }; atRefusal: number; js: number };
+  expect(r.error).toMatchObject({ name: "NumaError", code: "ENOMEM", syscall: "validate", arg: "bytes" });
+  expect(r.error!.message).toMatch(new RegExp(`^Cannot alloc: it adds up to 1 mapping .* vm\\.max_map_count = ${limit} less the 1024 kept free for the runtime`));
+  expect(r.atRefusal).toBeLessThanOrEqual(limit - 1024 + 64);
+  expect(r.atRefusal).toBeGreaterThan(limit - 1024 - 200);
+  expect(r.js).toBe(2e6);
+});

@@ -2,7 +2,7 @@ import { applyPlan } from "../batch/mod.ts";
 import type { Context } from "../context.ts";
 import { invalid } from "../errors.ts";
 import { failureError } from "../failures/mod.ts";
-import { checkPolicy, planInEngine, type RequestNames } from "../plan/mod.ts";
+import { checkPolicy, fitsMapBudget, mapBudgetError, planInEngine, type RequestNames } from "../plan/mod.ts";
 import type { BindFlags, PolicyInput } from "../policy/mod.ts";
 import { describeValue } from "../shapes.ts";
 import { pageUp } from "../targets/mod.ts";
@@ -75,8 +75,10 @@ export function memoryApi(ctx: Context): MemoryApi {
       if (n <= 0n || n > MAX_ALLOC) throw invalid("bytes", `Cannot alloc: bytes must be in 1..2^53-1, current value is ${n}`);
       const page = BigInt(ctx.facts().pageSize);
       const length = pageUp(n, page);
-      // The policy and flags are checked before anything is mapped.
+      // The policy, the flags and the mapping budget are checked before anything is mapped.
       checkPolicy(ctx, policy, "policy", flags);
+      const k = ctx.facts().kernel;
+      if (k && !fitsMapBudget(k, 1)) throw mapBudgetError(k, 1, "alloc", "bytes");
       const { addr, buffer } = ctx.allocations.map(length, Number(n));
       const request = { target: { addr, length }, policy, ...(flags ? { flags } : {}) };
       let r;

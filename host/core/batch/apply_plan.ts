@@ -45,6 +45,8 @@ export function applyPlan(ctx: Context, p: EnginePlan, continueOnError: boolean,
   const masks = u8.subarray(p.masksAt, p.masksAt + Math.max(1, p.engine.x.plan_mask_count()) * p.maskWords * 8);
   const errnos = u8.subarray(p.errnosAt, p.errnosAt + p.count * 4);
   const syscalls = ctx.backend.mbindBatch!(ops, p.count, masks, p.maskWords, errnos, continueOnError);
+  // Every call counts against one ledger of mappings (plan/vma_budget.ts fitsMapBudget).
+  ctx.facts().kernel?.noteMappings(p.stats.estimatedVmas);
   // Views again: nothing above grows the engine's memory, but a backend may have run JS.
   const mem = p.engine.u8();
   const e32 = new Int32Array(mem.buffer, mem.byteOffset + p.errnosAt, p.count);

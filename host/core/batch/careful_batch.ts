@@ -112,6 +112,7 @@ export function bindCarefully(ctx: Context, p: EnginePlan, o: BatchOptions): Bat
     throw new NumaError(`Cannot bind: onProgress threw (${String((e as Error)?.message ?? e)})${rollbackText(out)}`, { code: "EIO", errno: ERRNO.EIO, syscall: "mbind", cause: e });
   } finally {
     p.engine.busy = false;
+    ctx.facts().kernel?.noteMappings(p.stats.estimatedVmas);
   }
   const e32 = new Int32Array(batch.errnos.buffer, batch.errnos.byteOffset, batch.count);
   // Atomic (which stops at its first failure, the last op attempted): undo at once. At

@@ -1,7 +1,7 @@
 import type { Context } from "../context.ts";
 import { invalid } from "../errors.ts";
 import { kernelError } from "../kernel/mod.ts";
-import { DEFAULT_MAP_RESERVE, kernelForm, type PlanFacts, planInEngine, SINGLE_NAMES } from "../plan/mod.ts";
+import { fitsMapBudget, kernelForm, type PlanFacts, planInEngine, SINGLE_NAMES } from "../plan/mod.ts";
 import { type BindFlags, Nodemask, type PolicyInput, toKernelFlags } from "../policy/mod.ts";
 import { opAddr, opAt, opLen } from "../records/mod.ts";
 import { extentOf, pageDown, pageUp, type Target } from "../targets/mod.ts";
@@ -87,18 +87,6 @@ export function leanBind(ctx: Context): (target: Target, policy: PolicyInput, fl
   const backend = ctx.backend;
   const entries = new WeakMap<object, Entry>();
 
-  // The VMA budget: each replayed bind can add two mappings (a middle range splits its mapping
-  // in three), so replays count down an allowance taken from a fresh map count; when it runs
-  // out, bind() takes the batch path, whose plan applies the budget (and refuses past it).
-  let allowance = 0;
-  const withinBudget = (): boolean => {
-    if (allowance > 0) { allowance--; return true; }
-    const k = ctx.facts().kernel;
-    if (!k) return true;
-    allowance = Math.floor((k.maxMapCount - DEFAULT_MAP_RESERVE - k.mapCount(true)) / 2) - 1;
-    return allowance >= 0;
-  };
-
   /** Plans one request in the engine and keeps the op if replaying it would be exact. */
   const learn = (target: Target, policy: PolicyInput, flags: BindFlags | undefined, first: number, length: number): Verdict | null => {
     const p = planInEngine(ctx.engine, [flags === undefined ? { target, policy } : { target, policy, flags }], {}, ctx.facts(), SINGLE_NAMES);
@@ -133,8 +121,10 @@ export function leanBind(ctx: Context): (target: Target, policy: PolicyInput, fl
     }
     let v = e.byFlags[bits];
     if (v === undefined) v = e.byFlags[bits] = learn(target, policy, flags, first, end - first);
-    else if (!withinBudget()) return false;
     if (v === null) return false;
+    // A middle range splits its mapping in three: up to two more mappings, held to the same
+    // budget as every call (fitsMapBudget); past it, the batch path refuses with ENOMEM.
+    if (!fitsMapBudget(facts.kernel, 2)) return false;
 
     const r = backend.mbindOne(first, end - first, v.mode, v.flags, v.mask, v.words);
     if (r < 0) {

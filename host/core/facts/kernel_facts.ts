@@ -21,9 +21,13 @@ export interface KernelFacts {
   maxMapCount: number;
   /**
    * Mappings the process has (lines of /proc/self/maps, about 1 µs per mapping to read). With
-   * `fresh` false a count read in the last second may be returned instead.
+   * `fresh` false, a count read in the last second plus what calls since then noted adding
+   * (noteMappings) may be returned instead: never less than the process has, unless something
+   * else mapped memory in that second (what the reserve below vm.max_map_count is for).
    */
   mapCount(fresh?: boolean): number;
+  /** Notes that a call just added up to `n` mappings, so a cached count stays an upper bound. */
+  noteMappings(n: number): void;
   /**
    * Weighted-interleave weights by node id (/sys/kernel/mm/mempolicy/weighted_interleave/nodeN),
    * read at most once a second.
@@ -76,7 +80,7 @@ export function modeFacts(rel: string): { mpolMax: number; balancingModes: numbe
  */
 export function readKernelFacts(root = "/", rel = system().kernelRelease()): KernelFacts {
   const thp = Number(readText(root, "sys/kernel/mm/transparent_hugepage/hpage_pmd_size") ?? "");
-  let counted = 0, countedAt = -Infinity;
+  let counted = 0, countedAt = -Infinity, noted = 0;
   let weights: number[] = [], weighedAt = -Infinity;
   return {
     maxNumNodes: nodemaskBits(procStatus(root).memsAllowed, DEFAULT_KERNEL_FACTS.maxNumNodes),
@@ -86,9 +90,10 @@ export function readKernelFacts(root = "/", rel = system().kernelRelease()): Ker
     maxMapCount: maxMapCount(root) || DEFAULT_KERNEL_FACTS.maxMapCount,
     mapCount(fresh = true) {
       const now = performance.now();
-      if (fresh || now - countedAt > MAX_AGE_MS) { counted = mapCount("self", root) ?? 0; countedAt = now; }
-      return counted;
+      if (fresh || now - countedAt > MAX_AGE_MS) { counted = mapCount("self", root) ?? 0; countedAt = now; noted = 0; }
+      return counted + noted;
     },
+    noteMappings(n) { noted += n; },
     interleaveWeights() {
       const now = performance.now();
       if (now - weighedAt > MAX_AGE_MS) { weights = readWeights(root); weighedAt = now; }

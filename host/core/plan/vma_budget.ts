@@ -1,12 +1,46 @@
 import { E_VMA_BUDGET, OK } from "../../../assembly/abi.ts";
 import type { Engine } from "../engine/mod.ts";
+import { ERRNO, NumaError } from "../errors.ts";
 import type { KernelFacts } from "../facts/mod.ts";
 import { OP_WORDS, opAddr, opAt, opLen, opMask, opMode } from "../records/mod.ts";
 import { type Mappings, readMappings } from "../system/mod.ts";
-import type { EngineOptions } from "./options.ts";
+import { DEFAULT_MAP_RESERVE, type EngineOptions } from "./options.ts";
 
 // The VMA budget: a plan must not take the process past vm.max_map_count (less a reserve for
 // the runtime), where the kernel refuses to split mappings (mbind ENOMEM) and V8 aborts.
+
+/**
+ * Whether a call that adds up to `n` mappings (bind() of one range: 2, alloc(): 1) fits the
+ * budget plans are held to, vm.max_map_count less DEFAULT_MAP_RESERVE: checked on the cached
+ * count, then on a fresh one. A call that fits is noted (KernelFacts.noteMappings), so every
+ * call, whichever path it takes, counts against the same ledger.
+ * @example Basic usage
+ * ```ts
+ * if (!fitsMapBudget(ctx.facts().kernel, 2)) return false;   // bind() takes the batch path
+ * ```
+ */
+export function fitsMapBudget(k: KernelFacts | undefined, n: number): boolean {
+  if (!k) return true;
+  const budget = k.maxMapCount - DEFAULT_MAP_RESERVE;
+  if (k.mapCount(false) + n > budget && k.mapCount(true) + n > budget) return false;
+  k.noteMappings(n);
+  return true;
+}
+
+/**
+ * The ENOMEM for a call that does not fit the budget (see fitsMapBudget), before it maps or
+ * binds anything.
+ * @param action what the caller asked for, as "Cannot <action>"
+ * @example Basic usage
+ * ```ts
+ * if (!fitsMapBudget(k, 1)) throw mapBudgetError(k, 1, "alloc", "bytes");
+ * ```
+ */
+export function mapBudgetError(k: KernelFacts, n: number, action: string, arg: string): NumaError {
+  const count = k.mapCount(true), budget = k.maxMapCount - DEFAULT_MAP_RESERVE;
+  return new NumaError(`Cannot ${action}: it adds up to ${n} mapping${n > 1 ? "s" : ""} (VMAs) to the ${count} this process has, which passes vm.max_map_count = ${k.maxMapCount} less the ${DEFAULT_MAP_RESERVE} kept free for the runtime (${count} + ${n} > ${budget}); a process at the limit can abort when the runtime needs memory; free memory you alloc()ed, bind neighbouring ranges to equal policies so they merge, or raise vm.max_map_count`,
+    { code: "ENOMEM", errno: ERRNO.ENOMEM, syscall: "validate", arg });
+}
 
 /** Plans adding at most this many mappings may use a map count up to a second old. */
 const FEW_MAPPINGS = 64;

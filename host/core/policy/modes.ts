@@ -125,9 +125,12 @@ export function releaseText(r: Release): string {
  * ```
  */
 export function modeNamed(name: unknown): ModeInfo | undefined {
-  if (typeof name !== "string") return undefined;
-  return MODES.find((m) => m.name === name || m.oci === name || m.numactl.includes(name as never));
+  return typeof name === "string" ? BY_NAME.get(name) : undefined;
 }
+
+/** Every name of every mode: policies resolve one lookup each (a fresh literal per request). */
+const BY_NAME: ReadonlyMap<string, ModeInfo> = new Map(MODES.flatMap((m) =>
+  [m.name, m.oci, ...m.numactl].map((n): [string, ModeInfo] => [n, m])));
 
 /**
  * The mode of a kernel mode word, mode flags ignored.

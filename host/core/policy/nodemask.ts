@@ -305,6 +305,22 @@ export class Nodemask {
     return e.x.mask_equals(words) !== 0;
   }
 
+  /**
+   * Whether every node of this mask is in `o` (in JavaScript: masks of real machines are a
+   * word or two, where a call into the engine would cost more than the loop).
+   * @example Basic usage
+   * ```ts
+   * expect(Nodemask.of(0, 2).isSubsetOf(Nodemask.of(0, 1, 2))).toBe(true);
+   * expect(Nodemask.of(0, 5).isSubsetOf(Nodemask.of(0))).toBe(false);
+   * ```
+   */
+  isSubsetOf(o: Nodemask): boolean {
+    mustBeNodemask(o, "isSubsetOf");
+    const a = this.#w, b = o.#w;
+    for (let i = 0; i < a.length; i++) if ((a[i]! & ~(b[i] ?? 0)) !== 0) return false;
+    return true;
+  }
+
   #highest(): number {
     for (let i = this.#w.length - 1; i >= 0; i--) if (this.#w[i] !== 0) return i * 32 + 31 - Math.clz32(this.#w[i]!);
     return -1;

@@ -1,5 +1,6 @@
 import {
-  MPOL_F_RELATIVE_NODES, MPOL_MF_MOVE, MPOL_MF_MOVE_ALL, MPOL_MF_STRICT, MPOL_MODE_FLAGS,
+  MPOL_F_NUMA_BALANCING, MPOL_F_RELATIVE_NODES, MPOL_F_STATIC_NODES, MPOL_MF_MOVE, MPOL_MF_MOVE_ALL,
+  MPOL_MF_STRICT, MPOL_MODE_FLAGS,
 } from "../../../assembly/abi.ts";
 import { NumaError } from "../errors.ts";
 import { type Mode, MODE_FLAGS, modeNamed, modeOfKernel, MODES } from "./modes.ts";
@@ -48,24 +49,30 @@ export function toKernelPolicy(p: PolicyInput, arg: string, ctx?: NodeContext): 
   if (info === undefined) {
     throw new TypeError(`Cannot use ${arg}.mode: it must be one of ${MODES.map((m) => m.name).join(", ")} (or numactl's ${NUMACTL_NAMES.join(", ")}, or an OCI MPOL_* name), current value is ${JSON.stringify(pol.mode)}`);
   }
+  // The flags read by name, not through MODE_FLAGS: a keyed read per flag costs more than the
+  // rest of resolving a fresh policy literal. The argument's name is built only on an error.
+  const { static: st, relative: rel, balancing: bal } = pol;
   let mode = info.kernel;
-  for (const f of MODE_FLAGS) if (booleanField(pol[f.name], `${arg}.${f.name}`)) mode |= f.kernel;
+  if (st === true) mode |= MPOL_F_STATIC_NODES; else if (st !== undefined && st !== false) booleanField(st, `${arg}.static`);
+  if (rel === true) mode |= MPOL_F_RELATIVE_NODES; else if (rel !== undefined && rel !== false) booleanField(rel, `${arg}.relative`);
+  if (bal === true) mode |= MPOL_F_NUMA_BALANCING; else if (bal !== undefined && bal !== false) booleanField(bal, `${arg}.balancing`);
+  if (pol.nodes === undefined || pol.nodes === null) return { mode, mask: null };
   const mask = toMask(pol.nodes, `${arg}.nodes`, ctx);
   // Relative nodes are positions in the allowed set, not node ids.
-  if (mask && !(mode & MPOL_F_RELATIVE_NODES) && typeof pol.nodes !== "string") refuseUnconfigured(mask, ctx, `${arg}.nodes`);
+  if (!(mode & MPOL_F_RELATIVE_NODES) && typeof pol.nodes !== "string") refuseUnconfigured(mask, ctx, arg);
   return { mode, mask };
 }
 
-function toMask(nodes: Policy["nodes"], arg: string, ctx: NodeContext | undefined): Nodemask | null {
-  if (nodes === undefined || nodes === null) return null;
+function toMask(nodes: NonNullable<Policy["nodes"]>, arg: string, ctx: NodeContext | undefined): Nodemask {
   if (Nodemask.isNodemask(nodes)) return nodes;
   if (typeof nodes === "string") return Nodemask.parse(nodes, ctx, arg);
   if (Array.isArray(nodes)) {
-    nodes.forEach((n: unknown, i) => {
+    for (let i = 0; i < nodes.length; i++) {
+      const n: unknown = nodes[i];
       if (typeof n !== "number" || !Number.isInteger(n) || n < 0 || n > 32767) {
         throw new RangeError(`Cannot use ${arg}[${i}]: nodes must be integers in 0..32767, current value is ${describeValue(n)}`);
       }
-    });
+    }
     return Nodemask.of(...nodes);
   }
   throw new TypeError(`Cannot use ${arg}: nodes must be a nodestring, a number[] or a Nodemask, current value is ${describeValue(nodes)}`);
@@ -77,12 +84,12 @@ function toMask(nodes: Policy["nodes"], arg: string, ctx: NodeContext | undefine
  * the kernel would drop such a node silently. Checked against the planner's configured nodes
  * (a caller with no node context, such as numaMapsText(), is not checked).
  */
-function refuseUnconfigured(mask: Nodemask, ctx: NodeContext | undefined, arg: string): void {
+function refuseUnconfigured(mask: Nodemask, ctx: NodeContext | undefined, policyArg: string): void {
   const configured = ctx?.configured;
   if (configured === undefined) return;
   const set = Nodemask.isNodemask(configured) ? configured : Nodemask.of(...configured);
-  const missing = mask.difference(set);
-  if (missing.isEmpty) return;
+  if (mask.isSubsetOf(set)) return;
+  const missing = mask.difference(set), arg = `${policyArg}.nodes`;
   throw new NumaError(`Cannot use ${arg}: node ${missing.toList()} ${missing.size > 1 ? "are" : "is"} not configured on this machine (configured nodes: ${set.toList() || "none"}), current value is ${mask.toList()}`,
     { code: "EINVAL", syscall: "validate", arg });
 }
