@@ -28,7 +28,7 @@ const headers = [join(dirname(process.execPath), "..", "include", "node"),
   process.env.npm_config_nodedir && join(process.env.npm_config_nodedir, "include", "node")]
   .find((d) => d && existsSync(join(d, "node_api.h")));
 if (headers) {
-  execFileSync(cc, [...flags, `-I${headers}`, "-o", addon, join(native, "node_api", "addon.c"),
+  execFileSync(cc, [...flags, `-I${headers}`, "-o", addon, join(native, "node_api", "addon.c"), join(native, "node_api", "mappings.c"),
     join(native, "thread_policy.c")], { stdio: "inherit" });
   console.log(`numabind: built build/libnumabind.so and build/numabind.node with ${cc}`);
 } else {

@@ -6,6 +6,7 @@
 #include <node_api.h>
 #include "../nb_sys.h"
 #include "../numabind.h"
+#include "mappings.h"
 
 /* Bytes and address of a Uint8Array argument; NULL for null/undefined or any other value.
  * The pointers only reach the kernel, which copies from user memory at any alignment. */
@@ -97,10 +98,55 @@ static napi_value set_mempolicy_one(napi_env env, napi_callback_info info) {
   return result(env, numabind_set_mempolicy(mode, mask, words));
 }
 
+/* This environment's mappings (mappings.c), or NULL when the table could not be made. */
+static struct nb_mappings *mappings_of(napi_env env) {
+  void *m = NULL;
+  return napi_get_instance_data(env, &m) == napi_ok ? m : NULL;
+}
+
+/* trackMapping(addr, len): unmap [addr, addr + len) when this environment ends. */
+static napi_value track_mapping(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  double addr, len;
+  struct nb_mappings *m = mappings_of(env);
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 2
+      || napi_get_value_double(env, argv[0], &addr) != napi_ok
+      || napi_get_value_double(env, argv[1], &len) != napi_ok || addr <= 0 || len <= 0) return result(env, -EINVAL);
+  if (!m) return result(env, -ENOMEM);
+  return result(env, nb_mappings_add(m, (uintptr_t)addr, (size_t)len) == 0 ? 0 : -ENOMEM);
+}
+
+/* untrackMapping(addr): the mapping at addr was unmapped. */
+static napi_value untrack_mapping(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  double addr;
+  struct nb_mappings *m = mappings_of(env);
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1
+      || napi_get_value_double(env, argv[0], &addr) != napi_ok) return result(env, -EINVAL);
+  return result(env, m && nb_mappings_remove(m, (uintptr_t)addr) == 0 ? 0 : -ENOENT);
+}
+
+/* trackedMappings(): how many mappings this environment holds. */
+static napi_value tracked_mappings(napi_env env, napi_callback_info info) {
+  struct nb_mappings *m = mappings_of(env);
+  (void)info;
+  return result(env, m ? (long)nb_mappings_count(m) : 0);
+}
+
+static void release_mappings(napi_env env, void *data, void *hint) {
+  (void)env; (void)hint;
+  nb_mappings_release(data);
+}
+
 NAPI_MODULE_INIT() {
   static const struct { const char *name; napi_callback fn; } fns[] = {
     { "mbindOne", mbind_one }, { "getMempolicy", get_mempolicy_one }, { "setMempolicy", set_mempolicy_one },
+    { "trackMapping", track_mapping }, { "untrackMapping", untrack_mapping }, { "trackedMappings", tracked_mappings },
   };
+  struct nb_mappings *m = nb_mappings_new();
+  if (m && napi_set_instance_data(env, m, release_mappings, NULL) != napi_ok) nb_mappings_release(m);
   for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
     napi_value f;
     if (napi_create_function(env, fns[i].name, NAPI_AUTO_LENGTH, fns[i].fn, NULL, &f) != napi_ok

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { nodeApiHooks } from "../../host/backends/node_api/mod.ts";
+import { loadAddon, nodeApiHooks } from "../../host/backends/node_api/mod.ts";
 import { alloc, available, free, getPolicy, numabind } from "../../host/mod.ts";
 
 const addonPath = join(import.meta.dirname, "..", "..", "build", "numabind.node");
@@ -42,5 +42,28 @@ describe("the Node-API single-call path (build/numabind.node)", () => {
     expect(addon.getMempolicy!(new Uint8Array(2), null, 0, 0, 0)).toBe(-22);
     expect(addon.getMempolicy!(new Uint8Array(4), null, 0, 0)).toBe(-22); // too few arguments
     expect(addon.setMempolicy!(0, null, "1")).toBe(-22);
+  });
+
+  test.runIf(built)("the addon keeps every mapping the backend makes, and drops it when unmapped, in any order", () => {
+    const addon = loadAddon({})!;
+    const b = numabind.backend;
+    const base = addon.trackedMappings();
+    const made = Array.from({ length: 5000 }, () => {
+      const r = b.mmap!(4096n, 1);
+      if (typeof r === "number") throw new Error(`mmap failed with ${r}`);
+      return r.addr;
+    });
+    expect(addon.trackedMappings()).toBe(base + 5000);
+    // Unmap in a scrambled order: removals shift the table's probe runs back.
+    for (let i = 0; i < made.length; i++) {
+      const j = (i * 7919) % made.length;
+      [made[i], made[j]] = [made[j]!, made[i]!];
+    }
+    for (const [k, addr] of made.entries()) {
+      expect(b.munmap!(addr, 4096n)).toBe(0);
+      if (k % 1000 === 999) expect(addon.trackedMappings()).toBe(base + 5000 - k - 1);
+    }
+    expect(addon.trackedMappings()).toBe(base);
+    expect(addon.untrackMapping(4096)).toBe(-2); // ENOENT: not held
   });
 });

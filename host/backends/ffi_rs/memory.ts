@@ -1,5 +1,7 @@
 import { constants as bufferConstants } from "node:buffer";
+import { isMainThread } from "node:worker_threads";
 import type { Backend, MappedRegion } from "../../core/backend/mod.ts";
+import type { MappingTracker } from "../node_api/mod.ts";
 import { type FfiLib, prepare, type WithErrno } from "./lib.ts";
 
 const PROT_RW = 3, MAP_PRIVATE_ANON = 0x22, MAP_FIXED = 0x10, MAP_NORESERVE = 0x4000;
@@ -9,15 +11,19 @@ export type MemoryHooks = Required<Pick<Backend, "addressOf" | "mmap" | "munmap"
 
 /**
  * Buffer addresses and anonymous mappings through libc. A view's address comes from
- * memmove(v, v, 0), which returns its first argument and touches nothing.
+ * memmove(v, v, 0), which returns its first argument and touches nothing. A worker's
+ * mappings are released when it ends: through `tracker` (the Node-API addon, which also
+ * covers worker.terminate()), else on the worker's "exit" event (a natural end only; Node emits
+ * none for terminate()), since a FinalizationRegistry never runs at isolate teardown.
  * @param libc the name libc was opened under
+ * @param tracker where live mappings are kept (addonMappings), if anywhere
  * @example
  * ```ts
  * const m = memoryHooks(lib, "numabind_libc");
  * expect(m.addressOf(new Uint8Array(8)) > 0n).toBe(true);
  * ```
  */
-export function memoryHooks(lib: FfiLib, libc: string): MemoryHooks {
+export function memoryHooks(lib: FfiLib, libc: string, tracker?: MappingTracker): MemoryHooks {
   const { T } = lib;
   const memmove = prepare(lib, libc, "memmove", T.BigInt, [T.U8Array, T.U8Array, T.I64]);
   const mmap = prepare(lib, libc, "mmap", T.I64, [T.I64, T.I64, T.I32, T.I32, T.I32, T.I64], true);
@@ -29,9 +35,16 @@ export function memoryHooks(lib: FfiLib, libc: string): MemoryHooks {
     mmap.args[4] = -1; mmap.args[5] = 0;
     return mmap.call() as WithErrno;
   };
-  const unmap = (addr: bigint, length: bigint): number => {
+  const unmapRaw = (addr: bigint, length: bigint): number => {
     munmap.args[0] = Number(addr); munmap.args[1] = Number(length);
     return errnoOf(munmap.call() as WithErrno);
+  };
+  // The main thread's mappings end with the process; a worker's must be released by hand.
+  const kept = tracker ?? (isMainThread ? undefined : exitRelease(unmapRaw));
+  const unmap = (addr: bigint, length: bigint): number => {
+    const r = unmapRaw(addr, length);
+    if (r === 0) kept?.untrack(addr);
+    return r;
   };
 
   return {
@@ -51,12 +64,14 @@ export function memoryHooks(lib: FfiLib, libc: string): MemoryHooks {
       try {
         buf = lib.createExternalBuffer(external, visible);
       } catch (e) {
-        unmap(BigInt(r.value), length);
+        unmapRaw(BigInt(r.value), length);
         throw new RangeError(`Cannot alloc ${visible} bytes: this runtime cannot alias more than ${bufferConstants.MAX_LENGTH} bytes in one ArrayBuffer`, { cause: e });
       } finally {
         lib.freePointer({ paramsType: [T.I64], paramsValue: holder, pointerType: lib.PointerType.RsPointer });
       }
-      return { addr: BigInt(r.value), buffer: buf.buffer as ArrayBuffer };
+      const addr = BigInt(r.value);
+      kept?.track(addr, length);
+      return { addr, buffer: buf.buffer as ArrayBuffer };
     },
     munmap: unmap,
     discard(addr, length) {
@@ -64,4 +79,15 @@ export function memoryHooks(lib: FfiLib, libc: string): MemoryHooks {
       return r.value === -1 ? -r.errnoCode : 0;
     },
   };
+}
+
+/**
+ * A tracker that unmaps what it holds on this worker's "exit" event: the fallback where the
+ * Node-API addon was not built. Node emits no "exit" for worker.terminate(), so a terminated
+ * worker still leaks its mappings here (docs/api.md, alloc()).
+ */
+function exitRelease(unmap: (addr: bigint, length: bigint) => number): MappingTracker {
+  const live = new Map<bigint, bigint>();
+  process.once("exit", () => { for (const [addr, length] of live) unmap(addr, length); });
+  return { track: (addr, length) => { live.set(addr, length); }, untrack: (addr) => { live.delete(addr); } };
 }

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { availabilityFromProbe, type Backend } from "../../core/backend/mod.ts";
 import { packageRoot } from "../../runtime/mod.ts";
-import { nodeApiHooks } from "../node_api/mod.ts";
+import { addonMappings, nodeApiHooks } from "../node_api/mod.ts";
 import { syscallNumbers } from "../syscall_numbers.ts";
 import { loadFfi } from "./lib.ts";
 import { withFfiLock } from "./lock.ts";
@@ -61,7 +61,7 @@ function openLocked(lib: Exclude<ReturnType<typeof loadFfi>, string>, nr: NonNul
   }
   warmSymbols(lib, LIBC, shimOpen ? SHIM : undefined);
   const useShim = shimOpen && env.NUMABIND_NO_SHIM !== "1";
-  const memory = memoryHooks(lib, LIBC);
+  const memory = memoryHooks(lib, LIBC, addonMappings(env));
   const single = useShim ? nodeApiHooks(env) : undefined;
   const kernel = useShim ? { ...shimHooks(lib, SHIM), ...single } : syscallHooks(lib, LIBC, nr, memory.addressOf);
   const singleCalls = single ? "node-api" : "ffi-rs";

@@ -1,17 +1,7 @@
-import { existsSync } from "node:fs";
-import { createRequire } from "node:module";
-import { join } from "node:path";
 import type { KernelHooks } from "../../core/backend/mod.ts";
 import { ERRNO } from "../../core/mod.ts";
 import { hi32, lo32 } from "../../core/records/mod.ts";
-import { packageRoot } from "../../runtime/mod.ts";
-
-/** build/numabind.node's exports (native/node_api/addon.c); each returns 0 or -errno. */
-interface NodeApiAddon {
-  mbindOne(addr: number, len: number, mode: number, flags: number, mask: Uint8Array | null, words: number): number;
-  getMempolicy(mode: Uint8Array, mask: Uint8Array | null, addrLo: number, addrHi: number, flags: number): number;
-  setMempolicy(mode: number, mask: Uint8Array | null, words: number): number;
-}
+import { loadAddon } from "./addon.ts";
 
 /**
  * The single-call hooks (one mbind, get_mempolicy, set_mempolicy) through Node-API, when
@@ -26,15 +16,9 @@ interface NodeApiAddon {
  * ```
  */
 export function nodeApiHooks(env: Record<string, string | undefined>): Pick<KernelHooks, "mbindOne" | "getMempolicy" | "setMempolicy"> | undefined {
-  if (env.NUMABIND_NO_NODE_API === "1") return undefined;
-  const path = join(packageRoot(import.meta.url), "build", "numabind.node");
-  if (!existsSync(path)) return undefined;
-  let addon: NodeApiAddon;
-  try {
-    addon = createRequire(import.meta.url)(path) as NodeApiAddon;
-  } catch {
-    return undefined; // built for another Node ABI or architecture: the shim serves instead
-  }
+  // Absent, or built for another Node ABI or architecture: the shim serves instead.
+  const addon = loadAddon(env);
+  if (!addon) return undefined;
   return {
     mbindOne: (addr, len, mode, flags, mask, words) => addon.mbindOne(addr, len, mode, flags, mask, mask ? words : 0),
     getMempolicy(mode, mask, maxnode, addr, flags) {
