@@ -31,6 +31,7 @@ describe("alloc() / free()", () => {
     const after = numaMaps().filter((m) => m.start <= start && m.end! > start);
     expect(after).toHaveLength(1);
     expect(after[0]!.anon ?? 0).toBe(0); // no resident page left
+    expect(getPolicy(start).mode).toBe("default"); // the policy ended with the buffer's pages
     expect(view[0]).toBe(0);
     expect(view[view.length - 1]).toBe(0);
     view[3] = 2; // writes land in the empty mapping, harmlessly
