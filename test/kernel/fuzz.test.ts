@@ -23,9 +23,15 @@ function freed() { const b = nb.alloc(2 * page, { mode: "default" }); nb.free(b)
 const throwing = new Proxy({}, { get() { throw new Error("trap"); }, has() { throw new Error("trap"); }, ownKeys() { throw new Error("trap"); } });
 const getterBomb = { get mode() { throw new Error("getter"); }, nodes: [0] };
 
+// Hostile targets over the child's own region: their real extent is inside it, whatever they
+// claim (hostile_targets.test.ts checks the neighbours; here nothing may abort).
+const { runInNewContext } = await import("node:vm");
+class Liar extends Uint8Array { get byteLength() { return 2 ** 40; } get byteOffset() { return -4096; } get buffer() { return new ArrayBuffer(8); } }
+const lying = (v) => Object.defineProperties(v, { byteOffset: { value: -(2 ** 20) }, byteLength: { value: 2 ** 36 } });
 const specials = fc.constantFrom(
   "detached", "detachedView", "empty", "freed", "own", "ownView", "sab", "dataView", "f64", "tinyView",
   "rawOwn", "rawHuge", "rawWrap", "rawNumber", "rawMixed", "rawNeg", "rawZero", "proxy", "getterBomb", "bigHuge",
+  "liar", "lyingView", "lyingDataView", "realmView", "proxyView", "fakeView",
 );
 const special = (k) => {
   switch (k) {
@@ -49,6 +55,12 @@ const special = (k) => {
     case "proxy": return throwing;
     case "getterBomb": return getterBomb;
     case "bigHuge": return 2n ** 70n;
+    case "liar": return new Liar(own, 8 * page, 8 * page);
+    case "lyingView": return lying(new Uint32Array(own, 8 * page, 2 * page));
+    case "lyingDataView": return lying(new DataView(own, 8 * page, 8 * page));
+    case "realmView": return runInNewContext("(ab, o, n) => new Uint8Array(ab, o, n)")(own, 8 * page, 8 * page);
+    case "proxyView": return new Proxy(new Uint8Array(own, 8 * page, 8 * page), {});
+    case "fakeView": return Object.create(Uint8Array.prototype);
   }
 };
 const value = fc.oneof(
@@ -118,7 +130,7 @@ report({ calls, bad: bad.slice(0, 5), badCount: bad.length });
 `;
 
 describe("no input through the public API aborts the process", () => {
-  test(`fast-check: ${RUNS} calls with wrong types, detached and freed buffers, zero and huge lengths, BigInt/number mixes`, () => {
+  test(`fast-check: ${RUNS} calls with wrong types, detached and freed buffers, lying and foreign views, zero and huge lengths, BigInt/number mixes`, () => {
     const child = runChild(CHILD, { timeoutMs: 240_000 });
     expect(child.signal).toBeNull();
     expect(child.stderr).toBe("");
