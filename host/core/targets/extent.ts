@@ -93,8 +93,12 @@ export function viewLength(v: ArrayBufferView): number {
  */
 export function bufferLength(x: unknown): number | undefined {
   // The brand checks throw for anything else, and a throw costs ~10 µs: ask only objects that
-  // present themselves as buffers (any realm's, through Symbol.toStringTag). A disguise only
-  // reaches the getter, which still refuses it.
+  // present themselves as buffers (this realm's by instanceof, the cheap test on every bind;
+  // another realm's through Symbol.toStringTag). A disguise only reaches the getter, which
+  // still refuses it.
+  if (x instanceof ArrayBuffer) {
+    try { return arrayBufferLength.call(x); } catch { return undefined; }
+  }
   const tag = objectTag.call(x);
   if (tag === "[object ArrayBuffer]") {
     try { return arrayBufferLength.call(x); } catch { return undefined; }
