@@ -128,6 +128,8 @@ export function extentOf(x: unknown): Extent | undefined {
     const buffer = dataViewBuffer.call(x);
     try { return { buffer, offset: dataViewOffset.call(x), length: dataViewLength.call(x) }; } catch { return { buffer, offset: 0, length: 0 }; }
   }
+  // A plain object (a raw { addr, length }, the common case on this path) is no buffer.
+  if (Object.getPrototypeOf(x) === Object.prototype) return undefined;
   const length = bufferLength(x);
   return length === undefined ? undefined : { buffer: x as ArrayBufferLike, offset: 0, length };
 }
