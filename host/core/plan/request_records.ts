@@ -57,7 +57,7 @@ export function writeRequestRecords(u32: Uint32Array, at32: number, requests: re
       setU64(u32, at + 2, len);
       u32[at + 7] = KIND_BUFFER;
     } else {
-      const rt = resolveTarget(t, names.field(i, "target"), facts.addressOf, unsafeRawAddress);
+      const rt = resolveTarget(t, names.field(i, "target"), facts.addressOf, unsafeRawAddress, buf === undefined);
       setBigU64(u32, at, rt.addr);
       setBigU64(u32, at + 2, rt.length);
       u32[at + 7] = rt.kind;

@@ -46,8 +46,8 @@ export function bytesOf(t: unknown, arg: string): Uint8Array {
  * A raw { addr, length } target's two fields, each read once (a getter cannot answer one
  * check and then another value), or undefined when `t` is a buffer target or has no such keys.
  */
-function rawFields(t: unknown): { addr: unknown; length: unknown } | undefined {
-  if (typeof t !== "object" || t === null || extentOf(t) !== undefined || !("addr" in t) || !("length" in t)) return undefined;
+function rawFields(t: unknown, notBuffer: boolean): { addr: unknown; length: unknown } | undefined {
+  if (typeof t !== "object" || t === null || (!notBuffer && extentOf(t) !== undefined) || !("addr" in t) || !("length" in t)) return undefined;
   const r = t as { addr: unknown; length: unknown };
   return { addr: r.addr, length: r.length };
 }
@@ -55,6 +55,7 @@ function rawFields(t: unknown): { addr: unknown; length: unknown } | undefined {
 /**
  * Resolves a target to an address range. Buffers give their address through `addressOf`;
  * raw ranges need `unsafeRawAddress`, because numabind cannot tell who owns them.
+ * @param notBuffer the caller has found that extentOf(t) is undefined (saves asking again)
  * @example
  * ```ts
  * const r = resolveTarget(new ArrayBuffer(8192), "target", addressOf, false);
@@ -62,8 +63,8 @@ function rawFields(t: unknown): { addr: unknown; length: unknown } | undefined {
  * ```
  */
 export function resolveTarget(t: Target, arg: string, addressOf: (u8: Uint8Array) => bigint,
-  unsafeRawAddress: boolean): ResolvedTarget {
-  const raw = rawFields(t);
+  unsafeRawAddress: boolean, notBuffer = false): ResolvedTarget {
+  const raw = rawFields(t, notBuffer);
   if (raw) {
     if (!unsafeRawAddress) {
       throw invalid(arg, `Cannot use ${arg}: raw { addr, length } targets need { unsafeRawAddress: true }, because numabind cannot check that the caller owns those pages`);
