@@ -51,9 +51,11 @@ export function isRangeBatch(x: unknown): x is RangeBatch {
   return typeof x === "object" && x !== null && !Array.isArray(x) && "offsets" in x;
 }
 
+const { isView } = ArrayBuffer;
+
 /** An array or typed array of numbers (BigInt arrays and DataViews refused), `n` long if given. */
 function column(v: unknown, name: string, n?: number): ArrayLike<number> {
-  const ok = Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView)
+  const ok = Array.isArray(v) || (isView(v) && !(v instanceof DataView)
     && !(v instanceof BigInt64Array) && !(v instanceof BigUint64Array));
   if (!ok) throw new TypeError(`Cannot use requests.${name}: it must be an array or a typed array of numbers (not BigInt), current value is ${v === null ? "null" : typeof v}`);
   const c = v as ArrayLike<number>;

@@ -1,6 +1,5 @@
 // What a caller's buffer or view really spans, read through the intrinsic getters captured at
-// load (%TypedArray%.prototype, DataView.prototype, ArrayBuffer.prototype and
-// SharedArrayBuffer.prototype): an own property, a subclass getter, a patched prototype or a
+// load (the prototypes of %TypedArray%, DataView, ArrayBuffer and SharedArrayBuffer): an own property, a subclass getter, a patched prototype or a
 // Proxy cannot move the range, and views from another realm (node:vm) read the same way, since
 // each getter checks the object's internal slots, not its prototype. Calling the getters is
 // also the fast way on Node 20: the property loads `v.buffer`, `v.byteOffset`, `v.byteLength`
@@ -16,16 +15,16 @@ const getter = <T>(proto: object, key: PropertyKey): Getter<T> =>
 
 /** The typed array's type name, or undefined for anything else (no throw): the brand check. */
 const typedArrayName = getter<string | undefined>(TypedArray.prototype, Symbol.toStringTag);
-const typedBuffer = getter<ArrayBufferLike>(TypedArray.prototype, "buffer");
+const typedBufferOf = getter<ArrayBufferLike>(TypedArray.prototype, "buffer");
 const typedOffset = getter<number>(TypedArray.prototype, "byteOffset");
 const typedLength = getter<number>(TypedArray.prototype, "byteLength");
-const dataViewBuffer = getter<ArrayBufferLike>(DataView.prototype, "buffer");
+const dataViewBufferOf = getter<ArrayBufferLike>(DataView.prototype, "buffer");
 const dataViewOffset = getter<number>(DataView.prototype, "byteOffset");
 const dataViewLength = getter<number>(DataView.prototype, "byteLength");
-const arrayBufferLength = getter<number>(ArrayBuffer.prototype, "byteLength");
+const { isView, prototype: arrayBufferProto } = ArrayBuffer;
+const arrayBufferLength = getter<number>(arrayBufferProto, "byteLength");
 const sharedBufferLength = typeof SharedArrayBuffer === "undefined"
-  ? undefined : getter<number>(SharedArrayBuffer.prototype, "byteLength");
-const isView = ArrayBuffer.isView;
+  ? undefined : getter<number>(Object.getPrototypeOf(new SharedArrayBuffer(0)) as object, "byteLength");
 const objectTag = Object.prototype.toString;
 
 /** Where a target's bytes are: its buffer, and the byte range of it the target covers. */
@@ -54,7 +53,7 @@ export function isTypedArray(x: unknown): x is ArrayBufferView {
  * ```
  */
 export function viewBuffer(v: ArrayBufferView): ArrayBufferLike {
-  return typedBuffer.call(v);
+  return typedBufferOf.call(v);
 }
 
 /**
@@ -122,10 +121,10 @@ export function bufferLength(x: unknown): number | undefined {
  */
 export function extentOf(x: unknown): Extent | undefined {
   if (typeof x !== "object" || x === null) return undefined;
-  if (typedArrayName.call(x) !== undefined) return { buffer: typedBuffer.call(x), offset: typedOffset.call(x), length: typedLength.call(x) };
+  if (typedArrayName.call(x) !== undefined) return { buffer: typedBufferOf.call(x), offset: typedOffset.call(x), length: typedLength.call(x) };
   if (isView(x)) {
     // A DataView: its offset and length getters throw once its buffer is detached.
-    const buffer = dataViewBuffer.call(x);
+    const buffer = dataViewBufferOf.call(x);
     try { return { buffer, offset: dataViewOffset.call(x), length: dataViewLength.call(x) }; } catch { return { buffer, offset: 0, length: 0 }; }
   }
   // A plain object (a raw { addr, length }, the common case on this path) is no buffer.
