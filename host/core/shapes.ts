@@ -53,6 +53,19 @@ export function refuseUnknownKeys(o: object, known: readonly string[], arg: stri
 }
 
 /**
+ * Checks a call's options: an object with only the keys `known` (see refuseUnknownKeys).
+ * @param what the call's options, for the message ("bindBatch() options")
+ * @example Basic usage
+ * ```ts
+ * expect(() => checkOptions(null, ["pages"], "verify() options")).toThrow("Cannot use opts: verify() options must be an object, current value is null");
+ * ```
+ */
+export function checkOptions(o: unknown, known: readonly string[], what: string): asserts o is object {
+  if (o === null || typeof o !== "object") throw new TypeError(`Cannot use opts: ${what} must be an object, current value is ${describeValue(o)}`);
+  refuseUnknownKeys(o, known, "opts", what);
+}
+
+/**
  * A value in words for an error message: its text and, unless that says it, its type
  * ("\"4096\" (a string)", "1n (a bigint)", "undefined").
  * @example Basic usage

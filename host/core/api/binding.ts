@@ -9,7 +9,7 @@ import {
   planRequests, type RangeBatch, SINGLE_NAMES,
 } from "../plan/mod.ts";
 import type { BindFlags, PolicyInput } from "../policy/mod.ts";
-import { booleanField, describeValue, refuseUnknownKeys } from "../shapes.ts";
+import { booleanField, checkOptions } from "../shapes.ts";
 import type { Target } from "../targets/mod.ts";
 import { type VerifyOptions, verifyPlacement, type VerifyReport } from "../verify/mod.ts";
 
@@ -97,15 +97,9 @@ export interface BindingApi {
 
 const BATCH_KEYS = [...PLAN_OPTION_KEYS, ...BATCH_OPTION_KEYS];
 
-/** Options must be an object with only the keys `known`. */
-function checkOptionKeys(o: unknown, known: readonly string[], what: string): void {
-  if (o === null || typeof o !== "object") throw new TypeError(`Cannot use opts: ${what} must be an object, current value is ${describeValue(o)}`);
-  refuseUnknownKeys(o, known, "opts", what);
-}
-
 /** Checks the batch options before anything is planned or issued. */
 function checkBatchOptions(o: PlanOptions & BatchOptions, keys: readonly string[], what: string): void {
-  checkOptionKeys(o, keys, what);
+  checkOptions(o, keys, what);
   for (const k of ["continueOnError", "atomic", "skipUnchanged"] as const) booleanField(o[k], `opts.${k}`);
   if (o.atomic && o.continueOnError) {
     throw new TypeError("Cannot bind: atomic and continueOnError exclude each other (an atomic batch stops at its first failure and undoes what it applied)");
@@ -132,13 +126,13 @@ export function bindingApi(ctx: Context): BindingApi {
   const one = leanBind(ctx);
   return {
     plan(requests, opts = {}) {
-      checkOptionKeys(opts, PLAN_OPTION_KEYS, "plan() options");
+      checkOptions(opts, PLAN_OPTION_KEYS, "plan() options");
       return planRequests(ctx.engine, requests, opts, ctx.facts());
     },
     bindBatch,
     bind(target, policy, flags, opts = {}) {
       ctx.engine.refuseWhileApplying("bind");
-      checkOptionKeys(opts, PLAN_OPTION_KEYS, "bind() options");
+      checkOptions(opts, PLAN_OPTION_KEYS, "bind() options");
       if (one(target, policy, flags, opts)) return;
       // Nothing verify() needs is kept: bind() returns nothing to verify.
       const r = batch([flags === undefined ? { target, policy } : { target, policy, flags }], opts, false);

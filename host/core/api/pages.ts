@@ -4,8 +4,8 @@ import { ERRNO, invalid, NumaError, unsupported } from "../errors.ts";
 import { checkMoveOptions, kernelError, type MoveOptions, runMovePages } from "../kernel/mod.ts";
 import { ruleMessage } from "../plan/mod.ts";
 import { Nodemask, type Policy, toKernelPolicy } from "../policy/mod.ts";
-import { booleanField, describeValue, refuseUnknownKeys } from "../shapes.ts";
-import { extentOf, pageSpan, resolveTarget, type PageSpan, type Target } from "../targets/mod.ts";
+import { booleanField, checkOptions } from "../shapes.ts";
+import { extentOf, freedBufferError, pageSpan, resolveTarget, type PageSpan, type Target } from "../targets/mod.ts";
 
 /** Where pages are, and moving them. */
 export interface PagesApi {
@@ -71,15 +71,14 @@ export function pagesApi(ctx: Context): PagesApi {
   const span = (target: Target, owned: boolean, unsafeRawAddress: boolean): PageSpan => {
     const t = resolveTarget(target, "target", ctx.addressOf, unsafeRawAddress);
     if (t.kind !== 0 && ctx.allocations.isFreed(extentOf(target)!.buffer as ArrayBuffer)) {
-      throw invalid("target", "Cannot use target: the buffer was released by free(); its address range holds no memory of yours any more");
+      throw freedBufferError("target", "use target");
     }
     return pageSpan(t, ctx.facts().pageSize, "target", owned);
   };
 
   return {
     locate(target, opts = {}) {
-      if (opts === null || typeof opts !== "object") throw new TypeError(`Cannot use opts: it must be an object, current value is ${describeValue(opts)}`);
-      refuseUnknownKeys(opts, ["unsafeRawAddress"], "opts", "locate() options");
+      checkOptions(opts, ["unsafeRawAddress"], "locate() options");
       return runMovePages(ctx.backend, span(target, false, booleanField(opts.unsafeRawAddress, "opts.unsafeRawAddress")), null, {}, "locate pages");
     },
 

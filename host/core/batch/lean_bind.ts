@@ -1,10 +1,9 @@
 import type { Context } from "../context.ts";
-import { invalid } from "../errors.ts";
 import { kernelError } from "../kernel/mod.ts";
 import { fitsMapBudget, kernelForm, type PlanFacts, planInEngine, SINGLE_NAMES } from "../plan/mod.ts";
 import { type BindFlags, Nodemask, type PolicyInput, toKernelFlags } from "../policy/mod.ts";
 import { opAddr, opAt, opLen } from "../records/mod.ts";
-import { extentOf, pageDown, pageUp, type Target } from "../targets/mod.ts";
+import { extentOf, freedBufferError, pageDown, pageUp, type Target } from "../targets/mod.ts";
 
 /** An op the engine planned for a (policy, flags) pair, replayable on any buffer. */
 interface Verdict { mode: number; flags: number; mask: Uint8Array | null; words: number }
@@ -103,7 +102,7 @@ export function leanBind(ctx: Context): (target: Target, policy: PolicyInput, fl
     if (extent === undefined || extent.length === 0) return false;
     const { buffer: buf, offset: off, length: len } = extent;
     if (ctx.allocations.isFreed(buf as ArrayBuffer)) {
-      throw invalid("target", "Cannot bind target: the buffer was released by free(); its address range holds no memory of yours any more");
+      throw freedBufferError("target", "bind target");
     }
     const base = ctx.bufferBase(buf);
     if (base === undefined) return false;

@@ -1,7 +1,7 @@
 import { MPOL_MF_MOVE, MPOL_MF_MOVE_ALL } from "../../../assembly/abi.ts";
 import type { Backend } from "../backend/mod.ts";
 import { unsupported } from "../errors.ts";
-import { booleanField, describeValue, refuseUnknownKeys } from "../shapes.ts";
+import { booleanField, checkOptions } from "../shapes.ts";
 import { setU64 } from "../records/mod.ts";
 import type { PageSpan } from "../targets/mod.ts";
 import { kernelError } from "./kernel_error.ts";
@@ -62,8 +62,7 @@ export const MOVE_OPTION_KEYS: readonly (keyof MoveOptions)[] = Object.freeze([
  * ```
  */
 export function checkMoveOptions(o: MoveOptions): void {
-  if (o === null || typeof o !== "object") throw new TypeError(`Cannot use opts: it must be an object, current value is ${describeValue(o)}`);
-  refuseUnknownKeys(o, MOVE_OPTION_KEYS, "opts", "movePages() options");
+  checkOptions(o, MOVE_OPTION_KEYS, "movePages() options");
   booleanField(o.moveAll, "opts.moveAll");
   booleanField(o.unsafeRawAddress, "opts.unsafeRawAddress");
   if (o.chunkPages !== undefined && (!Number.isSafeInteger(o.chunkPages) || o.chunkPages < 1)) {

@@ -1,6 +1,6 @@
 import * as abi from "../../../assembly/abi.ts";
 import { type Engine, writeControl } from "../engine/mod.ts";
-import { ERRNO, invalid, NumaError } from "../errors.ts";
+import { invalid } from "../errors.ts";
 import { DEFAULT_KERNEL_FACTS } from "../facts/mod.ts";
 import {
   type BindFlags, fromKernelPolicy, type KernelPolicy, type NodeContext, Nodemask,

@@ -2,7 +2,7 @@ import { KIND_BUFFER, REQ_SIZE } from "../../../assembly/abi.ts";
 import { invalid } from "../errors.ts";
 import { type BindFlags, type PolicyInput, toKernelFlags } from "../policy/mod.ts";
 import { setBigU64, setU64 } from "../records/mod.ts";
-import { bufferBases, bytesOf, viewBuffer, viewLength, viewOffset } from "../targets/mod.ts";
+import { bufferBases, bytesOf, freedBufferError, viewBuffer, viewLength, viewOffset } from "../targets/mod.ts";
 import { describeValue } from "../shapes.ts";
 import type { PolicySlots } from "./policy_slots.ts";
 import type { PlanFacts } from "./types.ts";
@@ -95,7 +95,7 @@ export function writeRangeRecords(u32: Uint32Array, at32: number, b: RangeBatch,
   const view = bytesOf(b.target, "requests.target");
   const buffer = viewBuffer(view);
   if (facts.isFreed?.(buffer)) {
-    throw invalid("requests.target", "Cannot bind requests.target: the buffer was released by free(); its address range holds no memory of yours any more");
+    throw freedBufferError("requests.target", "bind requests.target");
   }
   const pslots = b.policies.map((p, j) => slots.slotOf(p, `requests.policies[${j}]`));
   const flags = b.flags === undefined ? 0 : toKernelFlags(b.flags, "requests.flags");

@@ -1,9 +1,8 @@
 import { KIND_BUFFER, REQ_SIZE } from "../../../assembly/abi.ts";
-import { invalid } from "../errors.ts";
 import { toKernelFlags } from "../policy/mod.ts";
 import { setBigU64, setU64 } from "../records/mod.ts";
 import {
-  bufferBases, extentOf, isTypedArray, resolveTarget, viewBuffer, viewLength, viewOffset,
+  bufferBases, extentOf, freedBufferError, isTypedArray, resolveTarget, viewBuffer, viewLength, viewOffset,
 } from "../targets/mod.ts";
 import type { PolicySlots } from "./policy_slots.ts";
 import { BATCH_NAMES, type BindRequest, type PlanFacts, type RequestNames } from "./types.ts";
@@ -48,7 +47,7 @@ export function writeRequestRecords(u32: Uint32Array, at32: number, requests: re
     // Batches are mostly views of one buffer: remember the last one.
     if (buf !== undefined && buf !== lastBuf && facts.isFreed?.(buf)) {
       const arg = names.field(i, "target");
-      throw invalid(arg, `Cannot bind ${arg}: the buffer was released by free(); its address range holds no memory of yours any more`, { index: i });
+      throw freedBufferError(arg, `bind ${arg}`, i);
     }
     const b = buf === undefined || len === 0 ? undefined : buf === lastBuf ? lastBase : bufferBase(buf);
     if (b !== undefined) {

@@ -1,5 +1,5 @@
 import { KIND_BUFFER } from "../../../assembly/abi.ts";
-import { invalid } from "../errors.ts";
+import { invalid, type NumaError } from "../errors.ts";
 import { extentOf, viewLength } from "./extent.ts";
 
 /** Memory to act on: a buffer or view (its fully-owned pages), or a raw range (opt-in). */
@@ -40,6 +40,18 @@ export function bytesOf(t: unknown, arg: string): Uint8Array {
     throw invalid(arg, `Cannot use ${arg}: it is empty (0 bytes), so it owns no whole page`);
   }
   return u8;
+}
+
+/**
+ * The error for a buffer free() has released: its range holds no memory of the caller's.
+ * @param action what the caller asked for, after "Cannot ": "bind requests[3].target"
+ * @example Basic usage
+ * ```ts
+ * expect(freedBufferError("target", "bind target").message).toMatch(/released by free\(\)/);
+ * ```
+ */
+export function freedBufferError(arg: string, action: string, index?: number): NumaError {
+  return invalid(arg, `Cannot ${action}: the buffer was released by free(); its address range holds no memory of yours any more`, index === undefined ? {} : { index });
 }
 
 /**

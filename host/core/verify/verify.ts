@@ -7,7 +7,7 @@ import {
 } from "../kernel/mod.ts";
 import type { Plan, PlannedOp } from "../plan/mod.ts";
 import { effectiveNodes, modeOfKernel, Nodemask, numaMapsPolicyText, toKernelPolicy } from "../policy/mod.ts";
-import { booleanField, describeValue, refuseUnknownKeys } from "../shapes.ts";
+import { booleanField, checkOptions } from "../shapes.ts";
 import { cutAtMappings, readMappings, readText } from "../system/mod.ts";
 
 /** What verify() checks besides get_mempolicy. */
@@ -81,8 +81,7 @@ const range = (a: number, b: number): AddressRange => ({ addr: BigInt(a), length
  * ```
  */
 export function verifyPlacement(ctx: Context, x: Plan | BatchResult | readonly PlannedOp[], o: VerifyOptions = {}): VerifyReport {
-  if (o === null || typeof o !== "object") throw new TypeError(`Cannot verify: opts must be an object, current value is ${describeValue(o)}`);
-  refuseUnknownKeys(o, ["pages", "numaMaps"], "opts", "verify() options");
+  checkOptions(o, ["pages", "numaMaps"], "verify() options");
   booleanField(o.pages, "opts.pages");
   booleanField(o.numaMaps, "opts.numaMaps");
   const exp = expectationsFrom(x).filter((e) => e.end > e.addr).sort((a, b) => a.addr - b.addr);

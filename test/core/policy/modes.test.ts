@@ -6,7 +6,7 @@ import { describe, expect, test } from "vitest";
 import * as abi from "../../../assembly/abi.ts";
 import { modeFacts } from "../../../host/core/facts/mod.ts";
 import {
-  BALANCING_SINCE, fromKernelPolicy, MODE_FLAGS, MODE_NUMBERS, MODE_SINCE, modeName, MODES, Nodemask,
+  BALANCING_SINCE, fromKernelPolicy, MODE_FLAGS, MODE_NUMBERS, modeName, MODES, Nodemask,
   numaMapsPolicyText, toKernelPolicy, type Policy,
 } from "../../../host/core/policy/mod.ts";
 import { parseNumaMaps } from "../../../host/mod.ts";
