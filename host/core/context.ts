@@ -2,9 +2,11 @@ import type { Backend } from "./backend/mod.ts";
 import { Engine } from "./engine/mod.ts";
 import { readKernelFacts, readTopology, type Topology } from "./facts/mod.ts";
 import { Allocations, getMempolicy, MPOL_F_MEMS_ALLOWED } from "./kernel/mod.ts";
+import { BoundBuffers } from "./lifetime/mod.ts";
 import type { PlanContext, PlanFacts } from "./plan/mod.ts";
 import { Nodemask } from "./policy/mod.ts";
-import { bufferBases } from "./targets/mod.ts";
+import { system } from "./system/mod.ts";
+import { bufferBases, bufferLength } from "./targets/mod.ts";
 
 /**
  * What every API group shares: the backend, one engine instance, the allocation registry and
@@ -14,6 +16,8 @@ export interface Context extends PlanContext {
   readonly backend: Backend;
   readonly engine: Engine;
   readonly allocations: Allocations;
+  /** Buffers numabind has bound, whose policies end when they are collected (lifetime/). */
+  readonly bound: BoundBuffers;
   /** Address of a view's first byte: one FFI call per buffer, then cached. */
   addressOf(u8: Uint8Array): bigint;
   /** A non-empty buffer's base address as a number, or undefined when it reaches past 2^53 (cached). */
@@ -46,6 +50,7 @@ export function createContext(backend: Backend): Context {
   const engine = new Engine();
   const allocations = new Allocations(backend);
   const { addressOf, bufferBase } = bufferBases((u8) => backend.addressOf(u8));
+  const sharedPool = system().sharedPool;
   let topo: Topology | undefined;
   let facts: PlanFacts | undefined;
   let maskWords = 1;
@@ -58,12 +63,14 @@ export function createContext(backend: Backend): Context {
       configured: Nodemask.of(...topo.nodes.map((n) => n.id)), allowed: topo.memsAllowed,
       kernel: readKernelFacts(),
       isFreed: (buf) => allocations.isFreed(buf as ArrayBuffer),
+      ...(sharedPool ? { isSharedPool: (buf: ArrayBufferLike) => sharedPool(buf, bufferLength(buf) ?? 0) } : {}),
     };
     return topo;
   };
   const topology = (): Topology => topo ?? refreshTopology();
+  const bound = new BoundBuffers(backend, () => ctx.facts());
   const ctx: Context = {
-    backend, engine, allocations, addressOf, bufferBase, topology, refreshTopology,
+    backend, engine, allocations, bound, addressOf, bufferBase, topology, refreshTopology,
     facts: () => { topology(); return facts!; },
     maskWords: () => { topology(); return maskWords; },
     usableNow() {

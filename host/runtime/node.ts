@@ -1,6 +1,9 @@
 import { closeSync, openSync, readdirSync, readFileSync, readSync } from "node:fs";
+import { Buffer } from "node:buffer";
 import { release } from "node:os";
 import { join } from "node:path";
+import process from "node:process";
+import { isMainThread } from "node:worker_threads";
 import type { System } from "../core/system/mod.ts";
 import { packageRoot } from "./package_root.ts";
 
@@ -25,6 +28,11 @@ export function nodeSystem(): System {
     read: (fd, buf, offset, length) => readSync(fd, buf, offset, length, null),
     close: (fd) => closeSync(fd),
     kernelRelease: () => release(),
+    // The pool is Buffer.poolSize bytes, and the current one is where the next small Buffer
+    // comes from (Buffer.allocUnsafe(1) takes 8 bytes of it). An older pool gets no new
+    // Buffers; its page is shared only with Buffers made before.
+    onWorkerExit: (fn) => { if (!isMainThread) process.once("exit", fn); },
+    sharedPool: (buf, length) => length === Buffer.poolSize && Buffer.allocUnsafe(1).buffer === buf,
     engineBytes() {
       const path = join(packageRoot(import.meta.url), "build", "engine.wasm");
       try {

@@ -64,3 +64,13 @@ describe("masks wider than the shim's call block (16 words = 1024 nodes)", () =>
     expect(b.setMempolicy!(0, null, 0)).toBe(0);
   });
 });
+
+describe("getPolicy() of a raw { addr, length }", () => {
+  test("reads the policy at addr, as getPolicy(addr) does, without unsafeRawAddress", () => {
+    const ab = new ArrayBuffer(8 * page);
+    bindBatch([{ target: ab, policy: { mode: "interleave", nodes: [0] } }]);
+    const start = (addressOf(new Uint8Array(ab)) + BigInt(page) - 1n) / BigInt(page) * BigInt(page);
+    expect(getPolicy({ addr: start, length: BigInt(page) })).toEqual(getPolicy(start));
+    expect(getPolicy({ addr: start, length: BigInt(page) }).mode).toBe("interleave");
+  });
+});

@@ -116,10 +116,12 @@ function checkBatchOptions(o: PlanOptions & BatchOptions, keys: readonly string[
  * ```
  */
 export function bindingApi(ctx: Context): BindingApi {
+  // Each buffer a batch binds is noted before the kernel sees it: its policy ends with it.
+  const note = (buf: ArrayBufferLike, base: number): void => ctx.bound.note(buf, base);
   const batch = (requests: readonly BindRequest[] | RangeBatch, opts: PlanOptions & BatchOptions, forVerify: boolean): BatchResult => {
     ctx.engine.refuseWhileApplying(forVerify ? "bind a batch" : "bind");
     if (forVerify) checkBatchOptions(opts, BATCH_KEYS, "bindBatch() options");
-    const p = planInEngine(ctx.engine, requests, opts, ctx.facts(), forVerify ? BATCH_NAMES : SINGLE_NAMES);
+    const p = planInEngine(ctx.engine, requests, opts, ctx.facts(), forVerify ? BATCH_NAMES : SINGLE_NAMES, note);
     return needsCarefulPath(opts) ? bindCarefully(ctx, p, opts) : applyPlan(ctx, p, !!opts.continueOnError, forVerify);
   };
   const bindBatch = (requests: readonly BindRequest[] | RangeBatch, opts: PlanOptions & BatchOptions = {}): BatchResult => batch(requests, opts, true);

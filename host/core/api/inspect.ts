@@ -5,7 +5,12 @@ import { type NumaMapsEntry, readNumaMaps, type Topology } from "../facts/mod.ts
 import { getPolicyAt, type PolicyInfo } from "../kernel/mod.ts";
 import { Nodemask, numaMapsPolicyText, type PolicyInput, toKernelPolicy } from "../policy/mod.ts";
 import { describeValue } from "../shapes.ts";
-import { bytesOf, pageUp, type Target } from "../targets/mod.ts";
+import { bytesOf, extentOf, pageUp, type Target } from "../targets/mod.ts";
+
+/** A plain { addr: bigint, length } object (never a buffer or view). */
+function isRawRange(t: unknown): t is { addr: bigint } {
+  return typeof t === "object" && t !== null && extentOf(t) === undefined && typeof (t as { addr?: unknown }).addr === "bigint";
+}
 
 /** Reading what the kernel says: policies, mappings, topology, availability. */
 export interface InspectApi {
@@ -100,6 +105,10 @@ export function inspectApi(ctx: Context): InspectApi {
       if (typeof target === "bigint") {
         if (target < 0n || target > 0xffffffffffffffffn) throw invalid("target", `Cannot read a policy: an address must be in 0..2^64-1, current value is ${target}`);
         addr = target;
+      } else if (isRawRange(target)) {
+        // Reading touches nothing: a raw range needs no unsafeRawAddress here.
+        addr = target.addr;
+        if (addr < 0n || addr > 0xffffffffffffffffn) throw invalid("target.addr", `Cannot read a policy: an address must be in 0..2^64-1, current value is ${addr}`);
       } else {
         // The first page the target fully owns, or its first byte if it owns none.
         const u8 = bytesOf(target, "target");

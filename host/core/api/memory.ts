@@ -80,6 +80,8 @@ export function memoryApi(ctx: Context): MemoryApi {
       const k = ctx.facts().kernel;
       if (k && !fitsMapBudget(k, 1)) throw mapBudgetError(k, 1, "alloc", "bytes");
       const { addr, buffer } = ctx.allocations.map(length, Number(n));
+      // Its policy ends with its mapping; kept out of the resets of collected buffers.
+      ctx.bound.noteOwned(buffer, Number(addr), Number(length));
       const request = { target: { addr, length }, policy, ...(flags ? { flags } : {}) };
       let r;
       try {

@@ -3,7 +3,7 @@ import { kernelError } from "../kernel/mod.ts";
 import { fitsMapBudget, kernelForm, type PlanFacts, planInEngine, SINGLE_NAMES } from "../plan/mod.ts";
 import { type BindFlags, Nodemask, type PolicyInput, toKernelFlags } from "../policy/mod.ts";
 import { opAddr, opAt, opLen } from "../records/mod.ts";
-import { extentOf, freedBufferError, pageDown, pageUp, type Target } from "../targets/mod.ts";
+import { extentOf, freedBufferError, pageDown, pageUp, sharedPoolError, type Target } from "../targets/mod.ts";
 
 /** An op the engine planned for a (policy, flags) pair, replayable on any buffer. */
 interface Verdict { mode: number; flags: number; mask: Uint8Array | null; words: number }
@@ -107,6 +107,7 @@ export function leanBind(ctx: Context): (target: Target, policy: PolicyInput, fl
     const base = ctx.bufferBase(buf);
     if (base === undefined) return false;
     const facts = ctx.facts(), page = facts.pageSize;
+    if (facts.isSharedPool?.(buf)) throw sharedPoolError("target", "bind target");
     const start = base + off;
     const first = pageUp(start, page), end = pageDown(start + len, page);
     if (end <= first) return false;
@@ -125,6 +126,7 @@ export function leanBind(ctx: Context): (target: Target, policy: PolicyInput, fl
     // budget as every call (fitsMapBudget); past it, the batch path refuses with ENOMEM.
     if (!fitsMapBudget(facts.kernel, 2)) return false;
 
+    ctx.bound.note(buf, base); // its policy ends with it (lifetime/)
     const r = backend.mbindOne(first, end - first, v.mode, v.flags, v.mask, v.words);
     if (r < 0) {
       throw kernelError({

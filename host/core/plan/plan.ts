@@ -15,7 +15,7 @@ import { isRangeBatch, type RangeBatch, rangeCount, writeRangeRecords } from "./
 import { writeRequestRecords } from "./request_records.ts";
 import {
   BATCH_NAMES, type BindRequest, type EnginePlan, type Plan, type PlanFacts, type PlannedOp, type PlanStats,
-  type RequestNames,
+  type BufferSink, type RequestNames,
 } from "./types.ts";
 import { settleBudget, vmaBudget } from "./vma_budget.ts";
 
@@ -29,7 +29,7 @@ import { settleBudget, vmaBudget } from "./vma_budget.ts";
  * ```
  */
 export function planInEngine(engine: Engine, requests: readonly BindRequest[] | RangeBatch, opts: PlanOptions,
-  facts: PlanFacts, names: RequestNames = BATCH_NAMES): EnginePlan {
+  facts: PlanFacts, names: RequestNames = BATCH_NAMES, onBuffer?: BufferSink): EnginePlan {
   const columns = isRangeBatch(requests) ? requests : undefined;
   if (!columns && !Array.isArray(requests)) {
     throw new TypeError(`Cannot plan: requests must be an array of { target, policy, flags? } or a RangeBatch { target, offsets, lengths, policies, policyIndex }, current value is ${requests === null ? "null" : typeof requests}`);
@@ -46,8 +46,8 @@ export function planInEngine(engine: Engine, requests: readonly BindRequest[] | 
   if (base === 0 && n > 0) throw tooBig(n);
   const slots = new PolicySlots(ctx);
   const slotOfRequest = columns
-    ? writeRangeRecords(engine.u32(), base >>> 2, columns, slots, facts)
-    : writeRequestRecords(engine.u32(), base >>> 2, requests as readonly BindRequest[], slots, facts, !!opts.unsafeRawAddress, names);
+    ? writeRangeRecords(engine.u32(), base >>> 2, columns, slots, facts, onBuffer)
+    : writeRequestRecords(engine.u32(), base >>> 2, requests as readonly BindRequest[], slots, facts, !!opts.unsafeRawAddress, names, onBuffer);
   const masks = slots.masks;
   let words = Math.max(1, facts.usable.words64);
   for (const m of masks) if (m.words64 > words) words = m.words64;

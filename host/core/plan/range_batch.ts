@@ -2,10 +2,10 @@ import { KIND_BUFFER, REQ_SIZE } from "../../../assembly/abi.ts";
 import { invalid } from "../errors.ts";
 import { type BindFlags, type PolicyInput, toKernelFlags } from "../policy/mod.ts";
 import { setBigU64, setU64 } from "../records/mod.ts";
-import { bufferBases, bytesOf, freedBufferError, viewBuffer, viewLength, viewOffset } from "../targets/mod.ts";
+import { bufferBases, bytesOf, freedBufferError, sharedPoolError, viewBuffer, viewLength, viewOffset } from "../targets/mod.ts";
 import { describeValue } from "../shapes.ts";
 import type { PolicySlots } from "./policy_slots.ts";
-import type { PlanFacts } from "./types.ts";
+import type { BufferSink, PlanFacts } from "./types.ts";
 
 const REQ_WORDS = REQ_SIZE >>> 2;
 
@@ -90,13 +90,14 @@ export function rangeCount(b: RangeBatch): number {
  * ```
  */
 export function writeRangeRecords(u32: Uint32Array, at32: number, b: RangeBatch, slots: PolicySlots,
-  facts: PlanFacts): (i: number) => number {
+  facts: PlanFacts, onBuffer?: BufferSink): (i: number) => number {
   const n = b.offsets.length;
   const view = bytesOf(b.target, "requests.target");
   const buffer = viewBuffer(view);
   if (facts.isFreed?.(buffer)) {
     throw freedBufferError("requests.target", "bind requests.target");
   }
+  if (facts.isSharedPool?.(buffer)) throw sharedPoolError("requests.target", "bind requests.target");
   const pslots = b.policies.map((p, j) => slots.slotOf(p, `requests.policies[${j}]`));
   const flags = b.flags === undefined ? 0 : toKernelFlags(b.flags, "requests.flags");
   const { offsets, lengths, policyIndex } = b, size = viewLength(view);
@@ -105,6 +106,7 @@ export function writeRangeRecords(u32: Uint32Array, at32: number, b: RangeBatch,
   // Past 2^53 (never seen on Linux x86_64 or arm64 user space) addresses take BigInts.
   const bigStart = base === undefined ? facts.addressOf(view) : 0n;
   const start = base === undefined ? 0 : base + viewOffset(view);
+  if (base !== undefined) onBuffer?.(buffer, base);
   for (let i = 0, at = at32; i < n; i++, at += REQ_WORDS) {
     const o = offsets[i]!, len = lengths[i]!, pi = policyIndex[i]!;
     const s = typeof pi === "number" && pi >= 0 && pi < pslots.length && pi % 1 === 0 ? pslots[pi] : undefined;

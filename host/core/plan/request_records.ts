@@ -2,10 +2,10 @@ import { KIND_BUFFER, REQ_SIZE } from "../../../assembly/abi.ts";
 import { toKernelFlags } from "../policy/mod.ts";
 import { setBigU64, setU64 } from "../records/mod.ts";
 import {
-  bufferBases, extentOf, freedBufferError, isTypedArray, resolveTarget, viewBuffer, viewLength, viewOffset,
+  bufferBases, extentOf, freedBufferError, isTypedArray, resolveTarget, sharedPoolError, viewBuffer, viewLength, viewOffset,
 } from "../targets/mod.ts";
 import type { PolicySlots } from "./policy_slots.ts";
-import { BATCH_NAMES, type BindRequest, type PlanFacts, type RequestNames } from "./types.ts";
+import { BATCH_NAMES, type BindRequest, type BufferSink, type PlanFacts, type RequestNames } from "./types.ts";
 
 const REQ_WORDS = REQ_SIZE >>> 2;
 
@@ -22,7 +22,8 @@ const REQ_WORDS = REQ_SIZE >>> 2;
  * ```
  */
 export function writeRequestRecords(u32: Uint32Array, at32: number, requests: readonly BindRequest[],
-  slots: PolicySlots, facts: PlanFacts, unsafeRawAddress: boolean, names: RequestNames = BATCH_NAMES): (i: number) => number {
+  slots: PolicySlots, facts: PlanFacts, unsafeRawAddress: boolean, names: RequestNames = BATCH_NAMES,
+  onBuffer?: BufferSink): (i: number) => number {
   const n = requests.length, modes = slots.modes, maskIndexes = slots.maskIndexes;
   const bufferBase = facts.bufferBase ?? bufferBases(facts.addressOf).bufferBase;
   let lastBuf: ArrayBufferLike | undefined, lastBase = 0;
@@ -45,12 +46,13 @@ export function writeRequestRecords(u32: Uint32Array, at32: number, requests: re
     if (isTypedArray(t)) { buf = viewBuffer(t); off = viewOffset(t); len = viewLength(t); }
     else { const e = extentOf(t); if (e) { buf = e.buffer; off = e.offset; len = e.length; } }
     // Batches are mostly views of one buffer: remember the last one.
-    if (buf !== undefined && buf !== lastBuf && facts.isFreed?.(buf)) {
-      const arg = names.field(i, "target");
-      throw freedBufferError(arg, `bind ${arg}`, i);
+    if (buf !== undefined && buf !== lastBuf) {
+      if (facts.isFreed?.(buf)) { const arg = names.field(i, "target"); throw freedBufferError(arg, `bind ${arg}`, i); }
+      if (facts.isSharedPool?.(buf)) { const arg = names.field(i, "target"); throw sharedPoolError(arg, `bind ${arg}`, i); }
     }
     const b = buf === undefined || len === 0 ? undefined : buf === lastBuf ? lastBase : bufferBase(buf);
     if (b !== undefined) {
+      if (buf !== lastBuf) onBuffer?.(buf!, b);
       lastBuf = buf; lastBase = b;
       setU64(u32, at, b + off);
       setU64(u32, at + 2, len);

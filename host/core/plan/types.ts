@@ -50,7 +50,12 @@ export interface PlanFacts {
   kernel?: KernelFacts;
   /** Whether free() has released this buffer (its range then holds no memory of the caller's). */
   isFreed?: (buf: ArrayBufferLike) => boolean;
+  /** Whether this buffer is a slab the runtime shares between small buffers (System.sharedPool). */
+  isSharedPool?: (buf: ArrayBufferLike) => boolean;
 }
+
+/** Told each distinct buffer a batch binds pages of, with its base address (lifetime/). */
+export type BufferSink = (buf: ArrayBufferLike, base: number) => void;
 
 /** A plan living in the engine's memory, ready for the native batch call. */
 export interface EnginePlan {

@@ -22,6 +22,17 @@ export interface System {
   close(fd: number): void;
   /** The kernel release, as uname(2) reports it ("6.18.44-generic"). */
   kernelRelease(): string;
+  /**
+   * Whether `buf` (of `length` bytes, read through the intrinsic getter) is a slab the
+   * runtime carves small buffers from, such as Node's Buffer pool: binding it would bind pages
+   * that later, unrelated buffers share. Absent: the runtime has none.
+   */
+  sharedPool?(buf: ArrayBufferLike, length: number): boolean;
+  /**
+   * Runs `fn` when the calling thread ends, if it is a worker the runtime can tell of (Node:
+   * a worker's "exit" event, which a natural end emits and worker.terminate() does not).
+   */
+  onWorkerExit?(fn: () => void): void;
   /** The engine's Wasm (build/engine.wasm); throws saying how to build it when it is missing. */
   engineBytes(): Uint8Array;
 }

@@ -109,6 +109,20 @@ export function bufferLength(x: unknown): number | undefined {
 }
 
 /**
+ * Whether `x` is a SharedArrayBuffer of any realm, by its brand (the intrinsic getter), never
+ * by what it says of itself.
+ * @example Basic usage
+ * ```ts
+ * expect(isSharedBuffer(new SharedArrayBuffer(8))).toBe(true);
+ * expect(isSharedBuffer(new ArrayBuffer(8))).toBe(false);
+ * ```
+ */
+export function isSharedBuffer(x: unknown): boolean {
+  if (x instanceof ArrayBuffer || !sharedBufferLength || typeof x !== "object" || x === null) return false;
+  try { sharedBufferLength.call(x); return true; } catch { return false; }
+}
+
+/**
  * The real extent of a buffer target (a typed array, DataView, ArrayBuffer or
  * SharedArrayBuffer of any realm), or undefined for anything else. A view over a detached
  * buffer has length 0.

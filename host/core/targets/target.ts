@@ -55,6 +55,18 @@ export function freedBufferError(arg: string, action: string, index?: number): N
 }
 
 /**
+ * The error for Node's shared Buffer pool (System.sharedPool): its pages belong to every small
+ * Buffer carved from it, not to the caller.
+ * @example Basic usage
+ * ```ts
+ * expect(sharedPoolError("target", "bind target").message).toMatch(/Buffer pool/);
+ * ```
+ */
+export function sharedPoolError(arg: string, action: string, index?: number): NumaError {
+  return invalid(arg, `Cannot ${action}: it is the runtime's shared Buffer pool, whose pages later small Buffers share; bind a buffer of its own (new ArrayBuffer(n), alloc(n), or the buffer of a Buffer from allocUnsafeSlow(n))`, index === undefined ? {} : { index });
+}
+
+/**
  * A raw { addr, length } target's two fields, each read once (a getter cannot answer one
  * check and then another value), or undefined when `t` is a buffer target or has no such keys.
  */
