@@ -2,7 +2,6 @@ import { closeSync, openSync, readdirSync, readFileSync, readSync } from "node:f
 import { Buffer } from "node:buffer";
 import { release } from "node:os";
 import { join } from "node:path";
-import process from "node:process";
 import { isMainThread } from "node:worker_threads";
 import type { System } from "../core/system/mod.ts";
 import { packageRoot } from "./package_root.ts";
