@@ -7,7 +7,11 @@ export const REQ_SIZE = 32;
 export const REQ_ADDR = 0; //    u64 start address (any alignment for buffers)
 export const REQ_LEN = 8; //     u64 length in bytes
 export const REQ_MODE = 16; //   i32 kernel mode | MPOL_F_* mode flags
-export const REQ_FLAGS = 20; //  u32 mbind flags (MPOL_MF_*)
+export const REQ_FLAGS = 20; //  u32 mbind flags (MPOL_MF_*) in the low 16 bits; the high 16 bits hold
+//                                 a home node + 1 (0: none), which keeps requests with different
+//                                 home nodes in different ops and never reaches mbind
+export const REQ_HOME_SHIFT = 16;
+export const REQ_MBIND_FLAGS = 0xffff;
 export const REQ_MASK = 24; //   u32 index into the request mask table, NO_MASK for NULL
 export const REQ_KIND = 28; //   u32 KIND_* bits
 

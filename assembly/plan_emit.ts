@@ -3,7 +3,7 @@
 // boundaries, equal neighbours are coalesced, and each op is validated as it is written.
 import {
   E_RULE, E_TOO_MANY_OPS, MPOL_F_RELATIVE_NODES, MPOL_F_STATIC_NODES, NO_MASK, OK, OP_ADDR,
-  OP_FLAGS, OP_LEN, OP_MASK, OP_MODE, OP_REQUEST, OP_SIZE, V_OK,
+  OP_FLAGS, OP_LEN, OP_MASK, OP_MODE, OP_REQUEST, OP_SIZE, REQ_MBIND_FLAGS, V_OK,
 } from "./abi";
 import {
   MASK_SUMMARY, MS_EMPTY, VALIDATE, VERDICT_CREATE, VERDICT_POLICY, VERDICT_RANGE,
@@ -150,12 +150,12 @@ let ok2Mode: i32 = 0, ok2Flags: u32 = 0, ok2Mask: u32 = 0, ok2Valid = false;
     return VERDICT_RANGE(curS, curE - curS);
   }
   let has = curMask != NO_MASK;
-  if (VERDICT_POLICY(curMode, has, <u64>words, curSummary, curFlags) == V_OK
+  if (VERDICT_POLICY(curMode, has, <u64>words, curSummary, curFlags & REQ_MBIND_FLAGS) == V_OK
     && VERDICT_CREATE(curMode, has, curSummary) == V_OK) {
     ok2Mode = okMode; ok2Flags = okFlags; ok2Mask = okMask; ok2Valid = okValid;
     okMode = curMode; okFlags = curFlags; okMask = curMask; okValid = true;
   }
-  return VALIDATE(curS, curE - curS, curMode, has, <u64>words, curSummary, curFlags);
+  return VALIDATE(curS, curE - curS, curMode, has, <u64>words, curSummary, curFlags & REQ_MBIND_FLAGS);
 }
 
 /** Writes the current run as one op, after checking it against the kernel's rules. */
@@ -169,7 +169,7 @@ function flush(): void {
   store<u64>(op + OP_ADDR, curS);
   store<u64>(op + OP_LEN, curE - curS);
   store<i32>(op + OP_MODE, curMode);
-  store<u32>(op + OP_FLAGS, curFlags);
+  store<u32>(op + OP_FLAGS, curFlags & REQ_MBIND_FLAGS); // home node bits stay in the request
   store<u32>(op + OP_MASK, curMask);
   store<u32>(op + OP_REQUEST, curReq);
   nOps++;

@@ -5,7 +5,7 @@
 // fills are the planner's, taken from the arena before the loop.
 import {
   E_EMPTY_RANGE, E_MASK_INDEX, E_NO_FULL_PAGE, E_RULE, E_UNALIGNED, E_WEIGHT, E_WRAP, KIND_BUFFER,
-  NO_MASK, OK, REQ_ADDR, REQ_FLAGS, REQ_KIND, REQ_LEN, REQ_MASK, REQ_MODE, REQ_SIZE, V_NOOP, V_OK,
+  NO_MASK, OK, REQ_ADDR, REQ_FLAGS, REQ_KIND, REQ_LEN, REQ_MASK, REQ_MBIND_FLAGS, REQ_MODE, REQ_SIZE, V_NOOP, V_OK,
 } from "./abi";
 import { IS_INTERLEAVE, SEQ_KEY, seqLenTable } from "./plan_masks";
 import { MS_EMPTY, VERDICT_CREATE, VERDICT_POLICY, VERDICT_RANGE } from "./validate";
@@ -73,7 +73,8 @@ export function RESOLVE_REQUESTS(reqs: usize, n: usize, nMask: usize, words: usi
       c = mi == NO_MASK ? NO_MASK : load<u32>(canon + (<usize>mi << 2));
       has = c != NO_MASK;
       sum = has ? load<u32>(summary + (<usize>c << 2)) : MS_EMPTY;
-      v = VERDICT_POLICY(mode, has, <u64>words, sum, flags);
+      // The home node bits are part of the policy's identity, not of what mbind is given.
+      v = VERDICT_POLICY(mode, has, <u64>words, sum, flags & REQ_MBIND_FLAGS);
       if (v != V_OK) return fail(E_RULE, i, v);
     }
     let s: u64, e: u64;

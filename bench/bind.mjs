@@ -100,6 +100,9 @@ for (let r = 0; r < ROUNDS; r++) {
     perCall((i) => nb.bind(single, i & 1 ? B : A), 500);
     record(`single: bind() ${name}`, perCall((i) => nb.bind(single, i & 1 ? B : A), n));
   }
+  // A fresh policy literal per call, as a new user writes it.
+  perCall((i) => shim.bind(single, i & 1 ? { mode: "preferred", nodes: [0] } : { mode: "bind", nodes: [0] }), 500);
+  record("single: bind() shim, fresh literal", perCall((i) => shim.bind(single, i & 1 ? { mode: "preferred", nodes: [0] } : { mode: "bind", nodes: [0] }), SINGLE));
   // The backends' single-call hooks alone (the call and the syscall, no bind() work): through
   // Node-API, and through ffi-rs with no arguments (they go through the shim's call block).
   for (const [name, nb] of [["Node-API", shim], ["ffi-rs", shimFfi]]) {
@@ -111,6 +114,13 @@ for (let r = 0; r < ROUNDS; r++) {
 
 // --- 3. bindBatch of PAGES alternating single-page requests ---
 const requests = Array.from({ length: PAGES }, (_, i) => ({ target: new Uint8Array(region, i * page, page), policy: i & 1 ? B : A }));
+// The code a new user writes: a fresh policy literal per request, nodes as a nodestring or an
+// array. Built anew for each round (outside the timed call), so no object is seen twice.
+const freshRequests = (form) => Array.from({ length: PAGES }, (_, i) => ({
+  target: new Uint8Array(region, i * page, page),
+  policy: form === "string" ? (i & 1 ? { mode: "preferred", nodes: "0" } : { mode: "bind", nodes: "0" })
+    : (i & 1 ? { mode: "preferred", nodes: [0] } : { mode: "bind", nodes: [0] }),
+}));
 const columns = {
   target: region, policies: [A, B],
   offsets: Float64Array.from({ length: PAGES }, (_, i) => i * page), lengths: new Float64Array(PAGES).fill(page),
@@ -127,15 +137,16 @@ const packed = (() => {
   return { ops, masks: mask, errnos: new Uint8Array(PAGES * 4) };
 })();
 // Warm-up, not recorded: the first batches run the planner's host code unoptimised.
-for (let r = 0; r < 3; r++) for (const nb of [shim, fallback]) { reset(); nb.bindBatch(requests); reset(); nb.bindBatch(columns); }
+for (let r = 0; r < 3; r++) for (const nb of [shim, fallback]) { reset(); nb.bindBatch(requests); reset(); nb.bindBatch(columns); reset(); nb.bindBatch(freshRequests(r & 1 ? "array" : "string")); }
 // Each round runs every case once, each after a reset. How fast the kernel splits mappings
 // depends on what ran just before (the mappings the reset merged are freed after an RCU grace
 // period), so each round shuffles the order (seeded, so runs are repeatable): a rotation would
 // keep every case behind the same neighbour in every round.
-const timed = (name, f) => {
+const timed = (name, f, prepare) => {
+  const input = prepare?.();
   reset();
   const t = process.hrtime.bigint();
-  f();
+  f(input);
   record(name, Number(process.hrtime.bigint() - t) / 1e6);
 };
 const checked = (name, res) => {
@@ -145,6 +156,8 @@ const cases = [
   ["batch: C loop", () => check(Number(cAlt()))],
   ["batch: C loop, inline syscall (as the shim)", () => check(Number(cAltInline()))],
   ["batch: bindBatch shim", () => checked("shim", shim.bindBatch(requests))],
+  ["batch: bindBatch shim, fresh literals (nodes: \"0\")", (r) => checked("fresh string", shim.bindBatch(r)), () => freshRequests("string")],
+  ["batch: bindBatch shim, fresh literals (nodes: [0])", (r) => checked("fresh array", shim.bindBatch(r)), () => freshRequests("array")],
   // The same batch in the column form (RangeBatch): no view per range to make or read back.
   ["batch: bindBatch shim, columns", () => checked("columns", shim.bindBatch(columns))],
   // The backend hook alone, on ops packed here: what the FFI crossing adds to the C loop.
@@ -172,6 +185,7 @@ const pairedRatios = (a, b) => results[a].map((v, i) => v / results[b][i]).sort(
 const pairedRatio = (a, b) => median(pairedRatios(a, b));
 // The middle half of the paired ratios: how far one round's ratio can be trusted.
 const pairedIqr = (a, b) => { const xs = pairedRatios(a, b); return [xs[Math.floor(xs.length / 4)], xs[Math.floor((3 * xs.length) / 4)]]; };
+const FRESH_STRING = "batch: bindBatch shim, fresh literals (nodes: \"0\")", FRESH_ARRAY = "batch: bindBatch shim, fresh literals (nodes: [0])";
 const INLINE = "batch: C loop, inline syscall (as the shim)", ALONE = "batch: shim mbindBatch() alone (ops packed beforehand)";
 const summary = {
   page, rounds: ROUNDS, batchRounds: BATCH_ROUNDS, singleCalls: SINGLE, batchPages: PAGES, loadavg: (await import("node:os")).loadavg().map((x) => +x.toFixed(2)),
@@ -180,6 +194,7 @@ const summary = {
     shimNs: m["single: bind() shim"].median, shimRatio: ratio("single: bind() shim", "single: C loop"),
     shimFfiNs: m["single: bind() shim, ffi-rs single calls"].median, shimFfiRatio: ratio("single: bind() shim, ffi-rs single calls", "single: C loop"),
     fallbackNs: m["single: bind() fallback"].median, fallbackRatio: ratio("single: bind() fallback", "single: C loop"),
+    freshRatio: ratio("single: bind() shim, fresh literal", "single: C loop"),
     shimMinRatio: minRatio("single: bind() shim", "single: C loop"), fallbackMinRatio: minRatio("single: bind() fallback", "single: C loop"),
     shimFfiMinRatio: minRatio("single: bind() shim, ffi-rs single calls", "single: C loop"),
     cInlineNs: m["single: C loop, inline syscall"].median,
@@ -194,6 +209,8 @@ const summary = {
     columnsMinRatio: minRatio("batch: bindBatch shim, columns", "batch: C loop"),
     shimPairedRatio: pairedRatio("batch: bindBatch shim", "batch: C loop"),
     shimPairedIqr: pairedIqr("batch: bindBatch shim", "batch: C loop"),
+    freshStringPairedRatio: pairedRatio(FRESH_STRING, "batch: C loop"), freshStringPairedIqr: pairedIqr(FRESH_STRING, "batch: C loop"),
+    freshArrayPairedRatio: pairedRatio(FRESH_ARRAY, "batch: C loop"), freshArrayPairedIqr: pairedIqr(FRESH_ARRAY, "batch: C loop"),
     columnsPairedRatio: pairedRatio("batch: bindBatch shim, columns", "batch: C loop"),
     cInlineMs: m[INLINE].median,
     // Equal terms: the same instructions in C, so what remains is what the host adds.
@@ -215,10 +232,11 @@ else {
   const s = summary.single, b = summary.batch;
   const x = (v) => `${v.toFixed(2)}x`;
   console.log("Ratios to the C loop, median/median (min/min); targets: single ≤ 1.75, batch ≤ 1.05");
-  console.log(`  single bind()   shim ${x(s.shimRatio)} (${x(s.shimMinRatio)})   shim, ffi-rs single calls ${x(s.shimFfiRatio)} (${x(s.shimFfiMinRatio)})   fallback ${x(s.fallbackRatio)} (${x(s.fallbackMinRatio)})`);
+  console.log(`  single bind()   shim ${x(s.shimRatio)} (${x(s.shimMinRatio)})   shim, fresh literal ${x(s.freshRatio)}   shim, ffi-rs single calls ${x(s.shimFfiRatio)} (${x(s.shimFfiMinRatio)})   fallback ${x(s.fallbackRatio)} (${x(s.fallbackMinRatio)})`);
   console.log(`  bindBatch       shim ${x(b.shimRatio)} (${x(b.shimMinRatio)})   shim, columns ${x(b.columnsRatio)} (${x(b.columnsMinRatio)})   fallback ${x(b.fallbackRatio)} (${x(b.fallbackMinRatio)})`);
   const iqr = ([lo, hi]) => `[${x(lo)}..${x(hi)}]`;
   console.log(`  bindBatch, paired per round (median of bindBatch / C loop in the same round): shim ${x(b.shimPairedRatio)} ${iqr(b.shimPairedIqr)}   shim, columns ${x(b.columnsPairedRatio)}`);
+  console.log(`  bindBatch, fresh literal per request, paired: nodes "0" ${x(b.freshStringPairedRatio)} ${iqr(b.freshStringPairedIqr)}   nodes [0] ${x(b.freshArrayPairedRatio)} ${iqr(b.freshArrayPairedIqr)}   (targets ≤ 1.05; shared ≤ 1.03)`);
   console.log("Ratios to the C loop with the shim's inline syscall (equal terms: what the host adds)");
   console.log(`  single bind()   shim ${x(s.shimInlineRatio)}`);
   console.log(`  bindBatch, paired per round: shim ${x(b.shimInlinePairedRatio)} ${iqr(b.shimInlinePairedIqr)}   shim, columns ${x(b.columnsInlinePairedRatio)}   mbindBatch() alone ${x(b.aloneInlinePairedRatio)} ${iqr(b.aloneInlinePairedIqr)}`);

@@ -1,13 +1,9 @@
 // numabind's package entry on Node.js: the public API over the system port and the backend
 // chosen once, at load.
-import { openBackend } from "./backends/mod.ts";
-import { createNumabind, setSystem, type Numabind } from "./core/mod.ts";
-import { nodeSystem } from "./runtime/mod.ts";
-
-setSystem(nodeSystem());
+import { numabind } from "./instance.ts";
 
 export {
-  countPageStatuses, createNumabind, describePageStatus, errnoName, MODE_FLAGS, MODES, Nodemask,
+  countPageStatuses, Cpumask, createNumabind, describePageStatus, errnoName, MODE_FLAGS, MODES, Nodemask,
   NodestringError, NumaError, parseNumaMaps, readTopology,
 } from "./core/mod.ts";
 export type {
@@ -15,13 +11,16 @@ export type {
   Mismatch, Mode, ModeFlagInfo, ModeInfo, MoveOptions, NodeContext, NodeInfo, Numabind, NumaMapsEntry,
   OciMemoryPolicy, Plan, PlannedOp, PlanOptions, PlanStats, Policy, PolicyInfo, PolicyInput, ProgressCallback,
   ProgressInfo, RangeBatch, RawRange, RestoreFailure, Target, Topology, VerifyOptions, VerifyReport,
+  CpuContext, PlacementApi,
 } from "./core/mod.ts";
 export { openBackend, unavailable } from "./backends/mod.ts";
 
-/** The default instance, over the backend for this runtime. */
-export const numabind: Numabind = createNumabind(openBackend());
+export { numabind } from "./instance.ts";
+export { placeOnNodes, planPlacement, spawnOnNode } from "./workers/mod.ts";
+export type { NodePlacement, NodeWorker, Placed, PlacedWorker } from "./workers/mod.ts";
 
 export const {
   plan, bind, bindBatch, verify, getPolicy, numaMaps, numaMapsText, alloc, free, isFreed, topology, refreshTopology,
   available, locate, movePages, migratePages, getThreadPolicy, setThreadPolicy,
+  getAffinity, setAffinity, runOnNodes, currentCpu, cpusOf, setHomeNode,
 } = numabind;

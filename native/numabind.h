@@ -53,6 +53,14 @@ long numabind_migrate_pages(int32_t pid, size_t mask_words, const uint64_t *from
 /* Thread policy: set_mempolicy / get_mempolicy with explicit arguments. mask_words == 0
  * passes a NULL mask. Return 0 or -errno. */
 long numabind_set_mempolicy(int32_t mode, const uint64_t *mask, size_t mask_words);
+
+/* The calling thread's CPU affinity (sched_getaffinity returns the bytes written), the CPU
+ * and node it runs on (two u32: cpu, node), and set_mempolicy_home_node(start, len, node, 0).
+ * Each returns 0 (or a count) or -errno. */
+long numabind_sched_getaffinity(size_t len, uint8_t *mask);
+long numabind_sched_setaffinity(size_t len, const uint8_t *mask);
+long numabind_getcpu(uint32_t *cpu_node);
+long numabind_set_home_node(uint64_t start, uint64_t len, uint64_t node);
 long numabind_get_mempolicy(int32_t *mode, uint64_t *mask, size_t mask_words, uint64_t addr,
                             uint32_t flags);
 

@@ -60,7 +60,7 @@ export function createContext(backend: Backend): Context {
     maskWords = Math.floor((topo.possible.toArray().at(-1) ?? 0) / 64) + 1;
     facts = {
       pageSize: topo.pageSize, usable: topo.memsAllowed.intersect(topo.withMemory), addressOf, bufferBase,
-      configured: Nodemask.of(...topo.nodes.map((n) => n.id)), allowed: topo.memsAllowed,
+      configured: Nodemask.of(...topo.nodes.map((n) => n.id)), allowed: topo.memsAllowed, online: topo.online,
       kernel: readKernelFacts(),
       isFreed: (buf) => allocations.isFreed(buf as ArrayBuffer),
       ...(sharedPool ? { isSharedPool: (buf: ArrayBufferLike) => sharedPool(buf, bufferLength(buf) ?? 0) } : {}),

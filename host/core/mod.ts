@@ -3,11 +3,12 @@
 // takes: createNumabind(backend), setSystem(port), the Backend and System interfaces, the
 // op-record codec a backend reads, and two readers for tools (docs/api.md, "numabind/core").
 export { createNumabind, type Numabind } from "./numabind.ts";
-export type { BindingApi, BindOptions, InspectApi, MemoryApi, PagesApi, ThreadApi } from "./api/mod.ts";
+export type { BindingApi, BindOptions, InspectApi, MemoryApi, PagesApi, PlacementApi, ThreadApi } from "./api/mod.ts";
 export { ERRNO, errnoName, NumaError, type AddressRange } from "./errors.ts";
 
 // The vocabulary.
 export { MODE_FLAGS, MODES, Nodemask, NodestringError } from "./policy/mod.ts";
+export { Cpumask, MAX_CPUS, type CpuContext } from "./cpus/mod.ts";
 export type {
   BindFlags, Mode, ModeFlagInfo, ModeInfo, NodeContext, NumactlMode, OciMemoryPolicy, Policy, PolicyInput,
 } from "./policy/mod.ts";

@@ -1,6 +1,6 @@
 import {
   bindingApi, type BindingApi, inspectApi, type InspectApi, memoryApi, type MemoryApi, pagesApi,
-  type PagesApi, threadApi, type ThreadApi,
+  type PagesApi, placementApi, type PlacementApi, threadApi, type ThreadApi,
 } from "./api/mod.ts";
 import type { Backend } from "./backend/mod.ts";
 import { createContext } from "./context.ts";
@@ -10,7 +10,7 @@ export type { BindOptions } from "./api/mod.ts";
 /** The public API over one backend: one group per concern (host/core/api/). */
 export type Numabind = { readonly backend: Backend } & BindingApi & MemoryApi & InspectApi
   & PagesApi
-  & ThreadApi;
+  & ThreadApi & PlacementApi;
 
 /**
  * Builds the API over a backend. The package entry calls this once with the backend chosen
@@ -27,5 +27,6 @@ export function createNumabind(backend: Backend): Numabind {
     backend, ...bindingApi(ctx), ...memoryApi(ctx), ...inspectApi(ctx),
     ...pagesApi(ctx),
     ...threadApi(ctx),
+    ...placementApi(ctx),
   };
 }

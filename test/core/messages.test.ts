@@ -4,7 +4,7 @@
 import { describe, expect, test } from "vitest";
 import { hexAddress } from "../../host/core/errors.ts";
 import {
-  alloc, bind, bindBatch, free, Nodemask, NumaError, numaMaps, plan, setThreadPolicy, topology,
+  alloc, bind, bindBatch, free, getPolicy, Nodemask, NumaError, numaMaps, plan, setThreadPolicy, topology,
 } from "../../host/mod.ts";
 
 const page = topology().pageSize;
@@ -86,5 +86,16 @@ describe("bind(), alloc() and setThreadPolicy() name their own arguments", () =>
       expect(e).toMatchObject({ code: "EINVAL", arg: "policy.nodes" });
       expect(e.message).toBe("Cannot use policy: mode default takes no nodes, current value is 0");
     }
+  });
+});
+
+describe("a buffer past what one typed array can view (4 GiB)", () => {
+  test("plan() covers it whole; a call that needs a view of it names its size, not detached", () => {
+    const big = new ArrayBuffer(2 ** 32 + 2 * page); // never touched: not resident
+    const p = plan([{ target: big, policy: { mode: "bind", nodes: [0] } }]);
+    expect(p.stats.ops).toBe(1);
+    expect(p.ops[0]!.length).toBeGreaterThan(2n ** 32n - BigInt(page));
+    const e = thrown(() => getPolicy(big));
+    expect(e.message).toMatch(/^Cannot use target: it is 4294975488 bytes, more than one typed array can view/);
   });
 });

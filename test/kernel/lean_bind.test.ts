@@ -85,3 +85,26 @@ describe("bind()'s lean path", () => {
     expect(() => bind(ab, { mode: "bind", nodes: [0] })).toThrow(/released by free\(\)/);
   });
 });
+
+describe("bind() with a fresh policy literal per call", () => {
+  test("each call binds its own literal's content: mode, flags and nodes, read back from the kernel", () => {
+    const ab = alloc(4 * page, { mode: "default" });
+    const v = new Uint8Array(ab, page, page), at = addressOf(v);
+    const seen: string[] = [];
+    for (let i = 0; i < 24; i++) {
+      // Ten contents in turn: more than the few the lean path remembers by content.
+      const k = i % 10;
+      const p = k < 5 ? { mode: k & 1 ? "bind" : "preferred", nodes: k < 3 ? "0" : [0] } : k < 8 ? { mode: "interleave", nodes: [0], static: k === 6 }
+        : { nodes: "0", mode: k === 8 ? "preferred-many" : "bind" };
+      bind(v, p as Policy);
+      const got = getPolicy(at);
+      seen.push(`${got.mode}${got.static ? "+static" : ""}`);
+      expect(got.mode).toBe(p.mode);
+      expect(!!got.static).toBe(!!(p as { static?: boolean }).static);
+    }
+    expect(seen).toContain("interleave+static");
+    expect(() => bind(v, { mode: "bind", nodes: [0], statc: true } as never)).toThrow(/statc.*static/);
+    expect(getPolicy(at).mode).toBe(seen.at(-1)!.replace("+static", "")); // the refusal changed nothing
+    free(ab);
+  });
+});

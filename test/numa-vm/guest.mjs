@@ -25,6 +25,8 @@ import { ensureInitramfs, pickKernel } from "./initramfs.mjs";
  * @property {(text: string) => void} [onOutput] called with the command's output as it arrives
  * @property {(line: string) => void} [log] progress lines of the harness itself
  * @property {boolean} [debug] full kernel log level, and the whole console in `console`
+ * @property {{ version: string, vmlinuz: string, modulesDir: string }} [kernel] the kernel to boot
+ *   (default: the newest installed one, pickKernel())
  */
 
 /**
@@ -161,7 +163,7 @@ export function commandScript(cmd, cwd, env) {
  */
 export async function runInGuest(cmd, opts = {}) {
   const timeoutMs = opts.timeoutMs ?? 300_000;
-  const kernel = pickKernel();
+  const kernel = opts.kernel ?? pickKernel();
   const initrd = ensureInitramfs(kernel, opts.log ? { log: opts.log } : {}).path;
   const outDir = mkdtempSync(join(tmpdir(), "numa-vm-out-"));
   const nonce = randomBytes(8).toString("hex");

@@ -2,7 +2,9 @@
 // The Debian packages the guest needs, installed by the project itself (a fresh machine has
 // none of them). apt is asked only when something is missing.
 import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
 
 /**
  * Each package with a file that proves it is usable. `linux-image-amd64` and not the -cloud-
@@ -94,4 +96,79 @@ export function ensurePackages(opts = {}) {
   const still = PACKAGES.filter((p) => !p.present()).map((p) => p.name);
   if (still.length) throw new PackagesUnavailable(`installed, but still not usable: ${still.join(" ")}`);
   return { installed: missing, ms: performance.now() - t0 };
+}
+
+/** Where the backports kernel is kept between runs: unpacked, never installed system-wide. */
+export const KERNEL_CACHE = join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "numabind", "numa-vm");
+
+/** The Debian mirror apt already uses here (deb822 sources, or a classic sources.list line). */
+function debianMirror() {
+  for (const f of ["/etc/apt/sources.list.d/debian.sources", "/etc/apt/sources.list"]) {
+    let text = "";
+    try { text = readFileSync(f, "utf8"); } catch { continue; }
+    const uri = /^URIs:\s*(\S+)/m.exec(text)?.[1] ?? /^deb\s+(?:\[[^\]]*\]\s+)?(\S+)\s+bookworm\s/m.exec(text)?.[1];
+    if (uri && !uri.includes("security")) return uri;
+  }
+  return "http://deb.debian.org/debian";
+}
+
+/**
+ * Debian's newest backports kernel for this release (bookworm-backports: Linux 6.12), unpacked
+ * under KERNEL_CACHE with its modules and a modules.dep: a second guest kernel beside the
+ * installed one, for the rules that differ by release (weighted interleave 6.9+, balancing with
+ * preferred-many 6.10+, -ENOENT for untouched pages 6.12). apt runs with a private list and
+ * cache, so the machine's own apt state is not touched. Downloads ~106 MB once.
+ * @param {{ log?: (s: string) => void }} [opts]
+ * @returns {{ version: string, vmlinuz: string, modulesDir: string }}
+ * @throws {PackagesUnavailable} when the suite or the package cannot be fetched
+ * @example
+ * ```js
+ * ensureBackportsKernel().version;   // "6.12.95+deb12-amd64"
+ * ```
+ */
+export function ensureBackportsKernel(opts = {}) {
+  const log = opts.log ?? ((s) => process.stderr.write(s + "\n"));
+  const found = () => {
+    let dirs = [];
+    try { dirs = readdirSync(KERNEL_CACHE).filter((d) => d.startsWith("root-")); } catch { return undefined; }
+    for (const d of dirs.sort().reverse()) {
+      const version = d.slice("root-".length), root = join(KERNEL_CACHE, d);
+      const modulesDir = join(root, "lib", "modules", version);
+      if (existsSync(join(root, "boot", `vmlinuz-${version}`)) && existsSync(join(modulesDir, "modules.dep"))) {
+        return { version, vmlinuz: join(root, "boot", `vmlinuz-${version}`), modulesDir };
+      }
+    }
+    return undefined;
+  };
+  const have = found();
+  if (have) return have;
+  const work = join(KERNEL_CACHE, "apt");
+  mkdirSync(join(work, "lists", "partial"), { recursive: true });
+  mkdirSync(join(work, "archives", "partial"), { recursive: true });
+  writeFileSync(join(work, "sources.list"), `deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] ${debianMirror()} bookworm-backports main\n`);
+  const o = ["-o", `Dir::Etc::SourceList=${join(work, "sources.list")}`, "-o", "Dir::Etc::SourceParts=/dev/null",
+    "-o", `Dir::State::Lists=${join(work, "lists")}`, "-o", `Dir::Cache::archives=${join(work, "archives")}`, "-o", "Debug::NoLocking=1"];
+  const run = (/** @type {string} */ cmd, /** @type {string[]} */ args) => {
+    try {
+      return execFileSync(cmd, args, { cwd: work, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 << 20 });
+    } catch (e) {
+      const err = /** @type {{ stderr?: string, message: string }} */ (e);
+      throw new PackagesUnavailable(`${cmd} ${args.filter((a) => !a.startsWith("Dir::")).slice(-2).join(" ")} failed: ${(err.stderr || err.message).trim().split("\n").slice(-2).join(" / ")}`);
+    }
+  };
+  log("numa-vm: fetching Debian's bookworm-backports kernel for the second guest (once per machine)");
+  run("apt-get", [...o, "update", "-q"]);
+  const pkg = /Depends:\s*(linux-image-\S+)/.exec(run("apt-cache", [...o, "depends", "linux-image-amd64"]))?.[1];
+  if (!pkg) throw new PackagesUnavailable("bookworm-backports lists no linux-image-amd64");
+  run("apt-get", [...o, "download", "-q", pkg]);
+  const deb = readdirSync(work).find((f) => f.startsWith(`${pkg}_`) && f.endsWith(".deb"));
+  if (!deb) throw new PackagesUnavailable(`apt-get download ${pkg} left no .deb`);
+  const version = pkg.slice("linux-image-".length), root = join(KERNEL_CACHE, `root-${version}`);
+  rmSync(root, { recursive: true, force: true });
+  run("dpkg", ["-x", join(work, deb), root]);
+  run("depmod", ["-b", root, version]);
+  rmSync(join(work, deb), { force: true });
+  const k = found();
+  if (!k) throw new PackagesUnavailable(`unpacked ${pkg}, but found no kernel and modules.dep under ${root}`);
+  return k;
 }

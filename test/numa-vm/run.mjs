@@ -7,7 +7,7 @@
 // Exit status: 0 all passed; 1 a test failed or a guest did not finish; 77 (the usual "skipped"
 // code) when the packages cannot be installed here, with one line saying why.
 //   --no-build      skip `npm run build` (CI has just built for the main suite)
-//   --shape NAME    run one shape only (four_nodes, memoryless)
+//   --shape NAME    run one guest only (four_nodes, memoryless, four_nodes_6_12)
 //   --exec CMD      run CMD (a shell command) in the guest instead of the suite, print its
 //                   output and exit with its status: for looking around in the guest
 //   NUMA_VM_TIMEOUT_S   per-guest limit in seconds (default 300)
@@ -16,14 +16,18 @@ import { execSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { runInGuest } from "./guest.mjs";
-import { ensurePackages, PackagesUnavailable } from "./packages.mjs";
+import { ensureBackportsKernel, ensurePackages, PackagesUnavailable } from "./packages.mjs";
 
 const SKIPPED = 77;
 
-/** Guest shapes and the suite folder each runs (test/numa-vm/suite/<name>). */
+/**
+ * Guests: a shape, the kernel it boots (the installed Debian kernel, or bookworm-backports'
+ * 6.12 fetched by the harness), and the suite folders it runs (test/numa-vm/suite/<folder>).
+ */
 const SHAPES = {
-  four_nodes: { nodes: 4, memorylessNodes: 0 },
-  memoryless: { nodes: 4, memorylessNodes: 1 },
+  four_nodes: { nodes: 4, memorylessNodes: 0, boots: "installed", suites: ["four_nodes"] },
+  memoryless: { nodes: 4, memorylessNodes: 1, boots: "installed", suites: ["memoryless"] },
+  four_nodes_6_12: { nodes: 4, memorylessNodes: 0, boots: "backports", suites: ["four_nodes", "kernel_6_12"] },
 };
 
 const root = join(import.meta.dirname, "..", "..");
@@ -57,7 +61,9 @@ async function main() {
   if (args.includes("--exec")) {
     const cmd = args[args.indexOf("--exec") + 1];
     if (!cmd) throw new Error("Cannot run: --exec needs a shell command, current value is nothing");
-    const r = await runInGuest(cmd, { ...SHAPES[/** @type {keyof typeof SHAPES} */ (names[0])], cwd: root, timeoutMs, debug, log, onOutput: (s) => process.stdout.write(s) });
+    const s0 = SHAPES[/** @type {keyof typeof SHAPES} */ (names[0])];
+    const k0 = s0.boots === "backports" ? { kernel: ensureBackportsKernel({ log }) } : {};
+    const r = await runInGuest(cmd, { ...s0, ...k0, cwd: root, timeoutMs, debug, log, onOutput: (s) => process.stdout.write(s) });
     if (r.status === null) log(r.console.split("\n").slice(-40).join("\n"));
     return r.status ?? 1;
   }
@@ -65,12 +71,23 @@ async function main() {
   let ok = true;
   for (const name of names) {
     const shape = SHAPES[/** @type {keyof typeof SHAPES} */ (name)];
+    /** @type {{ version: string, vmlinuz: string, modulesDir: string } | undefined} */
+    let kernel;
+    if (shape.boots === "backports") {
+      try {
+        kernel = ensureBackportsKernel({ log });
+      } catch (e) {
+        if (!(e instanceof PackagesUnavailable)) throw e;
+        log(`numa-vm: ${name}: skipped, the backports kernel cannot be fetched here: ${e.message}`);
+        continue;
+      }
+    }
     log(`\nnuma-vm: ${name}: booting a guest with ${shape.nodes} nodes with memory` +
-      (shape.memorylessNodes ? ` and ${shape.memorylessNodes} without` : "") + " (QEMU, software emulation)");
+      (shape.memorylessNodes ? ` and ${shape.memorylessNodes} without` : "") + ` on ${kernel ? `Linux ${kernel.version}` : "the installed kernel"} (QEMU, software emulation)`);
     const r = await runInGuest(
       [process.execPath, "node_modules/vitest/vitest.mjs", "run", "--config", "test/numa-vm/vitest.config.ts",
-        "--reporter=default", "--reporter=json", "--outputFile.json=/numa-vm-out/report.json", `test/numa-vm/suite/${name}/`],
-      { ...shape, cwd: root, timeoutMs, debug, log, onOutput: (s) => process.stdout.write(s) },
+        "--reporter=default", "--reporter=json", "--outputFile.json=/numa-vm-out/report.json", ...shape.suites.map((s) => `test/numa-vm/suite/${s}/`)],
+      { ...shape, ...(kernel ? { kernel } : {}), cwd: root, timeoutMs, debug, log, onOutput: (s) => process.stdout.write(s) },
     );
     const counts = reportCounts(r.files["report.json"]);
     if (counts) for (const k of /** @type {(keyof typeof totals)[]} */ (Object.keys(totals))) totals[k] += counts[k];

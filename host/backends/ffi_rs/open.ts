@@ -9,6 +9,7 @@ import { withFfiLock } from "./lock.ts";
 import { memoryHooks } from "./memory.ts";
 import { pinAddon } from "./pin.ts";
 import { shimHooks } from "./shim.ts";
+import { shimPlacementHooks, syscallPlacementHooks } from "./placement.ts";
 import { rawSyscall, syscallHooks } from "./syscall.ts";
 import { warmSymbols } from "./warm.ts";
 
@@ -66,11 +67,14 @@ function openLocked(lib: Exclude<ReturnType<typeof loadFfi>, string>, nr: NonNul
   const kernel = useShim ? { ...shimHooks(lib, SHIM), ...single } : syscallHooks(lib, LIBC, nr, memory.addressOf);
   const singleCalls = single ? "node-api" : "ffi-rs";
   const sys = rawSyscall(lib, LIBC);
+  // Placement calls (affinity, getcpu, home node) are rare: plain arguments, no call block.
+  const placement = useShim ? shimPlacementHooks(lib, SHIM)
+    : syscallPlacementHooks(rawSyscall(lib, LIBC, true), nr, (u8) => Number(memory.addressOf(u8)));
   const name = useShim ? "ffi-rs+shim" : "ffi-rs";
   const path = useShim ? "shim" : "syscall";
 
   const backend: Backend = {
-    name, path, singleCalls, ...memory, ...kernel,
+    name, path, singleCalls, ...memory, ...kernel, ...placement,
     // Harmless calls: get_mempolicy of the thread into NULL, mbind of zero bytes, move_pages of
     // zero pages. Each gives ENOSYS without CONFIG_NUMA and EPERM under a seccomp profile
     // that denies it (Docker's default, without CAP_SYS_NICE).

@@ -9,6 +9,7 @@ export const SHIM_SYMBOLS = [
   "numabind_mbind_batch", "numabind_get_mempolicy_batch", "numabind_move_pages", "numabind_migrate_pages",
   "numabind_call_block", "numabind_mbind_call", "numabind_get_mempolicy_call", "numabind_set_mempolicy_call",
   "numabind_get_mempolicy", "numabind_set_mempolicy",
+  "numabind_sched_getaffinity", "numabind_sched_setaffinity", "numabind_getcpu", "numabind_set_home_node",
 ] as const;
 
 /** A harmless call: return type, parameter types, arguments, and whether to capture errno. */
@@ -58,6 +59,11 @@ export function warmSymbols(lib: FfiLib, libc: string, shim: string | undefined)
     numabind_set_mempolicy_call: [I64, [], []],
     numabind_get_mempolicy: [I64, [U8, U8, I64, I64, I32], [b, b, TOO_WIDE, 0, 0]],
     numabind_set_mempolicy: [I64, [I32, U8, I64], [0, b, TOO_WIDE]],
+    // Length 0: EINVAL for both affinity calls; a home node for zero bytes changes nothing.
+    numabind_sched_getaffinity: [I64, [I64, U8], [0, b]],
+    numabind_sched_setaffinity: [I64, [I64, U8], [0, b]],
+    numabind_getcpu: [I64, [U8], [b]],
+    numabind_set_home_node: [I64, [I64, I64, I64], [0, 0, 0]],
   };
   const block = callBlock(lib, shim);
   const b32 = new Uint32Array(block.buffer, block.byteOffset, block.byteLength >>> 2);

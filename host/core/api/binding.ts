@@ -1,5 +1,5 @@
 import {
-  applyPlan, BATCH_OPTION_KEYS, type BatchOptions, type BatchResult, bindCarefully, leanBind, needsCarefulPath,
+  applyHomeNodes, applyPlan, BATCH_OPTION_KEYS, type BatchOptions, type BatchResult, bindCarefully, leanBind, needsCarefulPath,
 } from "../batch/mod.ts";
 import type { Context } from "../context.ts";
 import { failureError } from "../failures/mod.ts";
@@ -122,7 +122,10 @@ export function bindingApi(ctx: Context): BindingApi {
     ctx.engine.refuseWhileApplying(forVerify ? "bind a batch" : "bind");
     if (forVerify) checkBatchOptions(opts, BATCH_KEYS, "bindBatch() options");
     const p = planInEngine(ctx.engine, requests, opts, ctx.facts(), forVerify ? BATCH_NAMES : SINGLE_NAMES, note);
-    return needsCarefulPath(opts) ? bindCarefully(ctx, p, opts) : applyPlan(ctx, p, !!opts.continueOnError, forVerify);
+    const r = needsCarefulPath(opts) ? bindCarefully(ctx, p, opts) : applyPlan(ctx, p, !!opts.continueOnError, forVerify);
+    // Home nodes go onto policies that exist: after every op of the batch took effect.
+    if (p.homes > 0 && r.ok && !r.rolledBack) r.syscalls += applyHomeNodes(ctx, p, r);
+    return r;
   };
   const bindBatch = (requests: readonly BindRequest[] | RangeBatch, opts: PlanOptions & BatchOptions = {}): BatchResult => batch(requests, opts, true);
   const one = leanBind(ctx);

@@ -3,4 +3,5 @@ export * from "./binding.ts";
 export * from "./inspect.ts";
 export * from "./memory.ts";
 export * from "./pages.ts";
+export * from "./placement.ts";
 export * from "./thread.ts";

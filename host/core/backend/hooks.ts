@@ -93,6 +93,17 @@ export interface KernelHooks {
 
   /** migrate_pages(pid, maskWords * 64 + 1, from, to). @returns pages not moved, or -errno */
   migratePages?(pid: number, maskWords: number, from: Uint8Array, to: Uint8Array): number;
+  /**
+   * sched_getaffinity(0, mask.byteLength, mask) for the calling thread (the raw syscall).
+   * @returns the bytes the kernel wrote, or -errno
+   */
+  getAffinity?(mask: Uint8Array): number;
+  /** sched_setaffinity(0, mask.byteLength, mask) for the calling thread. @returns 0 or -errno */
+  setAffinity?(mask: Uint8Array): number;
+  /** getcpu(&cpu, &node, NULL) into `out` (two u32: cpu, node). @returns 0 or -errno */
+  getCpu?(out: Uint8Array): number;
+  /** set_mempolicy_home_node(addr, len, node, 0) (Linux 5.17+). @returns 0 or -errno */
+  setHomeNode?(addr: bigint, len: bigint, node: number): number;
 }
 
 /** A new mapping and an ArrayBuffer aliasing it. */

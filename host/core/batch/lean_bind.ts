@@ -1,6 +1,6 @@
 import type { Context } from "../context.ts";
 import { kernelError } from "../kernel/mod.ts";
-import { fitsMapBudget, kernelForm, type PlanFacts, planInEngine, SINGLE_NAMES } from "../plan/mod.ts";
+import { fitsMapBudget, kernelForm, type PlanFacts, planInEngine, PolicyContents, SINGLE_NAMES } from "../plan/mod.ts";
 import { type BindFlags, Nodemask, type PolicyInput, toKernelFlags } from "../policy/mod.ts";
 import { opAddr, opAt, opLen } from "../records/mod.ts";
 import { extentOf, freedBufferError, pageDown, pageUp, sharedPoolError, type Target } from "../targets/mod.ts";
@@ -85,6 +85,9 @@ function hasOptions(opts: object | undefined): boolean {
 export function leanBind(ctx: Context): (target: Target, policy: PolicyInput, flags?: BindFlags, opts?: object) => boolean {
   const backend = ctx.backend;
   const entries = new WeakMap<object, Entry>();
+  // A fresh literal per call misses the WeakMap every time: the last few contents find its
+  // entry (bounded: a ninth content starts the list again).
+  let contents = new PolicyContents(), byContent: Entry[] = [];
 
   /** Plans one request in the engine and keeps the op if replaying it would be exact. */
   const learn = (target: Target, policy: PolicyInput, flags: BindFlags | undefined, first: number, length: number): Verdict | null => {
@@ -115,9 +118,15 @@ export function leanBind(ctx: Context): (target: Target, policy: PolicyInput, fl
     const bits = toKernelFlags(flags, "flags");
     let e = entries.get(policy);
     if (!e || e.facts !== facts || !unchanged(policy, e)) {
-      const snap = snapshot(policy);
-      if (!snap) return false;
-      entries.set(policy, e = { facts, ...snap, byFlags: [] });
+      const k = e ? -1 : contents.find(policy);
+      if (k >= 0 && byContent[k]!.facts === facts) e = byContent[k]!;
+      else {
+        const snap = snapshot(policy);
+        if (!snap) return false;
+        entries.set(policy, e = { facts, ...snap, byFlags: [] });
+        if (byContent.length === 8) { contents = new PolicyContents(); byContent = []; }
+        contents.add(policy, byContent.push(e) - 1);
+      }
     }
     let v = e.byFlags[bits];
     if (v === undefined) v = e.byFlags[bits] = learn(target, policy, flags, first, end - first);

@@ -10,3 +10,4 @@ export * from "./rollback.ts";
 export * from "./skip_unchanged.ts";
 export * from "./op_digest.ts";
 export * from "./apply_ops.ts";
+export * from "./home_nodes.ts";

@@ -98,7 +98,13 @@ function explainEnomem(): string {
 export function explainErrno(f: KernelFailure): string {
   const moveAll = f.flags !== undefined && (f.flags & MPOL_MF_MOVE_ALL) !== 0;
   switch (errnoName(f.errno)) {
-    case "EINVAL": return explainEinval(f);
+    case "EINVAL":
+      if (f.syscall === "sched_setaffinity") return "none of those CPUs is online and in this task's cpuset";
+      if (f.syscall === "set_mempolicy_home_node") return "the home node is offline, or the range is not page-aligned";
+      return explainEinval(f);
+    case "ENOENT": return f.syscall === "set_mempolicy_home_node"
+      ? "the range has no policy of its own: bind it with mode bind or preferred-many first" : "no such entry";
+    case "EOPNOTSUPP": return "a home node applies to ranges bound with mode bind or preferred-many only";
     case "EFAULT": return f.syscall === "get_mempolicy" || f.syscall === "move_pages"
       ? "the address is not mapped in this process"
       : "part of the range is not mapped: it has a hole or lies outside any mapping (was the memory unmapped?)";
@@ -112,7 +118,9 @@ export function explainErrno(f: KernelFailure): string {
       }
       return seccompHint(f.syscall);
     case "ENOMEM": return explainEnomem();
-    case "ENOSYS": return `the kernel has no ${f.syscall} (built without CONFIG_NUMA, or an emulation such as WSL1 that lacks it)`;
+    case "ENOSYS": return f.syscall === "set_mempolicy_home_node"
+      ? "the kernel is older than Linux 5.17, which brought set_mempolicy_home_node"
+      : `the kernel has no ${f.syscall} (built without CONFIG_NUMA, or an emulation such as WSL1 that lacks it)`;
     case "ENODEV": return `target node ${(f.nodes ?? []).join(",") || "?"} is not online or does not exist (online: ${(f.topology ?? readTopology()).online.toList()})`;
     case "ESRCH": return `no process with pid ${f.pid ?? "?"} (it may have exited)`;
     case "EACCES": return `target node ${(f.nodes ?? []).join(",") || "?"} is outside the cpuset (Mems_allowed) of ${f.pid ? `pid ${f.pid}` : "this process"}; pages listed before the refused one may already have moved (the kernel moves what it queued, then fails the call), so check with locate()`;

@@ -8,3 +8,4 @@ export * from "./range_batch.ts";
 export * from "./kernel_rules.ts";
 export * from "./check_policy.ts";
 export * from "./vma_budget.ts";
+export * from "./policy_content.ts";

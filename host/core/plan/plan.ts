@@ -15,7 +15,7 @@ import { isRangeBatch, type RangeBatch, rangeCount, writeRangeRecords } from "./
 import { writeRequestRecords } from "./request_records.ts";
 import {
   BATCH_NAMES, type BindRequest, type EnginePlan, type Plan, type PlanFacts, type PlannedOp, type PlanStats,
-  type BufferSink, type RequestNames,
+  type BufferSink, type RecordSink, type RequestNames,
 } from "./types.ts";
 import { settleBudget, vmaBudget } from "./vma_budget.ts";
 
@@ -45,9 +45,10 @@ export function planInEngine(engine: Engine, requests: readonly BindRequest[] | 
   const base = x.plan_input(n, 0, 1, 0);
   if (base === 0 && n > 0) throw tooBig(n);
   const slots = new PolicySlots(ctx);
+  const sink: RecordSink = { onBuffer, homes: 0 };
   const slotOfRequest = columns
     ? writeRangeRecords(engine.u32(), base >>> 2, columns, slots, facts, onBuffer)
-    : writeRequestRecords(engine.u32(), base >>> 2, requests as readonly BindRequest[], slots, facts, !!opts.unsafeRawAddress, names, onBuffer);
+    : writeRequestRecords(engine.u32(), base >>> 2, requests as readonly BindRequest[], slots, facts, !!opts.unsafeRawAddress, names, sink);
   const masks = slots.masks;
   let words = Math.max(1, facts.usable.words64);
   for (const m of masks) if (m.words64 > words) words = m.words64;
@@ -89,8 +90,25 @@ export function planInEngine(engine: Engine, requests: readonly BindRequest[] | 
   return {
     engine, count: stats.ops, maskWords: words, stats,
     opsAt: x.plan_ops(), masksAt: x.plan_masks(), errnosAt: x.plan_errnos(),
-    requestsAt: base, pageSize: eo.pageSize, names,
+    requestsAt: base, pageSize: eo.pageSize, names, homes: sink.homes,
   };
+}
+
+/**
+ * The home node of each op of a plan (its request's, from the record's flags word), or -1.
+ * Ops never mix home nodes: the engine keeps requests with different ones apart.
+ * @example
+ * ```ts
+ * expect(opHomeNodes(planInEngine(engine, [{ target, policy, homeNode: 0 }], {}, facts))[0]).toBe(0);
+ * ```
+ */
+export function opHomeNodes(p: EnginePlan): Int32Array {
+  const u32 = p.engine.u32(), out = new Int32Array(p.count);
+  for (let k = 0; k < p.count; k++) {
+    const r = opRequest(u32, opAt(k, p.opsAt >>> 2));
+    out[k] = (u32[((p.requestsAt + r * abi.REQ_SIZE + abi.REQ_FLAGS) >>> 2)]! >>> abi.REQ_HOME_SHIFT) - 1;
+  }
+  return out;
 }
 
 /** The error for a batch whose records or tables do not fit in the engine's memory. */
@@ -115,12 +133,18 @@ function requestRecord(engine: Engine, base: number, i: number, kp: KernelPolicy
  */
 export function readOp(p: EnginePlan, i: number, masks?: Map<number, Nodemask>): PlannedOp {
   const u32 = p.engine.u32();
-  const o = opAt(i, p.opsAt >>> 2);
+  return readOpAt(u32, opAt(i, p.opsAt >>> 2), u32, p.masksAt >>> 2, p.maskWords, masks);
+}
+
+/** Reads the op record at u32 index `o` of `ops32`, its mask from a table at `masksAt32` of `masks32`. */
+function readOpAt(ops32: Uint32Array, o: number, masks32: Uint32Array, masksAt32: number, maskWords: number,
+  masks?: Map<number, Nodemask>): PlannedOp {
+  const u32 = ops32;
   const mask = opMask(u32, o);
   let nodes = mask === abi.NO_MASK ? Nodemask.EMPTY : masks?.get(mask);
   if (nodes === undefined) {
-    const at = (p.masksAt >>> 2) + mask * p.maskWords * 2;
-    nodes = Nodemask.fromWords(u32.slice(at, at + p.maskWords * 2));
+    const at = masksAt32 + mask * maskWords * 2;
+    nodes = Nodemask.fromWords(masks32.slice(at, at + maskWords * 2));
     masks?.set(mask, nodes);
   }
   const flags = opFlags(u32, o);
@@ -138,7 +162,10 @@ export function readOp(p: EnginePlan, i: number, masks?: Map<number, Nodemask>):
 }
 
 /**
- * Plans requests into the minimum list of mbind ops, without any syscall.
+ * Plans requests into the minimum list of mbind ops, without any syscall. The result is
+ * compact until its ops are read: the op records and masks are copied out of the engine
+ * (32 bytes an op), and `ops` becomes an array of PlannedOp objects on first access (then
+ * kept). Building 10^5 PlannedOps with BigInt fields costs more than planning them.
  * @example
  * ```ts
  * const p = plan(requests);
@@ -148,7 +175,28 @@ export function readOp(p: EnginePlan, i: number, masks?: Map<number, Nodemask>):
 export function planRequests(engine: Engine, requests: readonly BindRequest[] | RangeBatch, opts: PlanOptions,
   facts: PlanFacts): Plan {
   const p = planInEngine(engine, requests, opts, facts);
-  const ops: PlannedOp[] = [], masks = new Map<number, Nodemask>();
-  for (let i = 0; i < p.count; i++) ops.push(readOp(p, i, masks));
-  return { ops, stats: p.stats };
+  const u32 = p.engine.u32(), at = p.opsAt >>> 2, n = p.count, words = p.maskWords;
+  const ops32 = u32.slice(at, at + n * abi.OP_SIZE / 4);
+  const homes = p.homes > 0 ? opHomeNodes(p) : undefined;
+  const masks32 = u32.slice(p.masksAt >>> 2, (p.masksAt >>> 2) + Math.max(1, p.engine.x.plan_mask_count()) * words * 2);
+  const plan = {} as Plan;
+  const settle = (ops: PlannedOp[]) => {
+    Object.defineProperty(plan, "ops", { value: ops, enumerable: true, writable: true, configurable: true });
+    return ops;
+  };
+  Object.defineProperty(plan, "ops", {
+    enumerable: true, configurable: true,
+    get() {
+      const ops: PlannedOp[] = [], masks = new Map<number, Nodemask>();
+      for (let i = 0; i < n; i++) {
+        const op = readOpAt(ops32, opAt(i), masks32, 0, words, masks);
+        if (homes && homes[i]! >= 0) op.homeNode = homes[i]!;
+        ops.push(op);
+      }
+      return settle(ops);
+    },
+    set: settle,
+  });
+  plan.stats = p.stats;
+  return plan;
 }

@@ -2,6 +2,7 @@ import { MPOL_MODE_FLAGS, MPOL_WEIGHTED_INTERLEAVE, NO_MASK } from "../../../ass
 import {
   type KernelPolicy, type NodeContext, type Nodemask, type PolicyInput, toKernelPolicy,
 } from "../policy/mod.ts";
+import { PolicyContents } from "./policy_content.ts";
 
 /** Distinct policies a batch may use before their lookup goes through a Map. */
 const RECENT_POLICIES = 8;
@@ -10,7 +11,8 @@ const RECENT_POLICIES = 8;
  * The distinct policies of one batch, each resolved to the kernel's form once, by slot:
  * what a request record holds (mode, mask index) and the mask table the records index.
  * Batches reuse a few policy objects, so a lookup is an identity compare or a few (a Map only
- * past a handful of distinct policies).
+ * past a handful of distinct policies); a fresh literal per request is found by its content
+ * (policy_content.ts), so equal literals share one slot and one mask.
  * @example Basic usage
  * ```ts
  * const slots = new PolicySlots(undefined);
@@ -32,14 +34,16 @@ export class PolicySlots {
   private readonly _seen: PolicyInput[] = [];
   private readonly _kernel: KernelPolicy[] = [];
   private readonly _byPolicy = new Map<PolicyInput, number>();
+  private readonly _contents = new PolicyContents();
 
   /** @param ctx the node sets nodestrings are read against */
   constructor(ctx: NodeContext | undefined) { this._ctx = ctx; }
 
-  /** The slot of a policy seen before, or -1. */
+  /** The slot of a policy seen before (the same object, or a literal with the same content), or -1. */
   find(p: PolicyInput): number {
     const seen = this._seen;
-    return seen.length <= RECENT_POLICIES ? seen.indexOf(p) : this._byPolicy.get(p) ?? -1;
+    const s = seen.length <= RECENT_POLICIES ? seen.indexOf(p) : this._byPolicy.get(p) ?? -1;
+    return s >= 0 ? s : this._contents.find(p);
   }
 
   /**
@@ -57,6 +61,7 @@ export class PolicySlots {
     const seen = this._seen;
     seen.push(p);
     if (seen.length > RECENT_POLICIES) for (let j = this._byPolicy.size; j < seen.length; j++) this._byPolicy.set(seen[j]!, j);
+    this._contents.add(p, seen.length - 1);
     return seen.length - 1;
   }
 

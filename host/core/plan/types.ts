@@ -7,7 +7,16 @@ import type { BindFlags, Mode, Nodemask, Policy, PolicyInput } from "../policy/m
 import type { Target } from "../targets/mod.ts";
 
 /** One range and the policy it should get. */
-export interface BindRequest { target: Target; policy: PolicyInput; flags?: BindFlags }
+export interface BindRequest {
+  target: Target;
+  policy: PolicyInput;
+  flags?: BindFlags;
+  /**
+   * The node the range's pages come from first (set_mempolicy_home_node, Linux 5.17+), for a
+   * policy of mode bind or preferred-many; set after the batch's mbind calls.
+   */
+  homeNode?: number;
+}
 
 /** One mbind the plan will issue. */
 export interface PlannedOp {
@@ -17,6 +26,8 @@ export interface PlannedOp {
   flags: BindFlags;
   /** Index of the request that decided the op's first page. */
   request: number;
+  /** The home node its request names (BindRequest.homeNode), if any. */
+  homeNode?: number;
 }
 
 export interface PlanStats {
@@ -50,6 +61,8 @@ export interface PlanFacts {
   kernel?: KernelFacts;
   /** Whether free() has released this buffer (its range then holds no memory of the caller's). */
   isFreed?: (buf: ArrayBufferLike) => boolean;
+  /** Nodes online now (a home node must be one; default: not checked here). */
+  online?: Nodemask;
   /** Whether this buffer is a slab the runtime shares between small buffers (System.sharedPool). */
   isSharedPool?: (buf: ArrayBufferLike) => boolean;
 }
@@ -73,7 +86,12 @@ export interface EnginePlan {
   pageSize: number;
   /** How errors about this plan's requests name them. */
   names: RequestNames;
+  /** How many requests name a home node (their records carry it: abi.ts REQ_HOME_SHIFT). */
+  homes: number;
 }
+
+/** What writing request records reports besides the records: buffers seen, home nodes named. */
+export interface RecordSink { onBuffer?: BufferSink; homes: number }
 
 /** What planning needs of a context: its engine and the facts requests are checked against. */
 export interface PlanContext {
@@ -90,7 +108,7 @@ export interface RequestNames {
   /** What failed, after "Cannot ": "bind requests[3]", "bind". */
   act(i: number): string;
   /** A field of request i: "requests[3].target", "target". */
-  field(i: number, name: "target" | "policy" | "flags"): string;
+  field(i: number, name: "target" | "policy" | "flags" | "homeNode"): string;
 }
 
 /** Requests named by their place in the batch. */

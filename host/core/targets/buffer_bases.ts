@@ -28,7 +28,8 @@ export function bufferBases(find: (u8: Uint8Array) => bigint): BufferBases {
   const baseOf = (buf: ArrayBufferLike): number | bigint => {
     let b = bases.get(buf);
     if (b === undefined) {
-      const big = find(new Uint8Array(buf));
+      // A view of the first byte: a view of the whole buffer fails past 4 GiB, and costs more.
+      const big = find(new Uint8Array(buf, 0, 1));
       bases.set(buf, b = big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big);
     }
     return b;

@@ -1,6 +1,6 @@
 import { KIND_BUFFER } from "../../../assembly/abi.ts";
 import { invalid, type NumaError } from "../errors.ts";
-import { extentOf, viewLength } from "./extent.ts";
+import { bufferLength, extentOf, viewLength } from "./extent.ts";
 
 /** Memory to act on: a buffer or view (its fully-owned pages), or a raw range (opt-in). */
 export type Target = ArrayBufferLike | ArrayBufferView | RawRange;
@@ -32,6 +32,10 @@ export function bytesOf(t: unknown, arg: string): Uint8Array {
   try {
     u8 = new Uint8Array(e.buffer, e.offset, e.length);
   } catch (cause) {
+    // A live buffer whose view is refused is past what one typed array can cover here.
+    if (e.length > 0 && (bufferLength(e.buffer) ?? 0) > 0) {
+      throw invalid(arg, `Cannot use ${arg}: it is ${e.length} bytes, more than one typed array can view in this runtime; pass views of at most 4 GiB (as bindBatch requests or RangeBatches over each)`, { cause });
+    }
     throw invalid(arg, `Cannot use ${arg}: its buffer is detached`, { cause });
   }
   if (e.length === 0) {

@@ -4,6 +4,7 @@ import { describe, expect, test } from "vitest";
 import {
   alloc, type Backend, createNumabind, getPolicy, NumaError, openBackend, topology,
 } from "../../../../host/mod.ts";
+import { runChild } from "../../../helpers/child.ts";
 import { guestShape } from "../guest_shape.ts";
 import { expectHardwareMatches } from "../hardware.ts";
 import { page, placementOf, region, touch } from "../placement.ts";
@@ -60,5 +61,25 @@ describe(`node ${bare}, with CPUs and no memory`, () => {
     nb.bind(r, { mode: "bind", nodes: [shape.nodes - 1] });
     touch(r);
     expect(placementOf(r).perNode).toEqual({ [shape.nodes - 1]: 32 });
+  });
+});
+
+describe(`a worker placed on node ${bare}`, () => {
+  test("runs on its CPU and takes memory from the nearest node with memory", () => {
+    const d = shape.distances[bare]!;
+    const nearest = d.slice(0, shape.nodes).reduce((best, v, i) => (v < d[best]! ? i : best), 0);
+    // In a child with --no-concurrent-recompilation (Node 20's worker-exit hang: docs/workers.md).
+    const r = runChild(`
+const w = nb.spawnOnNode(${bare}, ${JSON.stringify(new URL("../workers/report_placement.mjs", import.meta.url).href)});
+const placed = await w.placed;
+const rep = await new Promise((res) => { w.once("message", res); w.postMessage("report"); });
+await w.terminate();
+report({ placed, rep });
+`, { nodeArgs: ["--no-concurrent-recompilation"], timeoutMs: 120_000 });
+    expect(r.stderr).toBe("");
+    const { placed, rep } = r.result as { placed: Record<string, unknown>; rep: { nodes: number[]; fresh: number[] } };
+    expect(placed).toMatchObject({ node: bare, cpuNode: bare, memoryNode: nearest, policy: { mode: "preferred", nodes: [nearest] } });
+    expect(rep.nodes).toEqual([bare]);
+    expect(rep.fresh).toEqual([nearest]);
   });
 });

@@ -1,0 +1,10 @@
+// The default instance on Node.js: the system port and the backend chosen once, at load.
+// The package entry (mod.ts) exports its functions; host/workers builds on them.
+import { openBackend } from "./backends/mod.ts";
+import { createNumabind, setSystem, type Numabind } from "./core/mod.ts";
+import { nodeSystem } from "./runtime/mod.ts";
+
+setSystem(nodeSystem());
+
+/** The default instance, over the backend for this runtime. */
+export const numabind: Numabind = createNumabind(openBackend());
