@@ -2,3 +2,4 @@
 // package's own files (the engine, the shim, the addon) are.
 export * from "./node.ts";
 export * from "./package_root.ts";
+export * from "./native_files.ts";

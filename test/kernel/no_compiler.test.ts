@@ -6,7 +6,8 @@ import { expect, test } from "vitest";
 import { root, tempDir } from "../helpers/child.ts";
 
 // A machine without a C compiler: the build says so in one line and does not fail, and the
-// host, finding no build/libnumabind.so, binds through one libc syscall() per op.
+// host, finding no shim (built or prebuilt), binds through one libc syscall() per op, and
+// says so: available().pathReason, and one warning on the first batch.
 
 test("native/build.mjs without any C compiler prints one line and exits 0, building nothing", () => {
   const copy = join(tempDir(), `nocc-${process.pid}`);
@@ -20,7 +21,7 @@ test("native/build.mjs without any C compiler prints one line and exits 0, build
   });
   expect(r.status).toBe(0);
   expect(r.stderr).toBe("");
-  expect(r.stdout.trim().split("\n")).toEqual(["numabind: no C compiler found; the batch shim is not built, binding uses one syscall per op"]);
+  expect(r.stdout.trim().split("\n")).toEqual(["numabind: no C compiler found; the batch shim is not built here (prebuilt binaries, or one syscall per op)"]);
   expect(existsSync(join(copy, "build", "libnumabind.so"))).toBe(false);
 });
 
@@ -38,9 +39,13 @@ const buf = nb.alloc(8 * page, { mode: "default" });
 nb.bind(new Uint8Array(buf, page, 2 * page), { mode: "interleave", nodes: [0] });
 console.log(JSON.stringify({ available: nb.available(), policy: nb.getPolicy(new Uint8Array(buf, page, page)).mode, outside: nb.getPolicy(buf).mode }));`;
   const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8", env: { ...process.env, NUMABIND_NO_SHIM: "" } });
-  expect(r.stderr).toBe("");
-  const out = JSON.parse(r.stdout) as { available: { ok: boolean; backend: string; path: string; singleCalls: string }; policy: string; outside: string };
+  // Never silent: one warning, with the fix.
+  const warnings = r.stderr.split("\n").filter((l) => l.includes("[NUMABIND_NO_SHIM]"));
+  expect(warnings).toHaveLength(1);
+  expect(warnings[0]).toMatch(/numabind: the C batch shim is not available.*npm rebuild numabind/);
+  const out = JSON.parse(r.stdout) as { available: { ok: boolean; backend: string; path: string; singleCalls: string; pathReason: string }; policy: string; outside: string };
   expect(out.available).toMatchObject({ ok: true, backend: "ffi-rs", path: "syscall", singleCalls: "ffi-rs" });
+  expect(out.available.pathReason).toMatch(/no prebuilt shim for linux-x64 and none was compiled at install/);
   expect(out.policy).toBe("interleave");
   expect(out.outside).toBe("default");
 });

@@ -1,7 +1,5 @@
-import { existsSync } from "node:fs";
-import { join } from "node:path";
 import { availabilityFromProbe, type Backend } from "../../core/backend/mod.ts";
-import { packageRoot } from "../../runtime/mod.ts";
+import { nativeFiles } from "../../runtime/mod.ts";
 import { addonMappings, nodeApiHooks } from "../node_api/mod.ts";
 import { syscallNumbers } from "../syscall_numbers.ts";
 import { loadFfi } from "./lib.ts";
@@ -51,20 +49,26 @@ function openLocked(lib: Exclude<ReturnType<typeof loadFfi>, string>, nr: NonNul
     return { reason: `cannot open libc.so.6: ${(e as Error).message}` };
   }
   pinAddon(lib, LIBC);
-  const shimPath = join(packageRoot(import.meta.url), "build", "libnumabind.so");
-  let shimOpen = existsSync(shimPath);
+  const files = nativeFiles(import.meta.url);
+  let shimOpen = files.shim !== undefined, whyNoShim = files.missing;
   if (shimOpen) {
     try {
-      lib.open({ library: SHIM, path: shimPath });
-    } catch {
-      shimOpen = false; // a shim built for another libc or architecture: the fallback still works
+      lib.open({ library: SHIM, path: files.shim! });
+    } catch (e) {
+      // A shim built for another libc or architecture: the fallback still works.
+      shimOpen = false;
+      whyNoShim = `${files.shim} does not load here (${(e as Error).message.split("\n")[0]}); install a C compiler and run "npm rebuild numabind"`;
     }
   }
   warmSymbols(lib, LIBC, shimOpen ? SHIM : undefined);
   const useShim = shimOpen && env.NUMABIND_NO_SHIM !== "1";
+  // One syscall per op that nobody asked for is never silent: available() says why, and the
+  // first batch warns once.
+  const pathReason = useShim || env.NUMABIND_NO_SHIM === "1" ? undefined
+    : `the C batch shim is not available, so every op is one syscall through ffi-rs (3-5x slower for large batches): ${whyNoShim}`;
   const memory = memoryHooks(lib, LIBC, addonMappings(env));
   const single = useShim ? nodeApiHooks(env) : undefined;
-  const kernel = useShim ? { ...shimHooks(lib, SHIM), ...single } : syscallHooks(lib, LIBC, nr, memory.addressOf);
+  const kernel = useShim ? { ...shimHooks(lib, SHIM), ...single } : warnOnFirstBatch(syscallHooks(lib, LIBC, nr, memory.addressOf), pathReason);
   const singleCalls = single ? "node-api" : "ffi-rs";
   const sys = rawSyscall(lib, LIBC);
   // Placement calls (affinity, getcpu, home node) are rare: plain arguments, no call block.
@@ -85,7 +89,22 @@ function openLocked(lib: Exclude<ReturnType<typeof loadFfi>, string>, nr: NonNul
         move_pages: sys.call6(nr.move_pages, 0, 0, 0, 0, 0, 0),
       }),
       singleCalls,
+      ...(pathReason ? { pathReason } : {}),
     }),
   };
   return { backend };
+}
+
+/** The hooks, with one process.emitWarning on the first batch when `reason` is set. */
+function warnOnFirstBatch<H extends { mbindBatch?: (...a: never[]) => number }>(hooks: H, reason: string | undefined): H {
+  const batch = hooks.mbindBatch;
+  if (!reason || !batch) return hooks;
+  let warned = false;
+  return {
+    ...hooks,
+    mbindBatch: (...a: never[]) => {
+      if (!warned) { warned = true; process.emitWarning(`numabind: ${reason}`, { code: "NUMABIND_NO_SHIM" }); }
+      return batch(...a);
+    },
+  };
 }

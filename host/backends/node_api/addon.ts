@@ -1,7 +1,6 @@
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
-import { join } from "node:path";
-import { packageRoot } from "../../runtime/mod.ts";
+import { nativeFiles } from "../../runtime/mod.ts";
 
 /** build/numabind.node's exports (native/node_api/addon.c); each returns 0 or -errno. */
 export interface NodeApiAddon {
@@ -28,8 +27,8 @@ export interface NodeApiAddon {
  */
 export function loadAddon(env: Record<string, string | undefined>): NodeApiAddon | undefined {
   if (env.NUMABIND_NO_NODE_API === "1") return undefined;
-  const path = join(packageRoot(import.meta.url), "build", "numabind.node");
-  if (!existsSync(path)) return undefined;
+  const path = nativeFiles(import.meta.url).addon;
+  if (path === undefined || !existsSync(path)) return undefined;
   try {
     return createRequire(import.meta.url)(path) as NodeApiAddon;
   } catch {

@@ -98,7 +98,10 @@ export function runDemo(nb: Numabind, print: (s: string) => void, o: DemoOptions
   const t1 = performance.now();
   const s = result.stats;
   print(`  plan         ${count(s.ops)} ops after coalescing (${count(s.coalesced)} requests merged), at most ${s.estimatedVmas} new mappings`);
-  print(`  bind         ${count(result.syscalls)} mbind syscalls through ${result.syscalls ? 1 : 0} FFI call (${avail.backend}); plan + bind ${duration(t1 - t0)}; ${result.ok ? "ok" : `FAILED: ${result.failed[0]?.message}`}`);
+  // The shim takes a batch in one crossing; without it each op crosses on its own.
+  const crossings = avail.path === "shim" ? (result.syscalls ? 1 : 0) : result.syscalls;
+  print(`  bind         ${count(result.syscalls)} mbind syscalls through ${count(crossings)} FFI call${crossings === 1 ? "" : "s"} (${avail.backend}); plan + bind ${duration(t1 - t0)}; ${result.ok ? "ok" : `FAILED: ${result.failed[0]?.message}`}`);
+  if (avail.pathReason) print(`  note         ${avail.pathReason}`);
   for (const r of requests) (r.target as Uint8Array).fill(1);
   print("  touch        wrote every requested page, so each lands where its policy says");
 

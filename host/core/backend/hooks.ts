@@ -123,6 +123,8 @@ export interface Availability {
   singleCalls?: string;
   /** Why binding cannot work here, in words a user can act on. */
   reason?: string;
+  /** Why ops take one syscall each (path "syscall") when nobody asked for it, with the fix. */
+  pathReason?: string;
   /** What each probed syscall answered: "ok" or an errno name ("EPERM", "ENOSYS"). */
   syscalls?: Record<string, string>;
   /** Nodes this process may place memory on (Mems_allowed ∩ nodes with memory). */

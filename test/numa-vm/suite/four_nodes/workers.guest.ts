@@ -5,7 +5,10 @@ import { describe, expect, test } from "vitest";
 import {
   alloc, bindBatch, Cpumask, cpusOf, currentCpu, free, getAffinity, locate, setAffinity, setHomeNode, topology,
 } from "../../../../host/mod.ts";
+import { execFileSync } from "node:child_process";
+import { existsSync, writeFileSync } from "node:fs";
 import { runChild } from "../../../helpers/child.ts";
+import { childCpuset } from "../../../helpers/cpuset.ts";
 import { guestShape } from "../guest_shape.ts";
 import { page, touch } from "../placement.ts";
 
@@ -66,6 +69,28 @@ describe("the calling thread's CPUs", () => {
     } finally { setAffinity(all); }
     expect(getAffinity().equals(all)).toBe(true);
     expect(Cpumask.fromList(`0-${nodes.length - 1}`).isSubsetOf(all)).toBe(true);
+  });
+});
+
+describe("a CPU outside the cpuset", () => {
+  test("is refused by setAffinity, naming the cpuset, in a child whose cgroup cpuset holds CPU 1 only", () => {
+    // cgroup v2 in the guest (its own kernel: nothing on the host changes), as suite/cpuset.ts.
+    if (!existsSync("/sys/fs/cgroup/cgroup.controllers")) execFileSync("mount", ["-t", "cgroup2", "cgroup2", "/sys/fs/cgroup"]);
+    writeFileSync("/sys/fs/cgroup/cgroup.subtree_control", "+cpuset");
+    const set = childCpuset("1");
+    expect(set, "a child cpuset can be made in the guest").toBeDefined();
+    try {
+      const r = runChild(`
+let refused;
+try { nb.setAffinity([0, 1]); } catch (e) { refused = e.code + " " + e.message; }
+report({ affinity: nb.getAffinity().toList(), node: nb.currentCpu().node, refused });
+`, { wrapper: set!.wrapper });
+      expect(r.stderr).toBe("");
+      expect(r.result).toEqual({
+        affinity: "1", node: 1,
+        refused: "EINVAL Cannot set the CPU affinity: CPU 0 is outside this task's cpuset (cpuset CPUs: 1), current value is 0-1",
+      });
+    } finally { set!.remove(); }
   });
 });
 
