@@ -72,7 +72,8 @@ describe("host/", () => {
 
 describe("the CLI and the benchmarks", () => {
   const PUBLIC = ["numabind", "numabind/core", "numabind/engine"];
-  const ENTRIES = ["host/mod.ts", "host/engine.ts", "host/core/mod.ts"];
+  // host/deno.ts is the "." entry under Deno (the package's "deno" export).
+  const ENTRIES = ["host/mod.ts", "host/deno.ts", "host/engine.ts", "host/core/mod.ts"];
 
   test("use only the package's public entries", () => {
     const bad: string[] = [];

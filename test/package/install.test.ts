@@ -45,7 +45,7 @@ describe("the packed tarball", () => {
     const project = join(work, "project");
     mkdirSync(project, { recursive: true });
     writeFileSync(join(project, "package.json"), JSON.stringify({ name: "user-project", version: "1.0.0", type: "module", private: true }));
-    const env = { ...process.env, PATH: bareBin(), CC: "" };
+    const env: Record<string, string | undefined> = { ...process.env, PATH: bareBin(), CC: "" };
     delete env.NUMABIND_NO_SHIM; delete env.NUMABIND_NO_NODE_API;
     const cc = spawnSync("sh", ["-c", "command -v cc gcc clang"], { env, encoding: "utf8" });
     expect(cc.stdout.trim()).toBe(""); // really no compiler
@@ -64,6 +64,20 @@ console.log(JSON.stringify({ path: a.path, singleCalls: a.singleCalls, pathReaso
     expect(run.stderr).toBe(""); // no warning: the native path was found
     expect(JSON.parse(run.stdout)).toEqual({ path: "shim", singleCalls: "node-api", pathReason: null, ok: true, syscalls: 16, modes: ["interleave", "bind"] });
   }, 300_000);
+
+  test("the installed package under Deno (its \"deno\" export): --allow-ffi and --allow-read of the project, the prebuilt shim", () => {
+    const project = join(work, "project");
+    writeFileSync(join(project, "use_deno.ts"), `import { available, alloc, bind, getPolicy, topology } from "numabind";
+const page = topology().pageSize, buf = alloc(4 * page, { mode: "default" });
+bind(buf, { mode: "interleave", nodes: "0" });
+console.log(JSON.stringify({ backend: available().backend, path: available().path, mode: getPolicy(buf).mode }));
+`);
+    const deno = join(root, "node_modules", ".bin", "deno");
+    const r = spawnSync(deno, ["run", "--no-prompt", "--node-modules-dir=manual", "--allow-ffi", `--allow-read=${project}`, "use_deno.ts"],
+      { cwd: project, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+    expect(r.stderr).toBe("");
+    expect(JSON.parse(r.stdout)).toEqual({ backend: "deno+shim", path: "shim", mode: "interleave" });
+  }, 120_000);
 
   test("with no prebuilt shim and no compiler, the fallback says why in available() and warns once on the first batch", () => {
     const project = join(work, "project");

@@ -1,11 +1,8 @@
 import { type FfiLib, prepare } from "./lib.ts";
 
-/** struct nb_call (native/numabind.h): field offsets in u32 units. */
-export const CALL_ADDR = 0, CALL_LEN = 2, CALL_MODE = 4, CALL_FLAGS = 5, CALL_WORDS = 6, CALL_MASK = 8;
-/** NB_CALL_MASK_WORDS: masks up to 1024 nodes go through the zero-argument calls. */
-export const CALL_MASK_WORDS = 16;
-/** sizeof(struct nb_call). */
-export const CALL_BYTES = CALL_MASK * 4 + CALL_MASK_WORDS * 8;
+import { CALL_BYTES } from "../call_block_layout.ts";
+
+export * from "../call_block_layout.ts";
 
 /**
  * This thread's call block (numabind_call_block()), aliased as a buffer: the shim's

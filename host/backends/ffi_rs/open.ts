@@ -7,8 +7,9 @@ import { withFfiLock } from "./lock.ts";
 import { memoryHooks } from "./memory.ts";
 import { pinAddon } from "./pin.ts";
 import { shimHooks } from "./shim.ts";
-import { shimPlacementHooks, syscallPlacementHooks } from "./placement.ts";
-import { rawSyscall, syscallHooks } from "./syscall.ts";
+import { shimPlacementHooks } from "./placement.ts";
+import { syscallHooks, syscallPlacementHooks } from "../syscall_hooks.ts";
+import { rawSyscall } from "./syscall.ts";
 import { warmSymbols } from "./warm.ts";
 
 const LIBC = "numabind_libc";
@@ -68,7 +69,7 @@ function openLocked(lib: Exclude<ReturnType<typeof loadFfi>, string>, nr: NonNul
     : `the C batch shim is not available, so every op is one syscall through ffi-rs (3-5x slower for large batches): ${whyNoShim}`;
   const memory = memoryHooks(lib, LIBC, addonMappings(env));
   const single = useShim ? nodeApiHooks(env) : undefined;
-  const kernel = useShim ? { ...shimHooks(lib, SHIM), ...single } : warnOnFirstBatch(syscallHooks(lib, LIBC, nr, memory.addressOf), pathReason);
+  const kernel = useShim ? { ...shimHooks(lib, SHIM), ...single } : warnOnFirstBatch(syscallHooks(rawSyscall(lib, LIBC, true), nr, memory.addressOf), pathReason);
   const singleCalls = single ? "node-api" : "ffi-rs";
   const sys = rawSyscall(lib, LIBC);
   // Placement calls (affinity, getcpu, home node) are rare: plain arguments, no call block.

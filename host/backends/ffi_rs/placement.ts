@@ -1,9 +1,5 @@
-import type { KernelHooks } from "../../core/backend/mod.ts";
-import type { SyscallNumbers } from "../syscall_numbers.ts";
+import type { PlacementHooks } from "../syscall_hooks.ts";
 import { type FfiLib, prepare } from "./lib.ts";
-import type { RawSyscall } from "./syscall.ts";
-
-type PlacementHooks = Pick<KernelHooks, "getAffinity" | "setAffinity" | "getCpu" | "setHomeNode">;
 
 /**
  * Thread placement through the C shim (native/placement.c): affinity, getcpu and the home node.
@@ -29,23 +25,5 @@ export function shimPlacementHooks(lib: FfiLib, shim: string): PlacementHooks {
       home.args[0] = Number(addr); home.args[1] = Number(len); home.args[2] = node;
       return home.call() as number;
     },
-  };
-}
-
-/**
- * The same calls through libc's syscall() (the per-op fallback, with no shim).
- * @param ptr a view's address as a number
- * @example
- * ```ts
- * const out = new Uint8Array(8);
- * expect(syscallPlacementHooks(sys, nr, ptr).getCpu!(out)).toBe(0);
- * ```
- */
-export function syscallPlacementHooks(sys: RawSyscall, nr: SyscallNumbers, ptr: (u8: Uint8Array) => number): PlacementHooks {
-  return {
-    getAffinity: (mask) => sys.call3(nr.sched_getaffinity, 0, mask.byteLength, ptr(mask)),
-    setAffinity: (mask) => sys.call3(nr.sched_setaffinity, 0, mask.byteLength, ptr(mask)),
-    getCpu: (out) => { const p = ptr(out); return sys.call3(nr.getcpu, p, p + 4, 0); },
-    setHomeNode: (addr, len, node) => sys.call4(nr.set_mempolicy_home_node, Number(addr), Number(len), node, 0),
   };
 }

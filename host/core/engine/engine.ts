@@ -109,7 +109,9 @@ export class Engine {
   }
 
   #refresh(): void {
-    const buf = this.x.memory.buffer;
+    // The engine's memory is not shared, so its buffer is an ArrayBuffer (lib.dom's newer
+    // typings say ArrayBuffer | SharedArrayBuffer for any WebAssembly.Memory).
+    const buf = this.x.memory.buffer as ArrayBuffer;
     if (buf !== this.#buffer) {
       this.#buffer = buf;
       this.#u8 = new Uint8Array(buf);

@@ -1,0 +1,52 @@
+/// <reference lib="deno.ns" />
+// Benchmark on Deno (docs/benchmarks.md): bind() of one page and bindBatch() of 20,000
+// alternating single-page requests, against the C loop issuing the same mbind calls through
+// libc's syscall() (bench/bind_loop.c), in the same process, paired per round.
+// Usage: npm run bench:deno [-- --rounds 15]
+import * as nb from "../host/deno.ts";
+
+const arg = (name: string, dflt: number) => { const i = Deno.args.indexOf(`--${name}`); return i >= 0 ? Number(Deno.args[i + 1]) : dflt; };
+const ROUNDS = arg("rounds", 15), SINGLE = 20000, PAGES = 20000;
+const loop = Deno.dlopen(new URL("../build/bench/libbind_loop.so", import.meta.url), {
+  bench_single: { parameters: ["i64", "i64", "i64", "i32", "i32", "buffer", "i64"], result: "i64" },
+  bench_alternating: { parameters: ["i64", "i64", "i64", "i32", "i32", "buffer", "i64"], result: "i64" },
+}).symbols;
+
+const page = nb.topology().pageSize;
+const MPOL_BIND = 2, MPOL_PREFERRED = 1;
+const mask = new Uint8Array(8); mask[0] = 1;
+const region = nb.alloc((PAGES + 2) * page, { mode: "default" });
+const base = Deno.UnsafePointer.value(Deno.UnsafePointer.of(new Uint8Array(region)));
+const single = new Uint8Array(region, 8 * page, page);
+const A = { mode: "bind", nodes: [0] } as const, B = { mode: "preferred", nodes: [0] } as const;
+const requests = Array.from({ length: PAGES }, (_, i) => ({ target: new Uint8Array(region, i * page, page), policy: i & 1 ? B : A }));
+const reset = () => nb.bind(region, { mode: "default" });
+const ns = () => performance.now() * 1e6;
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+const rows: Record<string, number[]> = { singleC: [], singleNb: [], batchC: [], batchNb: [] };
+for (let r = 0; r < 3; r++) { reset(); nb.bindBatch(requests); for (let i = 0; i < 2000; i++) nb.bind(single, i & 1 ? B : A); }
+for (let r = 0; r < ROUNDS; r++) {
+  reset();
+  rows.singleC!.push(Number(loop.bench_single!(base + BigInt(8 * page), page, SINGLE, MPOL_BIND, MPOL_PREFERRED, mask, 1)) / SINGLE);
+  let t = ns();
+  for (let i = 0; i < SINGLE; i++) nb.bind(single, i & 1 ? B : A);
+  rows.singleNb!.push((ns() - t) / SINGLE);
+  reset();
+  rows.batchC!.push(Number(loop.bench_alternating!(base, page, PAGES, MPOL_BIND, MPOL_PREFERRED, mask, 1)) / 1e6);
+  reset();
+  t = ns();
+  const res = nb.bindBatch(requests);
+  rows.batchNb!.push((ns() - t) / 1e6);
+  if (!res.ok || res.syscalls !== PAGES) throw new Error("bindBatch failed");
+}
+reset();
+nb.free(region);
+const paired = (a: number[], b: number[]) => median(a.map((v, i) => v / b[i]!));
+const spread = (a: number[], b: number[]) => { const xs = a.map((v, i) => v / b[i]!).sort((x, y) => x - y); return [xs[Math.floor(xs.length / 4)]!, xs[Math.floor(3 * xs.length / 4)]!]; };
+const x = (v: number) => `${v.toFixed(2)}x`;
+console.log(`numabind on Deno ${Deno.version.deno} (${nb.available().backend}): ${ROUNDS} rounds, median [min..max]`);
+for (const [k, v] of Object.entries(rows)) console.log(`  ${k.padEnd(9)} ${median(v).toFixed(k.startsWith("batch") ? 2 : 0).padStart(8)} ${k.startsWith("batch") ? "ms" : "ns"}  [${Math.min(...v).toFixed(1)}..${Math.max(...v).toFixed(1)}]`);
+const [sl, sh] = spread(rows.singleNb!, rows.singleC!), [bl, bh] = spread(rows.batchNb!, rows.batchC!);
+console.log(`Paired per round, numabind / C loop (middle half in brackets); targets: single <= 1.15, batch <= 1.05`);
+console.log(`  single bind() ${x(paired(rows.singleNb!, rows.singleC!))} [${x(sl)}..${x(sh)}]   bindBatch ${x(paired(rows.batchNb!, rows.batchC!))} [${x(bl)}..${x(bh)}]`);

@@ -1,0 +1,2 @@
+// The backend under Deno: the C shim and libc through Deno.dlopen (open.ts).
+export * from "./open.ts";

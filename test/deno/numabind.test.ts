@@ -1,0 +1,99 @@
+/// <reference lib="deno.ns" />
+// numabind under Deno, against the real kernel, with the documented permissions only
+// (--allow-ffi --allow-read=<package>): the same entry points as on Node, checked through
+// get_mempolicy and move_pages. Run by `npm test` (the deno binary of the deno dev dependency).
+import assert from "node:assert/strict";
+import * as nb from "../../host/deno.ts";
+
+const page = nb.topology().pageSize;
+const pages = (buf: ArrayBuffer, i: number, n = 1) => new Uint8Array(buf, i * page, n * page);
+
+Deno.test("available(): the shim through Deno.dlopen, every probe ok", () => {
+  const a = nb.available();
+  assert.equal(a.ok, true);
+  assert.equal(a.backend, "deno+shim");
+  assert.equal(a.path, "shim");
+  assert.equal(a.pathReason, undefined);
+});
+
+Deno.test("bind() and getPolicy(): a view's pages take the policy, its neighbours keep theirs", () => {
+  const buf = nb.alloc(8 * page, { mode: "default" });
+  nb.bind(pages(buf, 2, 2), { mode: "interleave", nodes: [0] });
+  assert.equal(nb.getPolicy(pages(buf, 2)).mode, "interleave");
+  assert.equal(nb.getPolicy(pages(buf, 3)).mode, "interleave");
+  assert.equal(nb.getPolicy(pages(buf, 1)).mode, "default");
+  assert.equal(nb.getPolicy(pages(buf, 4)).mode, "default");
+  nb.free(buf);
+});
+
+Deno.test("bindBatch(): alternating policies in one crossing, verify() agrees with the kernel", () => {
+  const buf = nb.alloc(32 * page, { mode: "default" });
+  const requests = Array.from({ length: 32 }, (_, i) => ({ target: pages(buf, i), policy: { mode: i % 2 ? "bind" : "preferred", nodes: "0" } as const }));
+  const r = nb.bindBatch(requests);
+  assert.equal(r.ok, true);
+  assert.equal(r.syscalls, 32);
+  for (let i = 0; i < 32; i++) assert.equal(nb.getPolicy(pages(buf, i)).mode, i % 2 ? "bind" : "preferred");
+  new Uint8Array(buf).fill(1);
+  assert.deepEqual(nb.verify(r).mismatches, []);
+  nb.free(buf);
+});
+
+Deno.test("an atomic bindBatch that meets a real EFAULT rolls back what it applied", () => {
+  const buf = nb.alloc(4 * page, { mode: "default" });
+  const r = nb.bindBatch([
+    { target: pages(buf, 0, 2), policy: { mode: "bind", nodes: [0] } },
+    { target: { addr: BigInt(page), length: BigInt(page) }, policy: { mode: "bind", nodes: [0] } }, // unmapped
+  ], { atomic: true, unsafeRawAddress: true });
+  assert.equal(r.ok, false);
+  assert.equal(r.rolledBack, true);
+  assert.equal(r.failed[0]!.code, "EFAULT");
+  assert.equal(nb.getPolicy(pages(buf, 0)).mode, "default");
+  nb.free(buf);
+});
+
+Deno.test("a RangeBatch: columns over one buffer", () => {
+  const buf = nb.alloc(16 * page, { mode: "default" });
+  const r = nb.bindBatch({
+    target: buf, offsets: Float64Array.from({ length: 8 }, (_, i) => 2 * i * page), lengths: new Float64Array(8).fill(page),
+    policies: [{ mode: "bind", nodes: "0" }, { mode: "interleave", nodes: "0" }], policyIndex: Uint8Array.from({ length: 8 }, (_, i) => i & 1),
+  });
+  assert.equal(r.ok, true);
+  assert.equal(nb.getPolicy(pages(buf, 2)).mode, "interleave");
+  assert.equal(nb.getPolicy(pages(buf, 1)).mode, "default");
+  nb.free(buf);
+});
+
+Deno.test("alloc(), locate() and free(): pages land on the node, and free() gives them back", () => {
+  const node = nb.topology().nodes[0]!.id;
+  const buf = nb.alloc(8 * page, { mode: "bind", nodes: [node] });
+  assert.deepEqual([...nb.locate(buf)], Array(8).fill(-2)); // untouched
+  new Uint8Array(buf).fill(7);
+  assert.deepEqual([...nb.locate(buf)], Array(8).fill(node));
+  nb.free(buf);
+  assert.equal(nb.isFreed(buf), true);
+  assert.equal(nb.getPolicy(buf).mode, "default");
+});
+
+Deno.test("the thread policy: set, read back, and reset", () => {
+  nb.setThreadPolicy({ mode: "preferred", nodes: [0] });
+  try {
+    assert.equal(nb.getThreadPolicy().mode, "preferred");
+  } finally {
+    nb.setThreadPolicy({ mode: "default" });
+  }
+  assert.equal(nb.getThreadPolicy().mode, "default");
+});
+
+Deno.test("placement: affinity round-trips and currentCpu follows", () => {
+  const all = nb.getAffinity();
+  try {
+    const cpu = all.toArray()[0]!;
+    assert.deepEqual(nb.setAffinity([cpu]).toArray(), [cpu]);
+    assert.equal(nb.currentCpu().cpu, cpu);
+  } finally { nb.setAffinity(all); }
+});
+
+Deno.test("/proc and /sys are read through libc: numaMaps() and topology() with no --allow-all", () => {
+  assert.ok(nb.numaMaps().length > 0);
+  assert.ok(nb.topology().nodes.length > 0);
+});
