@@ -4,10 +4,11 @@
 // compare policies as integers. Runs once per request with raw loads and stores; the tables it
 // fills are the planner's, taken from the arena before the loop.
 import {
-  E_EMPTY_RANGE, E_MASK_INDEX, E_NO_FULL_PAGE, E_RULE, E_UNALIGNED, E_WEIGHT, E_WRAP, KIND_BUFFER,
+  E_EMPTY_RANGE, E_MASK_INDEX, E_MEMORY, E_NO_FULL_PAGE, E_RULE, E_UNALIGNED, E_WEIGHT, E_WRAP, KIND_BUFFER,
   NO_MASK, OK, REQ_ADDR, REQ_FLAGS, REQ_KIND, REQ_LEN, REQ_MASK, REQ_MBIND_FLAGS, REQ_MODE, REQ_SIZE, V_NOOP, V_OK,
 } from "./abi";
 import { IS_INTERLEAVE, SEQ_KEY, seqLenTable } from "./plan_masks";
+import { TAKE } from "./util/arena";
 import { MS_EMPTY, VERDICT_CREATE, VERDICT_POLICY, VERDICT_RANGE } from "./validate";
 
 // What RESOLVE_REQUESTS returns besides its code (scratch globals, as util/number.ts does).
@@ -25,6 +26,13 @@ export function resolveBound(): u64 { return bound; }
 /** Multiples of `x` strictly inside (s, e): the cuts a block or chunk size makes there. */
 // @ts-ignore: decorator
 @inline function cuts(s: u64, e: u64, x: u64): u64 { return (e - 1) / x - s / x; }
+
+/** The first slot of a (mode, flags, canonical mask) triple in an intern table of `cap` slots. */
+// @ts-ignore: decorator
+@inline function polSlot(mode: i32, flags: u32, c: u32, cap: usize): usize {
+  let h = (<u32>mode * 0x9e3779b1) ^ (flags * 0x85ebca77) ^ (c * 0xc2b2ae3d);
+  return <usize>(h ^ (h >>> 15)) & (cap - 1);
+}
 
 // @ts-ignore: decorator
 @inline function fail(code: i32, req: usize, rule: i32): i32 {
@@ -96,8 +104,7 @@ export function RESOLVE_REQUESTS(reqs: usize, n: usize, nMask: usize, words: usi
       v = VERDICT_CREATE(mode, has, sum);
       if (v != V_OK) return fail(E_RULE, i, v);
       // Policy id: (mode, flags, canonical mask), interned.
-      let h = (<u32>mode * 0x9e3779b1) ^ (flags * 0x85ebca77) ^ (c * 0xc2b2ae3d);
-      let slot = <usize>(h ^ (h >>> 15)) & (cap - 1);
+      let slot = polSlot(mode, flags, c, cap);
       while (true) {
         let at = load<u32>(polTable + (slot << 2));
         if (at == 0) {
@@ -113,6 +120,20 @@ export function RESOLVE_REQUESTS(reqs: usize, n: usize, nMask: usize, words: usi
             if (q == NO_MASK || load<u32>(seqLenTable() + (<usize>q << 2)) == 0) return fail(E_WEIGHT, i, 0);
           }
           store<u32>(polSeq + pp, q);
+          // Kept at most half full: a batch has few distinct policies, so the table starts
+          // small and grows (x4, rehashed) only for batches that have many.
+          if (<usize>nPol * 2 >= cap) {
+            let bigger = cap << 2, table = TAKE(<u64>bigger << 2);
+            if (table == 0) return fail(E_MEMORY, i, 0);
+            memory.fill(table, 0, bigger << 2);
+            for (let k: u32 = 0; k < nPol; ++k) {
+              let kk = <usize>k << 2;
+              let at2 = polSlot(load<i32>(polMode + kk), load<u32>(polFlags + kk), load<u32>(polCanon + kk), bigger);
+              while (load<u32>(table + (at2 << 2)) != 0) at2 = (at2 + 1) & (bigger - 1);
+              store<u32>(table + (at2 << 2), k + 1);
+            }
+            polTable = table; cap = bigger;
+          }
           break;
         }
         let pp = <usize>(at - 1) << 2;

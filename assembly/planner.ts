@@ -166,8 +166,10 @@ export function plan_run(): i32 {
   // 2. Resolve each request: kernel rules, page range, policy id.
   let starts = TAKE(<u64>n << 3), ends = TAKE(<u64>n << 3), reqPol = TAKE(<u64>n << 2);
   let visible = TAKE(<u64>n);
+  // The policy intern table starts at 2n slots up to 1024 and grows as policies appear
+  // (plan_resolve.ts): 10^7 requests of a few policies need no 128 MiB table.
   let cap: usize = 16;
-  while (cap < n * 2) cap <<= 1;
+  while (cap < n * 2 && cap < 1024) cap <<= 1;
   let polTable = TAKE(<u64>cap << 2);
   let polMode = TAKE(<u64>n << 2), polFlags = TAKE(<u64>n << 2), polCanon = TAKE(<u64>n << 2);
   let polSeq = TAKE(<u64>n << 2);
@@ -223,10 +225,9 @@ export function plan_run(): i32 {
   } else {
     let n2 = <u64>n << 1;
     let keys = TAKE(n2 << 3), tmpKeys = TAKE(n2 << 3), vals = TAKE(n2 << 2), tmpVals = TAKE(n2 << 2);
-    let hist = TAKE(<u64>1 << 18), ranks = TAKE(n2 << 2), parent = TAKE(n2 << 2), paint = TAKE(n2 << 2);
-    if (keys == 0 || tmpKeys == 0 || vals == 0 || tmpVals == 0 || hist == 0 || ranks == 0
-      || parent == 0 || paint == 0) return refuse(E_MEMORY, 0, 0);
-    PAINT(starts, ends, n, shift, keys, vals, tmpKeys, tmpVals, hist, ranks, parent, paint);
+    let hist = TAKE(<u64>1 << 18);
+    if (keys == 0 || tmpKeys == 0 || vals == 0 || tmpVals == 0 || hist == 0) return refuse(E_MEMORY, 0, 0);
+    PAINT(starts, ends, n, shift, keys, vals, tmpKeys, tmpVals, hist);
   }
   emitEnd();
 

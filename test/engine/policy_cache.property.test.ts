@@ -4,6 +4,7 @@ import * as abi from "../../assembly/abi.ts";
 import { Engine } from "../../host/core/engine/mod.ts";
 import { POLICIES, request, setup } from "./helpers/arbitraries.ts";
 import { rawPlan, type RawRequest } from "./helpers/raw_plan.ts";
+import { referencePlan } from "./reference_planner.ts";
 
 // The planner remembers the last two policies it resolved and validated, so that a batch that
 // repeats or alternates policies skips the rules and the intern table for them. These
@@ -61,5 +62,24 @@ describe("policy shortcuts in the planner (fast-check, 5,000 runs each)", () => 
     const codes = new Set(fc.sample(mixedBatch, { numRuns: 500, seed: 7 }).map(([reqs, s]) => rawPlan(e, reqs, s, true).code));
     expect(codes.has(abi.E_RULE)).toBe(true);
     expect(codes.has(abi.OK)).toBe(true);
+  });
+});
+
+describe("the policy intern table grows with the batch's distinct policies", () => {
+  test("thousands of distinct policies plan exactly as the reference planner says (the table rehashes past 512)", () => {
+    // 64 usable nodes x bind/preferred/interleave x plain/static: 384 masks' worth of distinct
+    // (mode, flags, mask) triples, then pairs of nodes for more; every request its own policy.
+    const usable = Array.from({ length: 64 }, (_, i) => i);
+    const modes = [BIND, PREF, abi.MPOL_INTERLEAVE, BIND | abi.MPOL_F_STATIC_NODES];
+    const reqs: RawRequest[] = [];
+    for (let k = 0; reqs.length < 3000; k++) {
+      const a = k % 64, b = (k * 7 + 3) % 64;
+      reqs.push({ addr: 0x10000000 + reqs.length * 8192, len: 4096, mode: modes[k % 4]!, flags: 0, nodes: a === b || k < 256 ? [a] : [a, b], buffer: false });
+    }
+    const s = { pageSize: 4096, usable, maxNumNodes: 1024 };
+    const got = rawPlan(e, reqs, s);
+    expect(got.code).toBe(abi.OK);
+    expect(got.ops).toHaveLength(3000);
+    expect(got).toEqual(referencePlan(reqs, s));
   });
 });
