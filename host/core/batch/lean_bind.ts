@@ -3,7 +3,9 @@ import { kernelError } from "../kernel/mod.ts";
 import { fitsMapBudget, kernelForm, type PlanFacts, planInEngine, PolicyContents, SINGLE_NAMES } from "../plan/mod.ts";
 import { type BindFlags, Nodemask, type PolicyInput, toKernelFlags } from "../policy/mod.ts";
 import { opAddr, opAt, opLen } from "../records/mod.ts";
-import { extentOf, freedBufferError, pageDown, pageUp, sharedPoolError, type Target } from "../targets/mod.ts";
+import {
+  extentOf, freedBufferError, isTypedArray, pageDown, pageUp, sharedPoolError, type Target, viewBuffer, viewLength, viewOffset,
+} from "../targets/mod.ts";
 
 /** An op the engine planned for a (policy, flags) pair, replayable on any buffer. */
 interface Verdict { mode: number; flags: number; mask: Uint8Array | null; words: number }
@@ -100,10 +102,16 @@ export function leanBind(ctx: Context): (target: Target, policy: PolicyInput, fl
 
   return (target, policy, flags, opts) => {
     if (!backend.mbindOne || hasOptions(opts) || typeof policy !== "object" || policy === null || !plainFlags(flags)) return false;
-    // The real extent, never the target's own properties (targets/extent.ts).
-    const extent = extentOf(target);
-    if (extent === undefined || extent.length === 0) return false;
-    const { buffer: buf, offset: off, length: len } = extent;
+    // The real extent, never the target's own properties (targets/extent.ts); a typed array
+    // (the common target) without building an extent object per call.
+    let buf: ArrayBufferLike, off: number, len: number;
+    if (isTypedArray(target)) { buf = viewBuffer(target); off = viewOffset(target); len = viewLength(target); }
+    else {
+      const extent = extentOf(target);
+      if (extent === undefined) return false;
+      ({ buffer: buf, offset: off, length: len } = extent);
+    }
+    if (len === 0) return false;
     if (ctx.allocations.isFreed(buf as ArrayBuffer)) {
       throw freedBufferError("target", "bind target");
     }
