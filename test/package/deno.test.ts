@@ -55,3 +55,15 @@ describe("Deno's own checks of the sources", () => {
     expect(out).not.toContain("host/backends/ffi_rs/");
   }, 120_000);
 });
+
+describe("the Deno entry and the Node entry", () => {
+  test("export the same API, less what is Node's own (worker_threads placement, the ffi-rs backend)", async () => {
+    const nodeOnly = ["openBackend", "unavailable", "spawnOnNode", "placeOnNodes", "planPlacement"];
+    const node = Object.keys(await import("../../host/mod.ts")).filter((k) => !nodeOnly.includes(k)).sort();
+    const probe = join(tempDir(), `deno-keys-${process.pid}.ts`);
+    writeFileSync(probe, `console.log(JSON.stringify(Object.keys(await import(${JSON.stringify(pathToFileURL(join(root, "host", "deno.ts")).href)})).sort()));`);
+    const r = spawnSync(deno, ["run", "--no-prompt", "--allow-ffi", `--allow-read=${root}`, probe], { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+    expect(r.stderr).toBe("");
+    expect(JSON.parse(r.stdout)).toEqual(node);
+  });
+});
