@@ -12,6 +12,12 @@ const addrOf = (t) => nb.plan([{ target: t, policy: { mode: "default" } }]).ops[
 const collect = async () => { for (let i = 0; i < 3; i++) { gc(); await new Promise((r) => setTimeout(r, 20)); } };
 const modeAt = (a) => nb.getPolicy(a).mode;
 const interleave = { mode: "interleave", nodes: "0" };
+// A worker running \`body\` with \`parentPort\`, \`workerData\` and its own \`nb\` in scope.
+const worker = async (body) => {
+  const { Worker } = await import("node:worker_threads");
+  return new Worker('const { parentPort, workerData } = await import("node:worker_threads");\\n'
+    + "const nb = await import(workerData.mod);\\n" + body, { eval: true, workerData: { mod: ${JSON.stringify(distUrl())} } });
+};
 `;
 
 const run = (body: string) => {
@@ -80,16 +86,13 @@ report({ mode: modeAt(first), alive: globalThis.moved.byteLength });
 
   test("a SharedArrayBuffer keeps its policy when this thread lets go and a worker still holds it", () => {
     const r = run(`
-const { Worker } = await import("node:worker_threads");
-const w = new Worker(\`
-  const { parentPort, workerData } = await import("node:worker_threads");
-  const nb = await import(workerData.mod);
+const w = await worker(\`
   let sab;
   parentPort.on("message", (m) => {
     if (m.sab) { sab = m.sab; parentPort.postMessage("held"); }
     else { parentPort.postMessage(nb.getPolicy(m.addr).mode); parentPort.close(); }
   });
-\`, { eval: true, workerData: { mod: ${JSON.stringify(distUrl())} } });
+\`);
 const ask = (m) => new Promise((res) => { w.once("message", res); w.postMessage(m); });
 let first;
 await (async () => {
@@ -106,16 +109,13 @@ report({ here: modeAt(first), inWorker: await ask({ addr: first }) });
 
   test("a worker's bound heap buffers are reset when it ends", () => {
     const r = run(`
-const { Worker } = await import("node:worker_threads");
-const w = new Worker(\`
-  const { parentPort, workerData } = await import("node:worker_threads");
-  const nb = await import(workerData.mod);
+const w = await worker(\`
   globalThis.keep = new ArrayBuffer(65536);
   nb.bind(globalThis.keep, { mode: "interleave", nodes: "0" });
   const addr = nb.plan([{ target: globalThis.keep, policy: { mode: "default" } }]).ops[0].addr;
   parentPort.postMessage({ addr, mode: nb.getPolicy(addr).mode });
   parentPort.close();
-\`, { eval: true, workerData: { mod: ${JSON.stringify(distUrl())} } });
+\`);
 const m = await new Promise((res) => w.once("message", res));
 await new Promise((res) => w.once("exit", res));
 report({ inWorker: m.mode, afterExit: modeAt(m.addr) });
