@@ -1,5 +1,8 @@
+import { Command } from "commander";
 import { Nodemask, type BindRequest, type Numabind, type Policy } from "../../mod.ts";
 import { count, duration, hex, MiB, table } from "../format.ts";
+import type { CommandFactory } from "../io.ts";
+import { wholeNumber } from "../options.ts";
 import { compareWithNumaMaps } from "./_numa_maps_check.ts";
 
 /** Demo shape: runs of single-page requests, one policy per run, gaps between runs. */
@@ -133,3 +136,14 @@ export function runDemo(nb: Numabind, print: (s: string) => void, o: DemoOptions
 function resident(c: { pagesPerNode: Record<number, number> }): number {
   return Object.values(c.pagesPerNode).reduce((a, b) => a + b, 0);
 }
+
+/** `numabind demo`: the main job (npm start). */
+export const demoCommand: CommandFactory = (ctx, nb) =>
+  new Command("demo")
+    .description("bind a batch of 1,000+ mixed-policy requests on this host and verify it in /proc/self/numa_maps")
+    .option("--runs <n>", "runs of equal policy", wholeNumber(1, 10_000), DEMO_DEFAULTS.runs)
+    .option("--pages-per-run <n>", "single-page requests per run", wholeNumber(1, 100_000), DEMO_DEFAULTS.pagesPerRun)
+    .addHelpText("after", "\nExamples:\n  numabind demo\n  numabind demo --runs 4 --pages-per-run 1000")
+    .action((o: { runs: number; pagesPerRun: number }) => {
+      ctx.finish(runDemo(nb, (s) => ctx.io.out(s + "\n"), { ...DEMO_DEFAULTS, runs: o.runs, pagesPerRun: o.pagesPerRun }));
+    });

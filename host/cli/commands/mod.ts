@@ -1,3 +1,11 @@
-// One file per command of the `numabind` CLI.
-export * from "./demo.ts";
-export * from "./hardware.ts";
+// One file per command of the `numabind` CLI; COMMANDS in the order `--help` lists them.
+import { demoCommand } from "./demo.ts";
+import { hardwareCommand } from "./hardware.ts";
+import { runCommand } from "./run.ts";
+import { showCommand } from "./show.ts";
+import type { CommandFactory } from "../io.ts";
+
+export { DEMO_DEFAULTS, runDemo } from "./demo.ts";
+export { hardwareJson, hardwareText } from "./hardware.ts";
+
+export const COMMANDS: readonly CommandFactory[] = [demoCommand, runCommand, showCommand, hardwareCommand];
