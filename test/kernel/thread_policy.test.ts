@@ -12,6 +12,16 @@ const page = topology().pageSize;
 describe("getThreadPolicy() / setThreadPolicy()", () => {
   afterEach(() => setThreadPolicy({ mode: "default" }));
 
+  test("getThreadPolicy() gives nextNode (get_mempolicy MPOL_F_NODE) for interleave only", () => {
+    expect(getThreadPolicy().nextNode).toBeUndefined();
+    setThreadPolicy({ mode: "interleave", nodes: [0] });
+    const p = getThreadPolicy();
+    expect(p.mode).toBe("interleave");
+    expect(p.nextNode).toBe(0);   // one node: the next interleaved page can only go there
+    setThreadPolicy({ mode: "bind", nodes: [0] });
+    expect(getThreadPolicy().nextNode).toBeUndefined();
+  });
+
   test("setThreadPolicy() sets this thread's policy, and getThreadPolicy() reads it back", () => {
     expect(getThreadPolicy()).toMatchObject({ mode: "default" });
     setThreadPolicy({ mode: "bind", nodes: [0] });

@@ -15,6 +15,9 @@ export const PACKAGES = [
   { name: "busybox-static", present: () => existsSync("/bin/busybox") && isStatic("/bin/busybox") },
   { name: "cpio", present: () => existsSync("/usr/bin/cpio") || existsSync("/bin/cpio") },
   { name: "linux-image-amd64", present: () => fullKernels().length > 0 },
+  // numactl's own regression scripts run against numabind in the guest, with Debian's
+  // numastat and memhog (the package's numactl itself is never called: a wrapper stands in).
+  { name: "numactl", present: () => existsSync("/usr/bin/numastat") && existsSync("/usr/bin/memhog") },
 ];
 
 /** Raised when apt cannot install the packages (no network, no root, no apt). */
@@ -101,8 +104,14 @@ export function ensurePackages(opts = {}) {
 /** Where the backports kernel is kept between runs: unpacked, never installed system-wide. */
 export const KERNEL_CACHE = join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "numabind", "numa-vm");
 
-/** The Debian mirror apt already uses here (deb822 sources, or a classic sources.list line). */
-function debianMirror() {
+/**
+ * The Debian mirror apt already uses here (deb822 sources, or a classic sources.list line).
+ * @example
+ * ```js
+ * debianMirror();   // the URI of the machine's own bookworm source
+ * ```
+ */
+export function debianMirror() {
   for (const f of ["/etc/apt/sources.list.d/debian.sources", "/etc/apt/sources.list"]) {
     let text = "";
     try { text = readFileSync(f, "utf8"); } catch { continue; }

@@ -10,12 +10,14 @@
 //   --shape NAME    run one guest only (four_nodes, memoryless, four_nodes_6_12)
 //   --exec CMD      run CMD (a shell command) in the guest instead of the suite, print its
 //                   output and exit with its status: for looking around in the guest
-//   NUMA_VM_TIMEOUT_S   per-guest limit in seconds (default 300)
+//   NUMA_VM_TIMEOUT_S   per-guest limit in seconds (default 720: numactl's regress alone takes
+//                       ~140 s in the 4-node guest, mostly its own sleeps for numastat)
 //   NUMA_VM_DEBUG=1     the guest kernel's full log on failure
 import { execSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { runInGuest } from "./guest.mjs";
+import { ensureNumactlScripts } from "./numactl_scripts.mjs";
 import { ensureBackportsKernel, ensurePackages, PackagesUnavailable } from "./packages.mjs";
 
 const SKIPPED = 77;
@@ -25,7 +27,7 @@ const SKIPPED = 77;
  * 6.12 fetched by the harness), and the suite folders it runs (test/numa-vm/suite/<folder>).
  */
 const SHAPES = {
-  four_nodes: { nodes: 4, memorylessNodes: 0, boots: "installed", suites: ["four_nodes"] },
+  four_nodes: { nodes: 4, memorylessNodes: 0, boots: "installed", suites: ["four_nodes", "numactl_scripts"] },
   memoryless: { nodes: 4, memorylessNodes: 1, boots: "installed", suites: ["memoryless"] },
   four_nodes_6_12: { nodes: 4, memorylessNodes: 0, boots: "backports", suites: ["four_nodes", "kernel_6_12"] },
 };
@@ -56,7 +58,7 @@ async function main() {
   const names = Object.keys(SHAPES).filter((n) => !only || n === only);
   if (names.length === 0) throw new Error(`Cannot run: --shape must be one of ${Object.keys(SHAPES).join(", ")}, current value is ${only}`);
 
-  const timeoutMs = Number(process.env.NUMA_VM_TIMEOUT_S ?? 300) * 1000;
+  const timeoutMs = Number(process.env.NUMA_VM_TIMEOUT_S ?? 720) * 1000;
   const debug = process.env.NUMA_VM_DEBUG === "1";
   if (args.includes("--exec")) {
     const cmd = args[args.indexOf("--exec") + 1];
@@ -82,12 +84,25 @@ async function main() {
         continue;
       }
     }
+    /** @type {Record<string, string>} */
+    const env = {};
+    let suites = shape.suites;
+    if (suites.includes("numactl_scripts")) {
+      try {
+        const { srcdir, builddir } = ensureNumactlScripts(root, { log });
+        Object.assign(env, { NUMA_VM_NUMACTL_SRC: srcdir, NUMA_VM_NUMACTL_BUILD: builddir });
+      } catch (e) {
+        if (!(e instanceof PackagesUnavailable)) throw e;
+        log(`numa-vm: ${name}: numactl's scripts skipped, Debian's numactl source cannot be fetched here: ${e.message}`);
+        suites = suites.filter((s) => s !== "numactl_scripts");
+      }
+    }
     log(`\nnuma-vm: ${name}: booting a guest with ${shape.nodes} nodes with memory` +
       (shape.memorylessNodes ? ` and ${shape.memorylessNodes} without` : "") + ` on ${kernel ? `Linux ${kernel.version}` : "the installed kernel"} (QEMU, software emulation)`);
     const r = await runInGuest(
       [process.execPath, "node_modules/vitest/vitest.mjs", "run", "--config", "test/numa-vm/vitest.config.ts",
-        "--reporter=default", "--reporter=json", "--outputFile.json=/numa-vm-out/report.json", ...shape.suites.map((s) => `test/numa-vm/suite/${s}/`)],
-      { ...shape, ...(kernel ? { kernel } : {}), cwd: root, timeoutMs, debug, log, onOutput: (s) => process.stdout.write(s) },
+        "--reporter=default", "--reporter=json", "--outputFile.json=/numa-vm-out/report.json", ...suites.map((s) => `test/numa-vm/suite/${s}/`)],
+      { ...shape, ...(kernel ? { kernel } : {}), env, cwd: root, timeoutMs, debug, log, onOutput: (s) => process.stdout.write(s) },
     );
     const counts = reportCounts(r.files["report.json"]);
     if (counts) for (const k of /** @type {(keyof typeof totals)[]} */ (Object.keys(totals))) totals[k] += counts[k];

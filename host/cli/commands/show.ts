@@ -20,7 +20,7 @@ export interface ShowReport {
   nodebind: number[];
   /** Nodes memory may come from: the bind nodes, else every node the cpuset allows. */
   membind: number[];
-  /** The policy's nodes for preferred, preferred-many and bind, else none. */
+  /** The policy's nodes, whatever its mode (numactl prints them so, interleave included). */
   preferred: number[];
 }
 
@@ -45,7 +45,7 @@ export function showReport(nb: Numabind): ShowReport {
     physcpubind: cpus.toArray(),
     nodebind: t.nodes.filter((n) => n.cpus.some((c) => cpus.has(c))).map((n) => n.id),
     membind: p.mode === "bind" ? nodes : t.memsAllowed.toArray(),
-    preferred: p.mode === "preferred" || p.mode === "preferred-many" || p.mode === "bind" ? nodes : [],
+    preferred: nodes,
   };
   if (interleaving) {
     report.interleaveMask = nodes;

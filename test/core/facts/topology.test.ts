@@ -40,7 +40,7 @@ test("readTopology() keeps sparse node ids, memory-less nodes and distances by i
   expect(t.nodes[2]!.distances).toEqual({ 0: 40, 1: 40, 16: 10, 17: 20 });
 });
 
-test("hardwareText() prints numactl --hardware's layout with sparse ids", () => {
+test("hardwareText() prints numactl --hardware's lines with sparse ids", () => {
   expect(hardwareText(readTopology(fakeRoot()))).toBe([
     "available: 4 nodes (0-1,16-17)",
     "node 0 cpus: 0 1 2 3", "node 0 size: 1024 MB", "node 0 free: 512 MB",
@@ -48,11 +48,12 @@ test("hardwareText() prints numactl --hardware's layout with sparse ids", () => 
     "node 16 cpus: 8 9 10 11", "node 16 size: 1024 MB", "node 16 free: 512 MB",
     "node 17 cpus: 12 13 14 15", "node 17 size: 0 MB", "node 17 free: 0 MB",
     "node distances:",
-    "node   0   1  16  17",
-    "  0:  10  20  40  40",
-    "  1:  20  10  40  40",
-    " 16:  40  40  10  20",
-    " 17:  40  40  20  10",
+    // numactl's cells: "% 3d " each, so every line of the table ends in a blank.
+    "node   0   1  16  17 ",
+    "  0:  10  20  40  40 ",
+    "  1:  20  10  40  40 ",
+    " 16:  40  40  10  20 ",
+    " 17:  40  40  20  10 ",
   ].join("\n"));
 });
 
