@@ -11,13 +11,13 @@ const libc = openLibc(deno);
 setSystem(denoSystem(libc, await loadEngine()));
 
 export {
-  countPageStatuses, Cpumask, createNumabind, describePageStatus, errnoName, MODE_FLAGS, MODES, Nodemask,
+  countPageStatuses, Cpumask, createNumabind, describePageStatus, errnoName, MODE_FLAGS, MODES, Nodemask, traceLine, TRACEE_IDS,
   NodestringError, NumaError, parseNumaMaps, readTopology,
 } from "./core/mod.ts";
 export type {
   Availability, Backend, BatchFailure, BatchOptions, BatchResult, BindFlags, BindOptions, BindRequest, CpuContext,
   Mismatch, Mode, ModeFlagInfo, ModeInfo, MoveOptions, NodeContext, NodeInfo, Numabind, NumaMapsEntry,
-  OciMemoryPolicy, PlacementApi, Plan, PlannedOp, PlanOptions, PlanStats, Policy, PolicyInfo, PolicyInput,
+  OciMemoryPolicy, PlacementApi, Plan, PlannedOp, PlanOptions, PlanStats, Policy, PolicyInfo, ThreadPolicyInfo, PolicyInput, NumabindOptions, TraceEvent, TraceArg, TraceSink, NumabindDetail,
   ProgressCallback, ProgressInfo, RangeBatch, RawRange, RestoreFailure, Target, Topology, VerifyOptions, VerifyReport,
 } from "./core/mod.ts";
 

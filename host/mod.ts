@@ -3,13 +3,13 @@
 import { numabind } from "./instance.ts";
 
 export {
-  countPageStatuses, Cpumask, createNumabind, describePageStatus, errnoName, MODE_FLAGS, MODES, Nodemask,
+  countPageStatuses, Cpumask, createNumabind, describePageStatus, errnoName, MODE_FLAGS, MODES, Nodemask, traceLine, TRACEE_IDS,
   NodestringError, NumaError, parseNumaMaps, readTopology,
 } from "./core/mod.ts";
 export type {
   Availability, Backend, BatchFailure, BatchOptions, BatchResult, BindFlags, BindOptions, BindRequest,
   Mismatch, Mode, ModeFlagInfo, ModeInfo, MoveOptions, NodeContext, NodeInfo, Numabind, NumaMapsEntry,
-  OciMemoryPolicy, Plan, PlannedOp, PlanOptions, PlanStats, Policy, PolicyInfo, PolicyInput, ProgressCallback,
+  OciMemoryPolicy, Plan, PlannedOp, PlanOptions, PlanStats, Policy, PolicyInfo, ThreadPolicyInfo, PolicyInput, NumabindOptions, TraceEvent, TraceArg, TraceSink, NumabindDetail, ProgressCallback,
   ProgressInfo, RangeBatch, RawRange, RestoreFailure, Target, Topology, VerifyOptions, VerifyReport,
   CpuContext, PlacementApi,
 } from "./core/mod.ts";

@@ -2,8 +2,10 @@
 // except the default instance, and what building numabind over another backend or runtime
 // takes: createNumabind(backend), setSystem(port), the Backend and System interfaces, the
 // op-record codec a backend reads, and two readers for tools (docs/api.md, "numabind/core").
-export { createNumabind, type Numabind } from "./numabind.ts";
-export type { BindingApi, BindOptions, InspectApi, MemoryApi, PagesApi, PlacementApi, ThreadApi } from "./api/mod.ts";
+export { createNumabind, type Numabind, type NumabindOptions } from "./numabind.ts";
+export { traceLine, tracedBackend, TRACEE_IDS } from "./trace/mod.ts";
+export type { NumabindDetail, TraceArg, TraceEvent, TraceSink } from "./trace/mod.ts";
+export type { BindingApi, BindOptions, InspectApi, MemoryApi, PagesApi, PlacementApi, ThreadApi, ThreadPolicyInfo } from "./api/mod.ts";
 export { ERRNO, errnoName, NumaError, type AddressRange } from "./errors.ts";
 
 // The vocabulary.

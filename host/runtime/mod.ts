@@ -3,3 +3,4 @@
 export * from "./node.ts";
 export * from "./package_root.ts";
 export * from "./native_files.ts";
+export * from "./trace_file.ts";
