@@ -34,7 +34,7 @@ test("numabind replay --json prints the report replayLog() makes, addresses as h
 });
 
 test("numabind replay - reads standard input; --format and --pid apply to it", () => {
-  const r = cli(["replay", "-", "--json", "--format", "strace", "--pid", "321"], { input: readFileSync(fixture("strace_timed.log"), "utf8") });
+  const r = cli(["replay", "-", "--json", "--format", "strace", "--pid", "321"], { input: readFileSync(fixture("strace_timed.strace"), "utf8") });
   expect(r.status).toBe(0);
   const j = JSON.parse(r.stdout) as { format: string; processes: { pid: number; map: unknown[] }[] };
   expect(j.format).toBe("strace");
@@ -42,7 +42,7 @@ test("numabind replay - reads standard input; --format and --pid apply to it", (
 });
 
 test("numabind replay repeats warnings on standard error and still exits 0", () => {
-  const f = fixture("strace_forms.log");
+  const f = fixture("strace_forms.strace");
   const r = cli(["replay", f]);
   expect(r.status).toBe(0);
   expect(r.stderr.split("\n").filter(Boolean)).toEqual([
@@ -53,7 +53,7 @@ test("numabind replay repeats warnings on standard error and still exits 0", () 
 });
 
 test("numabind replay --page-size: a call not aligned to the traced machine's page is skipped with a warning", () => {
-  const r = cli(["replay", "--json", "--page-size", "65536", fixture("strace_timed.log")]);
+  const r = cli(["replay", "--json", "--page-size", "65536", fixture("strace_timed.strace")]);
   expect(r.status).toBe(0);
   const j = JSON.parse(r.stdout) as { pageSize: number; processes: { map: unknown[] }[]; warnings: { line: number; message: string }[] };
   expect(j.pageSize).toBe(65536);
@@ -78,7 +78,7 @@ test.each([
   ["broken.jsonl", `${readFileSync(fixture("tracee_legacy.jsonl"), "utf8").split("\n").slice(0, 2).join("\n")}\n{"eventName":"mbind","args":[\n`, [], /line 3: not a Tracee legacy JSON line \(unexpected end of the line at column \d+\)/],
   ["noaddr.jsonl", '{"eventName":"mbind","processId":1,"returnValue":0,"args":[{"name":"len","type":"uint64","value":4096}]}\n', [], /line 1: mbind: the event has no "addr" argument/],
   ["v1.jsonl", readFileSync(fixture("tracee_v1.jsonl"), "utf8"), ["--format", "tracee"], /line 1: not a Tracee legacy event: it needs "eventName" and "args" \(this line is a v1beta1 event: pass --format tracee-v1\)/],
-  ["strace.log", readFileSync(fixture("strace_timed.log"), "utf8"), ["--format", "tracee-v1"], /line 1: not a Tracee v1beta1 JSON line/],
+  ["strace.log", readFileSync(fixture("strace_timed.strace"), "utf8"), ["--format", "tracee-v1"], /line 1: not a Tracee v1beta1 JSON line/],
   ["args.log", "12 mbind(0x7f0000000000, 4096, MPOL_BIND) = 0\n", [], /line 1: mbind has 3 arguments, strace prints 6/],
   ["empty.log", "\n\n", [], /line 1: the file is empty, so its format cannot be told/],
 ] as const)("numabind replay of %s exits 2 with one line naming the line and what is wrong", (name, text, opts, message) => {
@@ -102,7 +102,7 @@ test.each([
   [["--pid", "-3"], /a process id is a positive whole number/],
   [[], /missing required argument 'file'/],
 ])("numabind replay %j is a usage error: exit 2", (opts, message) => {
-  const r = cli(["replay", ...opts, ...(opts.length ? [fixture("strace_timed.log")] : [])]);
+  const r = cli(["replay", ...opts, ...(opts.length ? [fixture("strace_timed.strace")] : [])]);
   expect(r.status).toBe(2);
   expect(r.stderr).toMatch(message);
 });

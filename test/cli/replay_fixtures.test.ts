@@ -250,10 +250,10 @@ describe("strace's forms", () => {
     { line: 35, pid: 4100, addr: S + 52n * P, len: 4n * P, policy: unknown("bind", "0x7ffd9a3c1230") }, // raw numbers
     { line: 36, pid: 4100, addr: S + 54n * P, len: 2n * P, policy: unknown("bind", "0x7ffd9a3c1240") },
   ];
-  const r = replay("strace_forms.log");
+  const r = replay("strace_forms.strace");
 
   test("the table describes the fixture's mbind lines", () => {
-    expectTableMatchesFixture("strace_forms.log", calls, (a) => `mbind(${hex(a)},`);
+    expectTableMatchesFixture("strace_forms.strace", calls, (a) => `mbind(${hex(a)},`);
     expect(r.format).toBe("strace");
   });
 
@@ -293,13 +293,13 @@ describe("strace's forms", () => {
   });
 
   test("replayLog() reads -tt timestamps and -T durations, and gives prefixless lines the --pid process", () => {
-    const t = replayLog(read("strace_timed.log"), { pid: 77 });
+    const t = replayLog(read("strace_timed.strace"), { pid: 77 });
     const tCalls: Call[] = [
       { line: 1, pid: 77, addr: 0x7f1000000000n, len: 16n * P, policy: known("bind", "0") },
       { line: 2, pid: 77, addr: 0x7f1000004000n, len: P, policy: known("local", "") },
     ];
     expect(reduced(t, 77)).toEqual(expected(tCalls, 77));
     expect(proc(t, 77).threads).toEqual([{ tid: 77, policy: { mode: "interleave", nodes: "0-1" }, line: 3 }]);
-    expect(replayLog(read("strace_timed.log")).processes[0]!.pid).toBe(0);
+    expect(replayLog(read("strace_timed.strace")).processes[0]!.pid).toBe(0);
   });
 });
