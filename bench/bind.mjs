@@ -5,8 +5,7 @@
 // (equal terms: what the host adds around the same instructions). Ratios come from one run;
 // run it a few times on a loaded machine and compare spreads.
 // Usage: npm run bench:bind [-- --rounds 7 --batch-rounds 15 --single 20000 --pages 20000 --json]
-import { execFileSync } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -21,12 +20,9 @@ const ROUNDS = opt("rounds", 7), SINGLE = opt("single", 20000), PAGES = opt("pag
 const BATCH_ROUNDS = opt("batch-rounds", Math.max(ROUNDS, 15));
 const JSON_OUT = args.includes("--json");
 
-// --- build the baseline ---
-const out = join(root, "build", "bench");
-mkdirSync(out, { recursive: true });
-const cc = process.env.CC ?? "cc";
-const loopLib = join(out, "libbind_loop.so");
-execFileSync(cc, ["-O2", "-shared", "-fPIC", "-I", join(root, "native"), "-o", loopLib, join(root, "bench", "bind_loop.c")], { stdio: "inherit" });
+// --- the baseline: native/bench/bind_loop.c, built into the bench library by `npm run build` ---
+const loopLib = join(root, "build", "libnumabind_bench.so");
+if (!existsSync(loopLib)) throw new Error(`Cannot run the C baseline: ${loopLib} is missing; install a C compiler and run "npm run build:native"`);
 
 // --- every path in one process: shim with single calls through Node-API (the default where
 // Node's headers exist), shim with single calls through ffi-rs, and the per-op fallback ---

@@ -1,13 +1,13 @@
 /// <reference lib="deno.ns" />
 // Benchmark on Deno (docs/benchmarks.md): bind() of one page and bindBatch() of 20,000
 // alternating single-page requests, against the C loop issuing the same mbind calls through
-// libc's syscall() (bench/bind_loop.c), in the same process, paired per round.
+// libc's syscall() (native/bench/bind_loop.c), in the same process, paired per round.
 // Usage: npm run bench:deno [-- --rounds 15]
 import * as nb from "../host/deno.ts";
 
 const arg = (name: string, dflt: number) => { const i = Deno.args.indexOf(`--${name}`); return i >= 0 ? Number(Deno.args[i + 1]) : dflt; };
 const ROUNDS = arg("rounds", 15), SINGLE = 20000, PAGES = 20000;
-const loop = Deno.dlopen(new URL("../build/bench/libbind_loop.so", import.meta.url), {
+const loop = Deno.dlopen(new URL("../build/libnumabind_bench.so", import.meta.url), {
   bench_single: { parameters: ["i64", "i64", "i64", "i32", "i32", "buffer", "i64"], result: "i64" },
   bench_alternating: { parameters: ["i64", "i64", "i64", "i32", "i32", "buffer", "i64"], result: "i64" },
 }).symbols;

@@ -53,3 +53,24 @@ export function compileNative(o) {
     join(native, "node_api", "mappings.c"), join(native, "thread_policy.c")], { stdio: "inherit" });
   return { shim, addon };
 }
+
+/**
+ * Compiles the reference kernels of `numabind bench` (native/bench/*.c) into `outDir`, apart
+ * from the shim: the shim's sources and flags stay as they are. -O3 lets the compiler
+ * vectorise the STREAM loops as stream.c is usually built; no -march, so the library also runs
+ * on other CPUs sharing this build (the multi-node guest under QEMU/TCG).
+ * @param {{ cc: string, outDir: string, name?: string }} o the file name defaults to libnumabind_bench.so
+ * @returns {string} the path written
+ * @example
+ * ```js
+ * compileBench({ cc: "cc", outDir: "build" });   // "build/libnumabind_bench.so"
+ * ```
+ */
+export function compileBench(o) {
+  mkdirSync(o.outDir, { recursive: true });
+  const dir = join(native, "bench");
+  const sources = readdirSync(dir).filter((f) => f.endsWith(".c")).map((f) => join(dir, f));
+  const lib = join(o.outDir, o.name ?? "libnumabind_bench.so");
+  execFileSync(o.cc, [...FLAGS, "-O3", `-I${native}`, "-o", lib, ...sources], { stdio: "inherit" });
+  return lib;
+}

@@ -6,7 +6,7 @@
 // install. In a git checkout it does nothing: `prepare` builds everything there.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { compileNative, findCompiler, root } from "./compile.mjs";
+import { compileBench, compileNative, findCompiler, root } from "./compile.mjs";
 
 try {
   if (existsSync(join(root, ".git"))) process.exit(0);
@@ -18,6 +18,7 @@ try {
     process.exit(0);
   }
   compileNative({ cc, outDir: join(root, "build") });
+  try { compileBench({ cc, outDir: join(root, "build") }); } catch { /* bench then says its C kernels are missing, and why */ }
   console.log(`numabind: no prebuilt binaries for ${target}; built the shim with ${cc}`);
 } catch (e) {
   console.log(`numabind: could not build the shim (${/** @type {Error} */ (e).message.split("\n")[0]}); every op will be one syscall; install gcc and run "npm rebuild numabind"`);

@@ -8,7 +8,7 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { compileNative, findCompiler, nodeApiHeaders, root } from "./compile.mjs";
+import { compileBench, compileNative, findCompiler, nodeApiHeaders, root } from "./compile.mjs";
 
 const TARGETS = [
   { arch: "x64", triple: "x86_64-linux-gnu", apt: ["gcc-x86-64-linux-gnu", "libc6-dev-amd64-cross"] },
@@ -42,5 +42,7 @@ for (const t of TARGETS) {
   const cc = compilerFor(t);
   if (!cc) { console.log(`numabind: no prebuilt binaries for linux-${t.arch}: no ${t.triple} C compiler`); continue; }
   const out = compileNative({ cc, outDir: join(root, "prebuilds", `linux-${t.arch}`), addon: "node.napi.glibc.node", ...(headers ? { headers } : {}) });
+  // numabind bench's C reference kernels travel with the shim.
+  compileBench({ cc, outDir: join(root, "prebuilds", `linux-${t.arch}`) });
   console.log(`numabind: prebuilt ${out.addon ? "the shim and the Node-API addon" : "the shim"} for linux-${t.arch} with ${cc}`);
 }

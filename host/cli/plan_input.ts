@@ -1,7 +1,7 @@
 /** Reading the batch `numabind plan` dry-runs: JSON from a file or stdin, checked for shape. */
-import { readFile } from "node:fs/promises";
 import type { BindRequest, PlanOptions } from "../mod.ts";
 import { UsageError } from "./io.ts";
+import { readText } from "./read_text.ts";
 
 /** A batch as plan() takes it: raw ranges, and the options with unsafeRawAddress set. */
 export interface PlanInput {
@@ -24,18 +24,7 @@ const BYTE_OPTIONS = ["chunkBytes", "interleaveBlock"] as const;
  * ```
  */
 export async function readPlanSource(file: string): Promise<string> {
-  if (file === "-") {
-    const chunks: Buffer[] = [];
-    for await (const c of process.stdin) chunks.push(c as Buffer);
-    return Buffer.concat(chunks).toString("utf8");
-  }
-  try {
-    return await readFile(file, "utf8");
-  } catch (e) {
-    const code = (e as { code?: string }).code;
-    const why = code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : code === "EISDIR" ? "it is a directory" : (e as Error).message;
-    throw new UsageError(`cannot read ${file}: ${why}; give a JSON file, or - to read standard input`);
-  }
+  return readText(file, "give a JSON file, or - to read standard input", UsageError);
 }
 
 /** A value as error messages quote it, cut short: a request can hold a large object. */

@@ -14,7 +14,7 @@ export interface CliRun { status: number | null; signal: string | null; stdout: 
  * expect(cli(["--version"]).status).toBe(0);
  * ```
  */
-export function cli(args: readonly string[], o: { input?: string; env?: Record<string, string> } = {}): CliRun {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8", input: o.input, env: { ...process.env, ...o.env }, timeout: 60_000 });
+export function cli(args: readonly string[], o: { input?: string; env?: Record<string, string>; timeoutMs?: number } = {}): CliRun {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8", input: o.input, env: { ...process.env, ...o.env }, timeout: o.timeoutMs ?? 60_000, maxBuffer: 64 << 20 });
   return { status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
 }

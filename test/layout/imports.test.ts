@@ -71,13 +71,13 @@ describe("host/", () => {
 });
 
 describe("the CLI and the benchmarks", () => {
-  const PUBLIC = ["numabind", "numabind/core", "numabind/engine"];
+  const PUBLIC = ["numabind", "numabind/core", "numabind/engine", "numabind/bench"];
   // host/deno.ts is the "." entry under Deno (the package's "deno" export).
-  const ENTRIES = ["host/mod.ts", "host/deno.ts", "host/engine.ts", "host/core/mod.ts"];
+  const ENTRIES = ["host/mod.ts", "host/deno.ts", "host/engine.ts", "host/core/mod.ts", "host/bench/mod.ts"];
 
   test("use only the package's public entries", () => {
     const bad: string[] = [];
-    for (const [dir, own] of [["host/cli", "host/cli/"], ["bench", "bench/"]] as const) {
+    for (const [dir, own] of [["host/cli", "host/cli/"], ["host/bench", "host/bench/"], ["bench", "bench/"]] as const) {
       for (const f of files(dir, /\.(ts|mjs|js)$/)) {
         for (const s of specifiers(f)) {
           if (s.startsWith("node:")) continue;

@@ -29,7 +29,7 @@ const SKIPPED = 77;
 const SHAPES = {
   four_nodes: { nodes: 4, memorylessNodes: 0, boots: "installed", suites: ["four_nodes", "numactl_scripts"] },
   memoryless: { nodes: 4, memorylessNodes: 1, boots: "installed", suites: ["memoryless"] },
-  four_nodes_6_12: { nodes: 4, memorylessNodes: 0, boots: "backports", suites: ["four_nodes", "kernel_6_12"] },
+  four_nodes_6_12: { nodes: 4, memorylessNodes: 0, boots: "backports", suites: ["four_nodes", "kernel_6_12", "bench"] },
 };
 
 const root = join(import.meta.dirname, "..", "..");

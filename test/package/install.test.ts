@@ -37,6 +37,7 @@ describe("the packed tarball", () => {
     for (const arch of ["x64", "arm64"]) {
       expect(list).toContain(`package/prebuilds/linux-${arch}/libnumabind.so`);
       expect(list).toContain(`package/prebuilds/linux-${arch}/node.napi.glibc.node`);
+      expect(list).toContain(`package/prebuilds/linux-${arch}/libnumabind_bench.so`);   // numabind bench's C kernels
     }
     expect(list.some((f) => f.startsWith("package/build/libnumabind"))).toBe(false); // nothing from this machine's build/
   });
@@ -63,6 +64,9 @@ console.log(JSON.stringify({ path: a.path, singleCalls: a.singleCalls, pathReaso
     const run = spawnSync(process.execPath, ["use.mjs"], { cwd: project, env, encoding: "utf8" });
     expect(run.stderr).toBe(""); // no warning: the native path was found
     expect(JSON.parse(run.stdout)).toEqual({ path: "shim", singleCalls: "node-api", pathReason: null, ok: true, syscalls: 16, modes: ["interleave", "bind"] });
+    // numabind bench finds its prebuilt C kernels too.
+    const k = spawnSync(process.execPath, ["--input-type=module", "-e", `import { openKernels } from "numabind/bench"; const k = openKernels(); console.log(k.ok ? k.kernels.path : k.reason);`], { cwd: project, env, encoding: "utf8" });
+    expect(k.stdout.trim()).toBe(join(realpathSync(installed), "prebuilds", `linux-${process.arch}`, "libnumabind_bench.so"));
   }, 300_000);
 
   test("the installed package under Deno (its \"deno\" export): --allow-ffi and --allow-read of the project, the prebuilt shim", () => {
@@ -113,7 +117,7 @@ describe("the arm64 prebuilt binaries", () => {
 
   test("export the same symbols as the x64 ones and need no newer glibc than them (or aarch64's first, 2.17)", () => {
     expect(readdirSync(dir("arm64")).sort()).toEqual(readdirSync(dir("x64")).sort());
-    for (const f of ["libnumabind.so", "node.napi.glibc.node"]) {
+    for (const f of ["libnumabind.so", "node.napi.glibc.node", "libnumabind_bench.so"]) {
       expect(exported(join(dir("arm64"), f))).toEqual(exported(join(dir("x64"), f)));
       const newest = Math.max(...glibc(join(dir("arm64"), f)));
       expect(newest).toBeLessThanOrEqual(Math.max(2017, ...glibc(join(dir("x64"), f))));

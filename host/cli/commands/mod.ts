@@ -1,4 +1,5 @@
 // One file per command of the `numabind` CLI; COMMANDS in the order `--help` lists them.
+import { benchCommand } from "./bench.ts";
 import { demoCommand } from "./demo.ts";
 import { hardwareCommand } from "./hardware.ts";
 import { inspectCommand } from "./inspect.ts";
@@ -13,4 +14,4 @@ import type { CommandFactory } from "../io.ts";
 export { DEMO_DEFAULTS, runDemo } from "./demo.ts";
 export { hardwareJson, hardwareText } from "./hardware.ts";
 
-export const COMMANDS: readonly CommandFactory[] = [demoCommand, runCommand, showCommand, hardwareCommand, statCommand, inspectCommand, migrateCommand, planCommand, replayCommand];
+export const COMMANDS: readonly CommandFactory[] = [demoCommand, runCommand, showCommand, hardwareCommand, statCommand, inspectCommand, migrateCommand, planCommand, replayCommand, benchCommand];

@@ -1,8 +1,8 @@
-import { readFile } from "node:fs/promises";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { CliFailure, type CommandFactory, printResult, UsageError } from "../io.ts";
 import { processId } from "../options.ts";
 import { replayLog, replayText, type ReplayOptions, type ReplayReport, TraceFormatError } from "../replay/mod.ts";
+import { readText } from "../read_text.ts";
 
 /**
  * Warnings the text output repeats on standard error; --json lists all.
@@ -38,18 +38,7 @@ export function pageSizeOption(value: string): number {
  * ```
  */
 export async function readLog(file: string): Promise<string> {
-  if (file === "-") {
-    const chunks: Buffer[] = [];
-    for await (const c of process.stdin) chunks.push(c as Buffer);
-    return Buffer.concat(chunks).toString("utf8");
-  }
-  try {
-    return await readFile(file, "utf8");
-  } catch (e) {
-    const code = (e as { code?: string }).code;
-    const why = code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : code === "EISDIR" ? "it is a directory" : (e as Error).message;
-    throw new CliFailure(`cannot read ${file}: ${why}; give the path of a Tracee or strace log, or - to read standard input`);
-  }
+  return readText(file, "give the path of a Tracee or strace log, or - to read standard input", CliFailure);
 }
 
 /**

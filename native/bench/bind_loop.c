@@ -1,10 +1,10 @@
-/* The baseline for bench/bind.mjs: the same mbind calls numabind makes, issued by a plain C
+/* The baseline for numabind bench, bench/bind.mjs and bench/deno_bind.ts: the same mbind calls numabind makes, issued by a plain C
  * loop in the same process, timed inside C so that no FFI cost is counted. Two loops: one
  * through libc's syscall(), as libnuma and most C code issue mbind, and one through the
  * shim's own inline syscall (native/nb_sys.h), which compares the host's overhead on equal
  * terms. Plus no-op functions that measure what one ffi-rs call costs by argument count and
  * type. */
-#define _GNU_SOURCE
+/* _GNU_SOURCE comes from the build flags (native/compile.mjs). */
 #include <errno.h>
 #include <stdint.h>
 #include <sys/syscall.h>
