@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Command } from "commander";
-import { type BenchReport, compareReports, comparisonText, parseReport, renderComparison, renderReport, runBench } from "../../bench/mod.ts";
+import type { BenchReport } from "../../bench/mod.ts";
 import { count } from "../format.ts";
 import { CliFailure, type CommandFactory, oneLine, printResult, UsageError } from "../io.ts";
 import { wholeNumber } from "../options.ts";
@@ -9,8 +9,14 @@ import { progressBar } from "../progress.ts";
 
 interface BenchOptions { quick?: boolean; out?: string; json?: boolean; compare?: string[]; arrayMib?: number; repeats?: number }
 
+/**
+ * The harness, loaded when `bench` runs: it brings vega and vega-lite, which every other
+ * command (numactl's scripts start numabind dozens of times) should not pay for at start.
+ */
+const harness = () => import("../../bench/mod.ts");
+
 /** A report read from a file, or a usage error naming the file and what is wrong with it. */
-function readReport(file: string): BenchReport {
+function readReport(file: string, parseReport: (json: unknown) => BenchReport): BenchReport {
   let text: string;
   try { text = readFileSync(file, "utf8"); } catch (e) {
     throw new UsageError(`--compare: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? String(e)}); give two report.json files of numabind bench`);
@@ -70,9 +76,10 @@ export const benchCommand: CommandFactory = (ctx) =>
     ].join("\n"))
     .action(async (o: BenchOptions) => {
       const out = resolve(o.out ?? "numabind-bench");
+      const { compareReports, comparisonText, parseReport, renderComparison, renderReport, runBench } = await harness();
       if (o.compare) {
         if (o.compare.length !== 2) throw new UsageError(`--compare takes two report.json files, current value is ${o.compare.length} file(s)`);
-        const [a, b] = o.compare.map(readReport) as [BenchReport, BenchReport];
+        const [a, b] = o.compare.map((f) => readReport(f, parseReport)) as [BenchReport, BenchReport];
         mkdirSync(out, { recursive: true });
         writeFileSync(join(out, "comparison.html"), await renderComparison(a, b));
         printResult(ctx.io, o.json === true, compareReports(a, b), () => `${comparisonText(a, b)}\ncomparison: ${join(out, "comparison.html")}`);
