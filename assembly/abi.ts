@@ -2,7 +2,12 @@
 // (assembly/) and the TypeScript host (host/core). Plain syntax only, so that both asc and
 // tsc compile this one file and the two sides can never disagree on an offset.
 
-/** Request record written by the host: one per BindRequest, REQ_SIZE bytes, little-endian. */
+/**
+ * Request record written by the host: one per BindRequest, REQ_SIZE bytes, little-endian.
+ * plan_run leaves REQ_ADDR, REQ_LEN, REQ_FLAGS and REQ_KIND as written (failures are traced
+ * back through them) but may use REQ_MODE and REQ_MASK as scratch: write the records again
+ * (plan_input) before planning them again.
+ */
 export const REQ_SIZE = 32;
 export const REQ_ADDR = 0; //    u64 start address (any alignment for buffers)
 export const REQ_LEN = 8; //     u64 length in bytes

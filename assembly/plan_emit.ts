@@ -2,20 +2,19 @@
 // interleave requests are cut into blocks bound to single nodes, everything is cut at chunk
 // boundaries, equal neighbours are coalesced, and each op is validated as it is written.
 import {
-  E_RULE, E_TOO_MANY_OPS, MPOL_F_RELATIVE_NODES, MPOL_F_STATIC_NODES, NO_MASK, OK, OP_ADDR,
+  E_MEMORY, E_RULE, E_TOO_MANY_OPS, MPOL_F_RELATIVE_NODES, MPOL_F_STATIC_NODES, NO_MASK, OK, OP_ADDR,
   OP_FLAGS, OP_LEN, OP_MASK, OP_MODE, OP_REQUEST, OP_SIZE, REQ_MBIND_FLAGS, V_OK,
 } from "./abi";
+import { POL_CANON, POL_FLAGS, POL_MODE, POL_SEQ, POL_SIZE } from "./plan_resolve";
+import { ARENA_TOP, ENSURE } from "./util/arena";
 import {
   MASK_SUMMARY, MS_EMPTY, VALIDATE, VERDICT_CREATE, VERDICT_POLICY, VERDICT_RANGE,
 } from "./validate";
 
 // Tables set up by the planner (emitSetup); all pointers into the arena.
 let reqPol: usize = 0; //       u32 per request: policy id
-let visible: usize = 0; //      u8 per request: 1 once a piece of it is seen
-let polMode: usize = 0; //      i32 per policy
-let polFlags: usize = 0; //     u32 per policy
-let polCanon: usize = 0; //     u32 per policy: canonical input mask, NO_MASK for none
-let polSeq: usize = 0; //       u32 per policy: index of its block sequence, NO_MASK for none
+let visible: usize = 0; //      1 bit per request: set once a piece of it is seen
+let policies: usize = 0; //     POL_SIZE bytes per policy id (plan_resolve.ts)
 let seqAt: usize = 0; //        u32 per sequence: first entry in seqNode/seqCum
 let seqLen: usize = 0; //       u32 per sequence: entries
 let seqNode: usize = 0; //      u32 per entry: node
@@ -25,7 +24,9 @@ let singleOut: usize = 0; //    u32 per node (32768): op mask index of {node}
 let inMasks: usize = 0; //      the request mask table
 let words: usize = 1;
 let outMasks: usize = 0, outSummary: usize = 0, outCap: u32 = 0, nOut: u32 = 0;
-let ops: usize = 0, opCap: u32 = 0, nOps: u32 = 0;
+// Ops go at the arena's top, which nothing else takes while pieces arrive, and grow as they
+// come: a plan's ops are usually far fewer than its bound.
+let ops: usize = 0, opCap: u32 = 0, nOps: u32 = 0, maxOps: u32 = 0;
 let block: u64 = 0, chunk: u64 = 0, blockMode: i32 = 0;
 
 // The run being built.
@@ -39,17 +40,15 @@ let failCode: i32 = OK, failReq: u32 = 0, failRule: i32 = 0;
 
 /** Installs the tables for one plan_run and clears the run state. */
 export function emitSetup(
-  reqPol_: usize, visible_: usize, polMode_: usize, polFlags_: usize, polCanon_: usize,
-  polSeq_: usize, seqAt_: usize, seqLen_: usize, seqNode_: usize, seqCum_: usize,
-  canonOut_: usize, singleOut_: usize, inMasks_: usize, words_: usize,
-  outMasks_: usize, outSummary_: usize, outCap_: u32, ops_: usize, opCap_: u32,
+  reqPol_: usize, visible_: usize, policies_: usize, seqAt_: usize, seqLen_: usize,
+  seqNode_: usize, seqCum_: usize, canonOut_: usize, singleOut_: usize, inMasks_: usize,
+  words_: usize, outMasks_: usize, outSummary_: usize, outCap_: u32, maxOps_: u32,
   block_: u64, chunk_: u64, blockMode_: i32,
 ): void {
-  reqPol = reqPol_; visible = visible_; polMode = polMode_; polFlags = polFlags_;
-  polCanon = polCanon_; polSeq = polSeq_; seqAt = seqAt_; seqLen = seqLen_;
+  reqPol = reqPol_; visible = visible_; policies = policies_; seqAt = seqAt_; seqLen = seqLen_;
   seqNode = seqNode_; seqCum = seqCum_; canonOut = canonOut_; singleOut = singleOut_;
   inMasks = inMasks_; words = words_; outMasks = outMasks_; outSummary = outSummary_;
-  outCap = outCap_; nOut = 0; ops = ops_; opCap = opCap_; nOps = 0;
+  outCap = outCap_; nOut = 0; ops = 0; opCap = 0; nOps = 0; maxOps = maxOps_;
   block = block_; chunk = chunk_; blockMode = blockMode_;
   have = false; pieces = 0; policyRuns = 0; runs = 0; groups = 0;
   prevPieceEnd = 0; prevPiecePol = NO_MASK; anyPiece = false;
@@ -58,6 +57,8 @@ export function emitSetup(
 }
 
 export function emitOps(): u32 { return nOps; }
+/** Where the ops start (the arena's top when none was written); they end nOps * OP_SIZE on. */
+export function emitOpsAt(): usize { return ops != 0 ? ops : ARENA_TOP(); }
 export function emitOutMasks(): u32 { return nOut; }
 export function emitPieces(): u32 { return pieces; }
 export function emitPolicyRuns(): u32 { return policyRuns; }
@@ -162,7 +163,7 @@ let ok2Mode: i32 = 0, ok2Flags: u32 = 0, ok2Mask: u32 = 0, ok2Valid = false;
 function flush(): void {
   if (!have) return;
   have = false;
-  if (nOps >= opCap) { fail(E_TOO_MANY_OPS, curReq, 0); return; }
+  if (nOps >= opCap && !growOps()) return;
   let v = verdict();
   if (v != V_OK) fail(E_RULE, curReq, v);
   let op = ops + <usize>nOps * OP_SIZE;
@@ -173,6 +174,16 @@ function flush(): void {
   store<u32>(op + OP_MASK, curMask);
   store<u32>(op + OP_REQUEST, curReq);
   nOps++;
+}
+
+/** Room for more ops at the arena's top (doubling); false after recording the failure. */
+function growOps(): bool {
+  if (nOps >= maxOps) { fail(E_TOO_MANY_OPS, curReq, 0); return false; }
+  if (ops == 0) ops = ARENA_TOP();
+  let cap = min(max<u32>(opCap << 1, 256), maxOps);
+  if (!ENSURE(<u64>ops + <u64>cap * OP_SIZE)) { fail(E_MEMORY, curReq, 0); return false; }
+  opCap = cap;
+  return true;
 }
 
 /** Adds [a, b) with one effective policy; `cut` says a chunk boundary falls at a. */
@@ -225,15 +236,16 @@ function push(s: u64, e: u64, mode: i32, flags: u32, om: u32, req: u32): void {
 /** Takes the visible piece [s, e) of request `req`; pieces arrive in address order. */
 export function emitPiece(s: u64, e: u64, req: u32): void {
   let p = load<u32>(reqPol + (<usize>req << 2));
-  store<u8>(visible + <usize>req, 1);
+  let bit = visible + (<usize>req >>> 3);
+  store<u8>(bit, load<u8>(bit) | ((<u8>1) << <u8>(req & 7)));
   pieces++;
   if (!anyPiece || s != prevPieceEnd || p != prevPiecePol) policyRuns++;
   anyPiece = true; prevPieceEnd = e; prevPiecePol = p;
-  let pp = <usize>p << 2;
-  let mode = load<i32>(polMode + pp), flags = load<u32>(polFlags + pp);
-  let q = load<u32>(polSeq + pp);
+  let pp = policies + <usize>p * POL_SIZE;
+  let mode = load<i32>(pp + POL_MODE), flags = load<u32>(pp + POL_FLAGS);
+  let q = load<u32>(pp + POL_SEQ);
   if (q == NO_MASK) {
-    let c = load<u32>(polCanon + pp);
+    let c = load<u32>(pp + POL_CANON);
     let om = c == NO_MASK ? NO_MASK : outOfCanon(c);
     if (chunk == 0) pushOne(s, e, mode, flags, om, req, false);
     else push(s, e, mode, flags, om, req);

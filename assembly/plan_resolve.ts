@@ -12,7 +12,17 @@ import { TAKE } from "./util/arena";
 import { MS_EMPTY, VERDICT_CREATE, VERDICT_POLICY, VERDICT_RANGE } from "./validate";
 
 // What RESOLVE_REQUESTS returns besides its code (scratch globals, as util/number.ts does).
-let failReq: u32 = 0, failRule: i32 = 0, sortedDisjoint = true, bound: u64 = 0;
+let failReq: u32 = 0, failRule: i32 = 0, sortedDisjoint = true, bound: u64 = 0, policies: usize = 0;
+
+/** Policy record (resolvePolicies): POL_SIZE bytes per policy id. */
+export const POL_SIZE: usize = 16;
+export const POL_MODE: usize = 0; //  i32 kernel mode | mode flags
+export const POL_FLAGS: usize = 4; // u32 the request's flags word (mbind flags, home node)
+export const POL_CANON: usize = 8; // u32 canonical input mask, NO_MASK for none
+export const POL_SEQ: usize = 12; //  u32 block sequence, NO_MASK for none
+
+/** The policy records of the last RESOLVE_REQUESTS, indexed by policy id. */
+export function resolvePolicies(): usize { return policies; }
 
 /** The request a refusal names. */
 export function resolveFailReq(): u32 { return failReq; }
@@ -42,20 +52,28 @@ export function resolveBound(): u64 { return bound; }
 
 /**
  * Resolves `n` request records at `reqs`: checks each against the policy rules and its range,
- * writes its page-number range (starts, ends: u64 per request, in pages of `page` bytes) and
- * its policy id (reqPol: u32), and interns policies in the open-addressing table `polTable`
- * (`cap` u32 slots, zeroed) with their mode, flags, canonical mask and block sequence (polMode,
- * polFlags, polCanon, polSeq: u32 per policy). `canon` and `summary` come from INTERN_MASKS;
- * with blocks (`block` != 0) the sequences from BUILD_SEQUENCES, indexed by `seqIdx`.
- * Returns OK or the E_* code of the first request refused (resolveFailReq, resolveFailRule).
+ * writes its page-number range (`se`: start and end of request i at u64 2i and 2i+1, in pages
+ * of `page` bytes) and its policy id (reqPol: u32), and interns the policies (resolvePolicies:
+ * POL_SIZE bytes each, taken from the arena and grown as policies appear, so that 10^7
+ * requests of a few policies need no per-request policy table). `canon` and `summary` come
+ * from INTERN_MASKS; with blocks (`block` != 0) the sequences from BUILD_SEQUENCES, indexed
+ * by `seqIdx`. Returns OK or the E_* code of the first request refused (resolveFailReq,
+ * resolveFailRule).
  */
 export function RESOLVE_REQUESTS(reqs: usize, n: usize, nMask: usize, words: usize, canon: usize,
   summary: usize, page: u64, block: u64, chunk: u64, weightModes: u32, seqIdx: usize,
-  starts: usize, ends: usize, reqPol: usize, polTable: usize, cap: usize,
-  polMode: usize, polFlags: usize, polCanon: usize, polSeq: usize): i32 {
+  se: usize, reqPol: usize): i32 {
   failReq = 0; failRule = 0; sortedDisjoint = true; bound = 0;
   let shift = <u64>ctz(page), pm = page - 1;
   let nPol: u32 = 0;
+  // The intern table starts at 2n slots up to 1024 and the policy records at half that; both
+  // grow (x4) when a batch has many policies.
+  let cap: usize = 16;
+  while (cap < n * 2 && cap < 1024) cap <<= 1;
+  let polTable = TAKE(<u64>cap << 2), pols = TAKE(<u64>(cap >>> 1) * POL_SIZE);
+  if (polTable == 0 || pols == 0) return fail(E_MEMORY, 0, 0);
+  memory.fill(polTable, 0, cap << 2);
+  policies = pols;
   // The policies (mode, flags, input mask index) of the last two requests that changed policy,
   // and their ids: batches repeat or alternate policies, and a hit skips the policy rules
   // (they held for the same triple already) and the intern table.
@@ -75,15 +93,33 @@ export function RESOLVE_REQUESTS(reqs: usize, n: usize, nMask: usize, words: usi
       bPol = aPol; bMode = aMode; bFlags = aFlags; bMi = aMi;
       aPol = pol; aMode = mode; aFlags = flags; aMi = mi;
     }
-    let c: u32 = NO_MASK, has = false, sum: u32 = MS_EMPTY, v: i32 = V_OK;
+    let c: u32 = NO_MASK, has = false, sum: u32 = MS_EMPTY, v: i32 = V_OK, slot: usize = 0;
     if (pol == NO_MASK) {
       if (mi != NO_MASK && <usize>mi >= nMask) return fail(E_MASK_INDEX, i, 0);
       c = mi == NO_MASK ? NO_MASK : load<u32>(canon + (<usize>mi << 2));
       has = c != NO_MASK;
       sum = has ? load<u32>(summary + (<usize>c << 2)) : MS_EMPTY;
-      // The home node bits are part of the policy's identity, not of what mbind is given.
-      v = VERDICT_POLICY(mode, has, <u64>words, sum, flags & REQ_MBIND_FLAGS);
-      if (v != V_OK) return fail(E_RULE, i, v);
+      // Policy id: (mode, flags, canonical mask), interned. A policy seen before passed the
+      // policy rules already (they depend on nothing else), so only a new one is checked.
+      slot = polSlot(mode, flags, c, cap);
+      while (true) {
+        let at = load<u32>(polTable + (slot << 2));
+        if (at == 0) break;
+        let pp = pols + <usize>(at - 1) * POL_SIZE;
+        if (load<i32>(pp + POL_MODE) == mode && load<u32>(pp + POL_FLAGS) == flags && load<u32>(pp + POL_CANON) == c) {
+          pol = at - 1;
+          break;
+        }
+        slot = (slot + 1) & (cap - 1);
+      }
+      if (pol == NO_MASK) {
+        // The home node bits are part of the policy's identity, not of what mbind is given.
+        v = VERDICT_POLICY(mode, has, <u64>words, sum, flags & REQ_MBIND_FLAGS);
+        if (v != V_OK) return fail(E_RULE, i, v);
+      } else {
+        bPol = aPol; bMode = aMode; bFlags = aFlags; bMi = aMi;
+        aPol = pol; aMode = mode; aFlags = flags; aMi = mi;
+      }
     }
     let s: u64, e: u64;
     if ((load<u32>(r + REQ_KIND) & KIND_BUFFER) != 0) {
@@ -103,58 +139,46 @@ export function RESOLVE_REQUESTS(reqs: usize, n: usize, nMask: usize, words: usi
     if (pol == NO_MASK) {
       v = VERDICT_CREATE(mode, has, sum);
       if (v != V_OK) return fail(E_RULE, i, v);
-      // Policy id: (mode, flags, canonical mask), interned.
-      let slot = polSlot(mode, flags, c, cap);
-      while (true) {
-        let at = load<u32>(polTable + (slot << 2));
-        if (at == 0) {
-          pol = nPol++;
-          store<u32>(polTable + (slot << 2), pol + 1);
-          let pp = <usize>pol << 2;
-          store<i32>(polMode + pp, mode);
-          store<u32>(polFlags + pp, flags);
-          store<u32>(polCanon + pp, c);
-          let q = NO_MASK;
-          if (block != 0 && has && IS_INTERLEAVE(mode)) {
-            q = load<u32>(seqIdx + (SEQ_KEY(c, mode, weightModes) << 2));
-            if (q == NO_MASK || load<u32>(seqLenTable() + (<usize>q << 2)) == 0) return fail(E_WEIGHT, i, 0);
-          }
-          store<u32>(polSeq + pp, q);
-          // Kept at most half full: a batch has few distinct policies, so the table starts
-          // small and grows (x4, rehashed) only for batches that have many.
-          if (<usize>nPol * 2 >= cap) {
-            let bigger = cap << 2, table = TAKE(<u64>bigger << 2);
-            if (table == 0) return fail(E_MEMORY, i, 0);
-            memory.fill(table, 0, bigger << 2);
-            for (let k: u32 = 0; k < nPol; ++k) {
-              let kk = <usize>k << 2;
-              let at2 = polSlot(load<i32>(polMode + kk), load<u32>(polFlags + kk), load<u32>(polCanon + kk), bigger);
-              while (load<u32>(table + (at2 << 2)) != 0) at2 = (at2 + 1) & (bigger - 1);
-              store<u32>(table + (at2 << 2), k + 1);
-            }
-            polTable = table; cap = bigger;
-          }
-          break;
+      pol = nPol++;
+      store<u32>(polTable + (slot << 2), pol + 1);
+      let pp = pols + <usize>pol * POL_SIZE;
+      store<i32>(pp + POL_MODE, mode);
+      store<u32>(pp + POL_FLAGS, flags);
+      store<u32>(pp + POL_CANON, c);
+      let q = NO_MASK;
+      if (block != 0 && has && IS_INTERLEAVE(mode)) {
+        q = load<u32>(seqIdx + (SEQ_KEY(c, mode, weightModes) << 2));
+        if (q == NO_MASK || load<u32>(seqLenTable() + (<usize>q << 2)) == 0) return fail(E_WEIGHT, i, 0);
+      }
+      store<u32>(pp + POL_SEQ, q);
+      // Kept at most half full: a batch has few distinct policies, so the table starts
+      // small and grows (x4, rehashed) only for batches that have many.
+      if (<usize>nPol * 2 >= cap) {
+        let bigger = cap << 2, table = TAKE(<u64>bigger << 2), more = TAKE(<u64>(bigger >>> 1) * POL_SIZE);
+        if (table == 0 || more == 0) return fail(E_MEMORY, i, 0);
+        memory.fill(table, 0, bigger << 2);
+        memory.copy(more, pols, <usize>nPol * POL_SIZE);
+        pols = more; policies = more;
+        for (let k: u32 = 0; k < nPol; ++k) {
+          let kk = pols + <usize>k * POL_SIZE;
+          let at2 = polSlot(load<i32>(kk + POL_MODE), load<u32>(kk + POL_FLAGS), load<u32>(kk + POL_CANON), bigger);
+          while (load<u32>(table + (at2 << 2)) != 0) at2 = (at2 + 1) & (bigger - 1);
+          store<u32>(table + (at2 << 2), k + 1);
         }
-        let pp = <usize>(at - 1) << 2;
-        if (load<i32>(polMode + pp) == mode && load<u32>(polFlags + pp) == flags && load<u32>(polCanon + pp) == c) {
-          pol = at - 1;
-          break;
-        }
-        slot = (slot + 1) & (cap - 1);
+        polTable = table; cap = bigger;
       }
       bPol = aPol; bMode = aMode; bFlags = aFlags; bMi = aMi;
       aPol = pol; aMode = mode; aFlags = flags; aMi = mi;
     }
     store<u32>(reqPol + (i << 2), pol);
-    store<u64>(starts + (i << 3), s >>> shift);
-    store<u64>(ends + (i << 3), e >>> shift);
+    store<u64>(se + (i << 4), s >>> shift);
+    store<u64>(se + (i << 4) + 8, e >>> shift);
     if (i > 0 && s < prevEnd) sortedDisjoint = false;
     prevEnd = e;
     // Ops this request can add: its pieces (two per request bounds the painted segments) and
     // the block and chunk cuts inside it.
     bound += 2;
-    if (block != 0 && load<u32>(polSeq + (<usize>pol << 2)) != NO_MASK) bound += cuts(s, e, block);
+    if (block != 0 && load<u32>(pols + <usize>pol * POL_SIZE + POL_SEQ) != NO_MASK) bound += cuts(s, e, block);
     if (chunk != 0) bound += cuts(s, e, chunk);
   }
   return OK;

@@ -3,7 +3,9 @@
 // each request (plan_resolve.ts: kernel rules, page alignment, policy ids); order and resolve
 // overlaps (sorted-disjoint fast path, last-wins painting in plan_paint.ts, or refusal); emit
 // ops (plan_emit.ts: blocks, chunks, coalescing, per-op validation); check the VMA budget.
-// Every buffer comes from the arena, taken before the loops that use it.
+// Every buffer comes from the arena, taken before the loops that use it, except the ops, which
+// grow at the arena's top as they are written. The last-wins path keeps its ranks in the
+// request records' mode and mask words: plan_input again before planning the batch again.
 import {
   CTL_BLOCK, CTL_BLOCK_MODE, CTL_CHUNK, CTL_HUGE, CTL_OVERLAP, E_MASK_WORDS, E_MEMORY, E_OPTIONS,
   E_OVERLAP, E_PAGE_SIZE, E_TOO_MANY_OPS, E_VMA_BUDGET, MASK_SLOT_BYTES, MPOL_BIND, MPOL_PREFERRED,
@@ -14,7 +16,7 @@ import {
   ctlOverlap, ctlPageSize, ctlWeightModes,
 } from "./control";
 import {
-  emitEnd, emitFailCode, emitFailReq, emitFailRule, emitGroups, emitOps, emitOutMasks,
+  emitEnd, emitFailCode, emitFailReq, emitFailRule, emitGroups, emitOps, emitOpsAt, emitOutMasks,
   emitPiece, emitPieces, emitPolicyRuns, emitRuns, emitSetup,
 } from "./plan_emit";
 import {
@@ -24,7 +26,7 @@ import {
 import { DIGEST_OPS, digestGaps } from "./plan_digest";
 import { PAINT } from "./plan_paint";
 import {
-  RESOLVE_REQUESTS, resolveBound, resolveFailReq, resolveFailRule, resolveSortedDisjoint,
+  RESOLVE_REQUESTS, resolveBound, resolveFailReq, resolveFailRule, resolvePolicies, resolveSortedDisjoint,
 } from "./plan_resolve";
 import { ARENA_RESET, ARENA_REWIND, ARENA_TOP, TAKE } from "./util/arena";
 import { RADIX_SORT_U64 } from "./util/sort";
@@ -164,82 +166,73 @@ export function plan_run(): i32 {
   let nSeq = block != 0 ? seqCount() : 0;
 
   // 2. Resolve each request: kernel rules, page range, policy id.
-  let starts = TAKE(<u64>n << 3), ends = TAKE(<u64>n << 3), reqPol = TAKE(<u64>n << 2);
-  let visible = TAKE(<u64>n);
-  // The policy intern table starts at 2n slots up to 1024 and grows as policies appear
-  // (plan_resolve.ts): 10^7 requests of a few policies need no 128 MiB table.
-  let cap: usize = 16;
-  while (cap < n * 2 && cap < 1024) cap <<= 1;
-  let polTable = TAKE(<u64>cap << 2);
-  let polMode = TAKE(<u64>n << 2), polFlags = TAKE(<u64>n << 2), polCanon = TAKE(<u64>n << 2);
-  let polSeq = TAKE(<u64>n << 2);
-  if (starts == 0 || ends == 0 || reqPol == 0 || visible == 0 || polTable == 0 || polMode == 0
-    || polFlags == 0 || polCanon == 0 || polSeq == 0) return refuse(E_MEMORY, 0, 0);
-  memory.fill(polTable, 0, cap << 2);
-  memory.fill(visible, 0, n);
+  let se = TAKE(<u64>n << 4), reqPol = TAKE(<u64>n << 2), visible = TAKE((<u64>n + 7) >>> 3);
+  if (se == 0 || reqPol == 0 || visible == 0) return refuse(E_MEMORY, 0, 0);
+  memory.fill(visible, 0, (n + 7) >>> 3);
   let shift = <u64>ctz(page);
   let code = RESOLVE_REQUESTS(reqPtr, n, m, words, canon, summary, page, block, chunk, weightModes,
-    block != 0 ? seqIndexTable() : 0, starts, ends, reqPol, polTable, cap, polMode, polFlags, polCanon, polSeq);
+    block != 0 ? seqIndexTable() : 0, se, reqPol);
   if (code != OK) { errRule = resolveFailRule(); return refuse(code, resolveFailReq(), 0); }
   let sortedDisjoint = resolveSortedDisjoint(), bound = resolveBound();
   if (bound > MAX_OPS) return refuse(E_TOO_MANY_OPS, 0, bound);
 
-  // 3. Output tables.
+  // 3. Output tables; the ops come last, at the top, as the emitter writes them.
   let outCap = <u64>m + (nSeq > 0 ? min(<u64>seqEntries(), 32768) : 0);
-  opsPtr = TAKE(bound * 32);
   outMaskPtr = TAKE(outCap * <u64>(words << 3));
   let outSummary = TAKE(outCap << 2), canonOut = TAKE(<u64>m << 2);
   let singleOut = nSeq > 0 ? TAKE(32768 << 2) : 0;
-  if (opsPtr == 0 || (outCap > 0 && (outMaskPtr == 0 || outSummary == 0)) || (m > 0 && canonOut == 0)
+  if ((outCap > 0 && (outMaskPtr == 0 || outSummary == 0)) || (m > 0 && canonOut == 0)
     || (nSeq > 0 && singleOut == 0)) return refuse(E_MEMORY, 0, bound);
   memory.fill(canonOut, 0xff, m << 2);
   if (singleOut != 0) memory.fill(singleOut, 0xff, 32768 << 2);
-  emitSetup(reqPol, visible, polMode, polFlags, polCanon, polSeq,
+  emitSetup(reqPol, visible, resolvePolicies(),
     nSeq > 0 ? seqAtTable() : 0, nSeq > 0 ? seqLenTable() : 0, nSeq > 0 ? seqNodeTable() : 0,
     nSeq > 0 ? seqCumTable() : 0, canonOut, singleOut, maskPtr, words, outMaskPtr, outSummary,
-    <u32>outCap, opsPtr, <u32>bound, block, chunk, <i32>bmode);
+    <u32>outCap, <u32>bound, block, chunk, <i32>bmode);
 
   // 4. Order and overlaps, feeding visible pieces to the emitter in address order.
   if (sortedDisjoint) {
     for (let i: usize = 0; i < n; ++i) {
-      emitPiece(load<u64>(starts + (i << 3)) << shift, load<u64>(ends + (i << 3)) << shift, <u32>i);
+      emitPiece(load<u64>(se + (i << 4)) << shift, load<u64>(se + (i << 4) + 8) << shift, <u32>i);
     }
   } else if (ctlOverlap() == <u32>OVERLAP_ERROR) {
     let keys = TAKE(<u64>n << 3), order = TAKE(<u64>n << 2), tmpKeys = TAKE(<u64>n << 3);
     let tmpOrder = TAKE(<u64>n << 2), hist = TAKE(<u64>1 << 18);
     if (keys == 0 || order == 0 || tmpKeys == 0 || tmpOrder == 0 || hist == 0) return refuse(E_MEMORY, 0, 0);
-    memory.copy(keys, starts, n << 3);
-    for (let i: usize = 0; i < n; ++i) store<u32>(order + (i << 2), <u32>i);
+    for (let i: usize = 0; i < n; ++i) {
+      store<u64>(keys + (i << 3), load<u64>(se + (i << 4)));
+      store<u32>(order + (i << 2), <u32>i);
+    }
     if (RADIX_SORT_U64(keys, order, tmpKeys, tmpOrder, hist, n)) order = tmpOrder;
     let maxEnd: u64 = 0, maxReq: u32 = 0;
     for (let k: usize = 0; k < n; ++k) {
       let i = load<u32>(order + (k << 2));
-      let s = load<u64>(starts + (<usize>i << 3)), e = load<u64>(ends + (<usize>i << 3));
+      let s = load<u64>(se + (<usize>i << 4)), e = load<u64>(se + (<usize>i << 4) + 8);
       if (k > 0 && s < maxEnd) return refuse(E_OVERLAP, max(i, maxReq), <u64>min(i, maxReq));
       if (e > maxEnd) { maxEnd = e; maxReq = i; }
     }
     for (let k: usize = 0; k < n; ++k) {
       let i = <usize>load<u32>(order + (k << 2));
-      emitPiece(load<u64>(starts + (i << 3)) << shift, load<u64>(ends + (i << 3)) << shift, <u32>i);
+      emitPiece(load<u64>(se + (i << 4)) << shift, load<u64>(se + (i << 4) + 8) << shift, <u32>i);
     }
   } else {
-    let n2 = <u64>n << 1;
-    let keys = TAKE(n2 << 3), tmpKeys = TAKE(n2 << 3), vals = TAKE(n2 << 2), tmpVals = TAKE(n2 << 2);
     let hist = TAKE(<u64>1 << 18);
-    if (keys == 0 || tmpKeys == 0 || vals == 0 || tmpVals == 0 || hist == 0) return refuse(E_MEMORY, 0, 0);
-    PAINT(starts, ends, n, shift, keys, vals, tmpKeys, tmpVals, hist);
+    if (hist == 0 || PAINT(se, n, shift, reqPtr, hist) != OK) return refuse(E_MEMORY, 0, 0);
   }
   emitEnd();
 
   // 5. Results, statistics, the VMA budget.
   nOps = emitOps();
+  opsPtr = emitOpsAt();
+  ARENA_REWIND(opsPtr);
+  if (TAKE(<u64>nOps * 32) == 0 && nOps > 0) return refuse(E_MEMORY, 0, 0);
   nOutMask = emitOutMasks();
   let pieces = emitPieces(), runs = emitPolicyRuns();
   statCoalesced = pieces - runs;
   statSplits = nOps > runs ? nOps - runs : 0;
   statVmas = emitRuns() + emitGroups();
   let hidden: u32 = 0;
-  for (let i: usize = 0; i < n; ++i) if (load<u8>(visible + i) == 0) hidden++;
+  for (let i: usize = 0; i < n; ++i) if (((load<u8>(visible + (i >>> 3)) >>> <u8>(i & 7)) & 1) == 0) hidden++;
   statOverridden = hidden;
   if (emitFailCode() != OK) {
     errRule = emitFailRule();

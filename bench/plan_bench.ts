@@ -1,4 +1,5 @@
-// Planning benchmark (README "Benchmarks", "Planning"): 1M sorted ranges and 1M random overlapping ranges,
+// Planning benchmark (README "Benchmarks", "Planning"): 1M sorted ranges and 1M random overlapping ranges
+// (dense in 16 GiB, and sparse in 512 GiB),
 // planned by the Wasm engine and by a careful TypeScript port of the same algorithm
 // (bench/ts_planner.ts), in one run, reported as µs per range and as a ratio. Not a test: the
 // numbers depend on the machine and its load. Run with `npm run bench`; BENCH_N and BENCH_REPS
@@ -23,8 +24,11 @@ function rng(seed: number): () => number {
   return () => { s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0; s = (s ^ (s >>> 13)) >>> 0; return s; };
 }
 
-/** Request records for n ranges: sorted (runs of one policy, a gap now and then) or random. */
-function records(n: number, kind: "sorted" | "random"): Uint32Array {
+/**
+ * Request records for n ranges: sorted (runs of one policy, a gap now and then), random (in
+ * 16 GiB: the dense path) or sparse (random in 512 GiB: the in-place sort).
+ */
+function records(n: number, kind: "sorted" | "random" | "sparse"): Uint32Array {
   const r = new Uint32Array(n * 8), next = rng(kind === "sorted" ? 1 : 2);
   let page = BASE_PAGE, pol = 0, left = 0;
   for (let i = 0; i < n; i++) {
@@ -33,7 +37,7 @@ function records(n: number, kind: "sorted" | "random"): Uint32Array {
       if (left-- <= 0) { pol = next() % 8; left = 1 + (next() % 8); if (next() % 16 === 0) page += 1; }
       start = page; pages = 1; page += 1;
     } else {
-      start = BASE_PAGE + (next() % (4 << 20)); pages = 1 + (next() % 64); pol = next() % 8;
+      start = BASE_PAGE + (next() % (kind === "random" ? 4 << 20 : 1 << 27)); pages = 1 + (next() % 64); pol = next() % 8;
     }
     const addr = start * PAGE, len = pages * PAGE;
     r[i * 8] = addr >>> 0; r[i * 8 + 1] = Math.floor(addr / 2 ** 32);
@@ -117,7 +121,7 @@ function publicPlanFresh(n: number, form: "string" | "array"): number {
 function main(): void {
   const e = new Engine(), ts = new TsPlanner();
   const rows: Record<string, number | string>[] = [];
-  for (const kind of ["sorted", "random"] as const) {
+  for (const kind of ["sorted", "random", "sparse"] as const) {
     const rec = records(N, kind);
     wasmRun(e, rec, N); ts.plan(rec, N, MASKS, 1, 1, CTL); // warm up, and check the port
     sameOps(e, ts);

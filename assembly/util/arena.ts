@@ -23,8 +23,10 @@ export function ENSURE(end: u64): bool {
   if (end > (<u64>65536 << 16)) return false;
   let need = <i32>((end - have + 0xffff) >>> 16);
   let pages = memory.size();
-  // Double when possible (fewer growths for big batches), else take exactly what is needed.
-  if (memory.grow(max(need, min(pages, 65536 - pages))) >= 0) return true;
+  // A sixteenth more than needed (at least 1 MiB) when possible, else exactly what is needed:
+  // few growths for a batch that takes its buffers one by one, and little memory reserved past
+  // the batch's own (a big batch's buffers are most of it, so doubling would waste up to half).
+  if (memory.grow(max(need, min(max(pages >>> 4, 16), 65536 - pages))) >= 0) return true;
   return memory.grow(need) >= 0;
 }
 
