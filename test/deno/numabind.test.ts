@@ -26,6 +26,22 @@ Deno.test("bind() and getPolicy(): a view's pages take the policy, its neighbour
   nb.free(buf);
 });
 
+Deno.test("bind() in a loop over two buffers and alternating policies: each page reads back its own mode and mask", () => {
+  const a = nb.alloc(6 * page, { mode: "default" }), b = nb.alloc(6 * page, { mode: "default" });
+  const modes = ["bind", "preferred", "interleave"] as const;
+  for (let i = 0; i < 12; i++) nb.bind(pages(i & 1 ? b : a, i >> 1), { mode: modes[i % 3]!, nodes: i % 2 ? [0] : "0" });
+  for (let i = 0; i < 12; i++) {
+    const got = nb.getPolicy(pages(i & 1 ? b : a, i >> 1));
+    assert.equal(got.mode, modes[i % 3]);
+    assert.deepEqual(got.nodes?.toArray(), [0]);
+  }
+  nb.free(a);
+  assert.throws(() => nb.bind(pages(a, 0), { mode: "bind", nodes: [0] }), /released by free\(\)/);
+  nb.bind(pages(b, 0), { mode: "default" });
+  assert.equal(nb.getPolicy(pages(b, 0)).mode, "default");
+  nb.free(b);
+});
+
 Deno.test("bindBatch(): alternating policies in one crossing, verify() agrees with the kernel", () => {
   const buf = nb.alloc(32 * page, { mode: "default" });
   const requests = Array.from({ length: 32 }, (_, i) => ({ target: pages(buf, i), policy: { mode: i % 2 ? "bind" : "preferred", nodes: "0" } as const }));

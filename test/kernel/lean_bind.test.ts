@@ -79,6 +79,18 @@ describe("bind()'s lean path", () => {
     }
   });
 
+  test("binds in one loop over two buffers land on each buffer's own pages; a buffer freed mid-loop is refused", () => {
+    const a = alloc(4 * page, { mode: "default" }), b = alloc(4 * page, { mode: "default" });
+    const modes = ["bind", "preferred", "interleave", "preferred-many"] as const;
+    for (let i = 0; i < 8; i++) bind(new Uint8Array(i & 1 ? b : a, (i >> 1) * page, page), { mode: modes[(i >> 1) % 4]!, nodes: "0" } as Policy);
+    expect(pagePolicies(a)).toEqual([...modes]);
+    expect(pagePolicies(b)).toEqual([...modes]);
+    bind(new Uint8Array(a, 0, page), { mode: "bind", nodes: "0" });
+    free(a); // in the same task as the bind before: the last buffer bound must not be trusted
+    expect(() => bind(new Uint8Array(a, page, page), { mode: "bind", nodes: "0" })).toThrow(/released by free\(\)/);
+    free(b);
+  });
+
   test("bind() refuses a buffer released by free(), naming it", () => {
     const ab = alloc(2 * page, { mode: "default" });
     free(ab);

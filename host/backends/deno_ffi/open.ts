@@ -52,7 +52,7 @@ function shimHooks(deno: DenoFfi, path: string): KernelHooks {
   // One bind() writes its arguments into this thread's call block and calls with none: the
   // cheapest crossing (buffer arguments cost more than the call).
   const block = new Uint32Array(deno.UnsafePointerView.getArrayBuffer(s.numabind_call_block!() as NonNullable<object>, CALL_BYTES));
-  let lastMask: Uint8Array | undefined, lastMask32: Uint32Array | undefined;
+  const blockBytes = new Uint8Array(block.buffer, block.byteOffset, CALL_BYTES);
   const n = (v: unknown): number => Number(v);
   const one = new Uint8Array(32), one32 = new Uint32Array(one.buffer), oneErr = new Uint8Array(4), done = new Uint8Array(8);
   return {
@@ -62,9 +62,9 @@ function shimHooks(deno: DenoFfi, path: string): KernelHooks {
         block[CALL_LEN] = len >>> 0; block[CALL_LEN + 1] = Math.floor(len / 2 ** 32);
         block[CALL_MODE] = mode; block[CALL_FLAGS] = flags; block[CALL_WORDS] = mask ? words : 0;
         if (mask) {
-          // bind() replays one verdict's mask: its u32 view is made once, and no call allocates.
-          if (mask !== lastMask) { lastMask = mask; lastMask32 = new Uint32Array(mask.buffer, mask.byteOffset, mask.byteLength >>> 2); }
-          for (let k = 0; k < words * 2; k++) block[CALL_MASK + k] = lastMask32![k]!;
+          // Byte by byte into a view made once: no call allocates, whichever verdict's mask it
+          // replays (a cached u32 view of the last mask missed on alternating policies).
+          for (let k = 0, at = CALL_MASK * 4; k < words * 8; k++) blockBytes[at + k] = mask[k]!;
         }
         return n(s.numabind_mbind_call!());
       }

@@ -135,12 +135,13 @@ export function bindingApi(ctx: Context): BindingApi {
       return planRequests(ctx.engine, requests, opts, ctx.facts());
     },
     bindBatch,
-    bind(target, policy, flags, opts = {}) {
+    bind(target, policy, flags, opts) {
       ctx.engine.refuseWhileApplying("bind");
-      checkOptions(opts, PLAN_OPTION_KEYS, "bind() options");
+      // Most binds pass no options: no check and no {} for them (a per-call cost on the lean path).
+      if (opts !== undefined) checkOptions(opts, PLAN_OPTION_KEYS, "bind() options");
       if (one(target, policy, flags, opts)) return;
       // Nothing verify() needs is kept: bind() returns nothing to verify.
-      const r = batch([flags === undefined ? { target, policy } : { target, policy, flags }], opts, false);
+      const r = batch([flags === undefined ? { target, policy } : { target, policy, flags }], opts ?? {}, false);
       if (!r.ok) throw failureError(r.failed[0]!, SINGLE_NAMES);
     },
     verify: (x, opts = {}) => verifyPlacement(ctx, x, opts),

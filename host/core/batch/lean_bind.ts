@@ -90,6 +90,11 @@ export function leanBind(ctx: Context): (target: Target, policy: PolicyInput, fl
   // A fresh literal per call misses the WeakMap every time: the last few contents find its
   // entry (bounded: a ninth content starts the list again).
   let contents = new PolicyContents(), byContent: Entry[] = [];
+  // The last buffer bound and its base: a loop binds views of one buffer, and the base lookup,
+  // pool check and lifetime note are the same each time. Held only until the next microtask,
+  // so bind() never keeps a buffer alive past the code that holds it.
+  let lastBuf: ArrayBufferLike | undefined, lastBase = 0, lastFacts: PlanFacts | undefined;
+  const forget = (): void => { lastBuf = undefined; };
 
   /** Plans one request in the engine and keeps the op if replaying it would be exact. */
   const learn = (target: Target, policy: PolicyInput, flags: BindFlags | undefined, first: number, length: number): Verdict | null => {
@@ -115,11 +120,18 @@ export function leanBind(ctx: Context): (target: Target, policy: PolicyInput, fl
     if (ctx.allocations.isFreed(buf as ArrayBuffer)) {
       throw freedBufferError("target", "bind target");
     }
-    const base = ctx.bufferBase(buf);
-    if (base === undefined) return false;
     const facts = ctx.facts(), page = facts.pageSize;
-    if (facts.isSharedPool?.(buf)) throw sharedPoolError("target", "bind target");
+    const seen = buf === lastBuf && facts === lastFacts;
+    let base = lastBase;
+    if (!seen) {
+      const b = ctx.bufferBase(buf);
+      if (b === undefined) return false;
+      if (facts.isSharedPool?.(buf)) throw sharedPoolError("target", "bind target");
+      base = b;
+    }
     const start = base + off;
+    // A resizable buffer may have grown past what bufferBase() checked: keep addresses exact.
+    if (start + len > Number.MAX_SAFE_INTEGER) return false;
     const first = pageUp(start, page), end = pageDown(start + len, page);
     if (end <= first) return false;
 
@@ -143,7 +155,11 @@ export function leanBind(ctx: Context): (target: Target, policy: PolicyInput, fl
     // budget as every call (fitsMapBudget); past it, the batch path refuses with ENOMEM.
     if (!fitsMapBudget(facts.kernel, 2)) return false;
 
-    ctx.bound.note(buf, base); // its policy ends with it (lifetime/)
+    if (!seen) {
+      ctx.bound.note(buf, base); // its policy ends with it (lifetime/)
+      if (lastBuf === undefined) queueMicrotask(forget);
+      lastBuf = buf; lastBase = base; lastFacts = facts;
+    }
     const r = backend.mbindOne(first, end - first, v.mode, v.flags, v.mask, v.words);
     if (r < 0) {
       throw kernelError({
