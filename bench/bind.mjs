@@ -21,8 +21,13 @@ const BATCH_ROUNDS = opt("batch-rounds", Math.max(ROUNDS, 15));
 const JSON_OUT = args.includes("--json");
 
 // --- the baseline: native/bench/bind_loop.c, built into the bench library by `npm run build` ---
-const loopLib = join(root, "build", "libnumabind_bench.so");
-if (!existsSync(loopLib)) throw new Error(`Cannot run the C baseline: ${loopLib} is missing; install a C compiler and run "npm run build:native"`);
+// This folder's build/ (a checkout), else the numabind package "numabind" resolves to, which
+// ships it prebuilt (bench:installed runs this file beside an installed tarball).
+const pkgRoot = dirname(createRequire(import.meta.url).resolve("numabind/package.json"));
+const LOOP = "libnumabind_bench.so";
+const loopLib = [join(root, "build", LOOP), join(pkgRoot, "build", LOOP), join(pkgRoot, "prebuilds", `${process.platform}-${process.arch}`, LOOP)]
+  .find((f) => existsSync(f));
+if (!loopLib) throw new Error(`Cannot run the C baseline: ${LOOP} is in neither ${join(root, "build")} nor numabind's package (${pkgRoot}); install a C compiler and run "npm run build:native"`);
 
 // --- every path in one process: shim with single calls through Node-API (the default where
 // Node's headers exist), shim with single calls through ffi-rs, and the per-op fallback ---

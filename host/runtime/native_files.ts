@@ -39,6 +39,6 @@ export function nativeFiles(from = import.meta.url): NativeFiles {
   if (existsSync(shim)) return { shim, from: "prebuild", ...(addon ? { addon } : {}) };
   return {
     ...(addon ? { addon } : {}),
-    missing: `the package has no prebuilt shim for ${process.platform}-${process.arch} and none was compiled at install (no C compiler then); install a C compiler (gcc or clang) and run "npm rebuild numabind"`,
+    missing: `the package has no prebuilt shim for ${process.platform}-${process.arch} and none was compiled at install (no C compiler then, or npm did not run numabind's install script); install a C compiler (gcc or clang) and run "npm rebuild numabind" (where npm asks before running scripts: "npm install-scripts approve numabind" first)`,
   };
 }
