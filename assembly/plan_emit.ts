@@ -35,6 +35,10 @@ let curMask: u32 = 0, curSummary: u32 = 0, curReq: u32 = 0;
 // Statistics.
 let pieces: u32 = 0, policyRuns: u32 = 0, runs: u32 = 0, groups: u32 = 0;
 let prevPieceEnd: u64 = 0, prevPiecePol: u32 = NO_MASK, anyPiece = false;
+// The policy id whose piece started or last extended the current run through the plain path
+// (no blocks, no chunks), NO_MASK otherwise: a next piece of that policy that starts where
+// the run ends only moves the run's end (emitPiece's fast path).
+let runPol: u32 = NO_MASK;
 // First failure: E_* code, the request, and the V_* rule.
 let failCode: i32 = OK, failReq: u32 = 0, failRule: i32 = 0;
 
@@ -51,7 +55,7 @@ export function emitSetup(
   outCap = outCap_; nOut = 0; ops = 0; opCap = 0; nOps = 0; maxOps = maxOps_;
   block = block_; chunk = chunk_; blockMode = blockMode_;
   have = false; pieces = 0; policyRuns = 0; runs = 0; groups = 0;
-  prevPieceEnd = 0; prevPiecePol = NO_MASK; anyPiece = false;
+  prevPieceEnd = 0; prevPiecePol = NO_MASK; anyPiece = false; runPol = NO_MASK;
   failCode = OK; failReq = 0; failRule = 0;
   okValid = false; ok2Valid = false; // the control block (facts) may have changed
 }
@@ -239,6 +243,10 @@ export function emitPiece(s: u64, e: u64, req: u32): void {
   let bit = visible + (<usize>req >>> 3);
   store<u8>(bit, load<u8>(bit) | ((<u8>1) << <u8>(req & 7)));
   pieces++;
+  // Sorted batches are mostly runs of one policy: a piece that continues the current run
+  // needs none of the policy's tables (runPol != NO_MASK implies have and curE == prevPieceEnd).
+  if (p == runPol && s == curE) { prevPieceEnd = e; curE = e; return; }
+  runPol = NO_MASK;
   if (!anyPiece || s != prevPieceEnd || p != prevPiecePol) policyRuns++;
   anyPiece = true; prevPieceEnd = e; prevPiecePol = p;
   let pp = policies + <usize>p * POL_SIZE;
@@ -247,7 +255,7 @@ export function emitPiece(s: u64, e: u64, req: u32): void {
   if (q == NO_MASK) {
     let c = load<u32>(pp + POL_CANON);
     let om = c == NO_MASK ? NO_MASK : outOfCanon(c);
-    if (chunk == 0) pushOne(s, e, mode, flags, om, req, false);
+    if (chunk == 0) { pushOne(s, e, mode, flags, om, req, false); runPol = p; }
     else push(s, e, mode, flags, om, req);
     return;
   }

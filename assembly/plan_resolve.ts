@@ -74,11 +74,11 @@ export function RESOLVE_REQUESTS(reqs: usize, n: usize, nMask: usize, words: usi
   if (polTable == 0 || pols == 0) return fail(E_MEMORY, 0, 0);
   memory.fill(polTable, 0, cap << 2);
   policies = pols;
-  // The policies (mode, flags, input mask index) of the last two requests that changed policy,
-  // and their ids: batches repeat or alternate policies, and a hit skips the policy rules
-  // (they held for the same triple already) and the intern table.
+  // The policy (mode, flags, input mask index) of the last request and its id: batches
+  // repeat policies in runs, and a hit skips the policy rules (they held for the same triple
+  // already) and the intern table. A miss goes straight to the table: a second entry saved
+  // little for alternating batches and cost mispredicted branches on mixed ones.
   let aMode: i32 = 0, aFlags: u32 = 0, aMi: u32 = 0, aPol: u32 = NO_MASK;
-  let bMode: i32 = 0, bFlags: u32 = 0, bMi: u32 = 0, bPol: u32 = NO_MASK;
   let prevEnd: u64 = 0;
   for (let i: usize = 0; i < n; ++i) {
     let r = reqs + i * REQ_SIZE;
@@ -86,13 +86,7 @@ export function RESOLVE_REQUESTS(reqs: usize, n: usize, nMask: usize, words: usi
     let mode = load<i32>(r + REQ_MODE), flags = load<u32>(r + REQ_FLAGS);
     let mi = load<u32>(r + REQ_MASK);
     let pol: u32 = NO_MASK;
-    if (aPol != NO_MASK && mode == aMode && flags == aFlags && mi == aMi) {
-      pol = aPol;
-    } else if (bPol != NO_MASK && mode == bMode && flags == bFlags && mi == bMi) {
-      pol = bPol;
-      bPol = aPol; bMode = aMode; bFlags = aFlags; bMi = aMi;
-      aPol = pol; aMode = mode; aFlags = flags; aMi = mi;
-    }
+    if (aPol != NO_MASK && mode == aMode && flags == aFlags && mi == aMi) pol = aPol;
     let c: u32 = NO_MASK, has = false, sum: u32 = MS_EMPTY, v: i32 = V_OK, slot: usize = 0;
     if (pol == NO_MASK) {
       if (mi != NO_MASK && <usize>mi >= nMask) return fail(E_MASK_INDEX, i, 0);
@@ -117,7 +111,6 @@ export function RESOLVE_REQUESTS(reqs: usize, n: usize, nMask: usize, words: usi
         v = VERDICT_POLICY(mode, has, <u64>words, sum, flags & REQ_MBIND_FLAGS);
         if (v != V_OK) return fail(E_RULE, i, v);
       } else {
-        bPol = aPol; bMode = aMode; bFlags = aFlags; bMi = aMi;
         aPol = pol; aMode = mode; aFlags = flags; aMi = mi;
       }
     }
@@ -167,7 +160,6 @@ export function RESOLVE_REQUESTS(reqs: usize, n: usize, nMask: usize, words: usi
         }
         polTable = table; cap = bigger;
       }
-      bPol = aPol; bMode = aMode; bFlags = aFlags; bMi = aMi;
       aPol = pol; aMode = mode; aFlags = flags; aMi = mi;
     }
     store<u32>(reqPol + (i << 2), pol);

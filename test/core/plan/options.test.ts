@@ -40,6 +40,13 @@ describe("plan(): interleaveBlock and weights", () => {
     expect(p.stats).toMatchObject({ ops: 4, splits: 3, estimatedVmas: 5 });
   });
 
+  test("a plain run broken by interleave blocks starts anew after them, not as part of the last block", () => {
+    const p = planOn({}, [at(0n, 1n, { mode: "bind", nodes: [0] }), at(1n, 2n, IL), at(3n, 1n, { mode: "bind", nodes: [0] })], { interleaveBlock: 4096 });
+    expect(p.ops.map((o) => [o.policy.mode, o.policy.nodes.toList(), Number(o.length / P)])).toEqual([
+      ["bind", "0", 1], ["preferred", "1", 1], ["preferred", "2", 1], ["bind", "0", 1],
+    ]);
+  });
+
   test("block numbering is absolute: a range starting mid-cycle starts with that block's node", () => {
     const p = planOn({}, [at(6n, 4n, IL)], { interleaveBlock: 8192 });
     expect(p.ops.map((o) => o.policy.nodes.toList())).toEqual(["3", "0"]);
