@@ -93,7 +93,7 @@ export function leanBind(ctx: Context): (target: Target, policy: PolicyInput, fl
   // The last buffer bound and its base: a loop binds views of one buffer, and the base lookup,
   // pool check and lifetime note are the same each time. Held only until the next microtask,
   // so bind() never keeps a buffer alive past the code that holds it.
-  let lastBuf: ArrayBufferLike | undefined, lastBase = 0, lastFacts: PlanFacts | undefined;
+  let lastBuf: ArrayBufferLike | undefined, lastBase = 0, lastFacts: PlanFacts | undefined, lastFrees = -1;
   const forget = (): void => { lastBuf = undefined; };
 
   /** Plans one request in the engine and keeps the op if replaying it would be exact. */
@@ -117,11 +117,12 @@ export function leanBind(ctx: Context): (target: Target, policy: PolicyInput, fl
       ({ buffer: buf, offset: off, length: len } = extent);
     }
     if (len === 0) return false;
-    if (ctx.allocations.isFreed(buf as ArrayBuffer)) {
+    // The last buffer passed this check, and stays fine while free() has released nothing.
+    const allocations = ctx.allocations, facts = ctx.facts(), page = facts.pageSize;
+    const seen = buf === lastBuf && facts === lastFacts && allocations.frees === lastFrees;
+    if (!seen && allocations.isFreed(buf as ArrayBuffer)) {
       throw freedBufferError("target", "bind target");
     }
-    const facts = ctx.facts(), page = facts.pageSize;
-    const seen = buf === lastBuf && facts === lastFacts;
     let base = lastBase;
     if (!seen) {
       const b = ctx.bufferBase(buf);
@@ -158,7 +159,7 @@ export function leanBind(ctx: Context): (target: Target, policy: PolicyInput, fl
     if (!seen) {
       ctx.bound.note(buf, base); // its policy ends with it (lifetime/)
       if (lastBuf === undefined) queueMicrotask(forget);
-      lastBuf = buf; lastBase = base; lastFacts = facts;
+      lastBuf = buf; lastBase = base; lastFacts = facts; lastFrees = allocations.frees;
     }
     const r = backend.mbindOne(first, end - first, v.mode, v.flags, v.mask, v.words);
     if (r < 0) {

@@ -59,7 +59,14 @@ export class Allocations {
       throw new NumaError(`Cannot free the buffer at 0x${a.addr.toString(16)}: ${errnoName(-r)}`, { code: errnoName(-r), errno: -r, syscall: "mmap" });
     }
     a.freed = true;
+    this.frees++;
   }
+
+  /**
+   * How many buffers free() has released: a caller that checked a buffer with isFreed() may
+   * skip the check while this has not moved.
+   */
+  frees = 0;
 
   /** Whether `buffer` came from alloc() and has been freed. */
   isFreed(buffer: ArrayBuffer): boolean {
