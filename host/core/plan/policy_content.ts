@@ -81,7 +81,7 @@ export class PolicyContents {
   }
 }
 
-/** Whether `p` is an object whose own enumerable keys are all policy keys. */
+/** Whether `p` is an object whose enumerable keys (for-in: own and inherited) are all policy keys. */
 function isPlain(p: PolicyInput): boolean {
   if (typeof p !== "object" || p === null) return false;
   for (const k in p) {
