@@ -239,7 +239,11 @@ function push(s: u64, e: u64, mode: i32, flags: u32, om: u32, req: u32): void {
 
 /** Takes the visible piece [s, e) of request `req`; pieces arrive in address order. */
 export function emitPiece(s: u64, e: u64, req: u32): void {
-  let p = load<u32>(reqPol + (<usize>req << 2));
+  emitPolicyPiece(s, e, req, load<u32>(reqPol + (<usize>req << 2)));
+}
+
+/** emitPiece for a caller that knows the request's policy id `p` (saves a random load). */
+export function emitPolicyPiece(s: u64, e: u64, req: u32, p: u32): void {
   let bit = visible + (<usize>req >>> 3);
   store<u8>(bit, load<u8>(bit) | ((<u8>1) << <u8>(req & 7)));
   pieces++;

@@ -21,9 +21,11 @@ import { RADIX_SORT_U64, SORT_FIELD_U64 } from "./util/sort";
  * 2i and 2i+1) and hands the visible pieces to emitPiece in address order. `reqs` are the
  * request records (their mode and mask words are overwritten), `hist` 256 KiB of scratch
  * (SORT_FIELD_SCRATCH, or the wide sort's histogram).
- * `shift` turns page numbers back into addresses. Returns OK or E_MEMORY.
+ * `shift` turns page numbers back into addresses. `reqPol` is the requests' policy ids when
+ * each fits in 8 bits and each request index in 24 (the dense path then keeps both in its
+ * painters, and emits without looking the id up), 0 otherwise. Returns OK or E_MEMORY.
  */
-export function PAINT(se: usize, n: usize, shift: u64, reqs: usize, hist: usize): i32 {
+export function PAINT(se: usize, n: usize, shift: u64, reqs: usize, hist: usize, reqPol: usize): i32 {
   let m2 = n << 1;
   let lowest: u64 = -1, highest: u64 = 0;
   for (let k: usize = 0; k < m2; ++k) {
@@ -32,7 +34,7 @@ export function PAINT(se: usize, n: usize, shift: u64, reqs: usize, hist: usize)
     if (p > highest) highest = p;
   }
   if (highest - lowest < (<u64>n << 4)) {
-    let mark = ARENA_TOP(), code = paintDense(se, n, shift, lowest, highest - lowest + 1);
+    let mark = ARENA_TOP(), code = paintDense(se, n, shift, lowest, highest - lowest + 1, reqPol);
     if (code >= 0) return code;
     ARENA_REWIND(mark);
   }
@@ -89,7 +91,7 @@ export function PAINT(se: usize, n: usize, shift: u64, reqs: usize, hist: usize)
  * the painters (about 4.1 bytes per coordinate), together at most 10 bytes per request
  * (64 KiB for small batches). Returns OK, E_MEMORY, or -1 to take the packed path instead.
  */
-function paintDense(se: usize, n: usize, shift: u64, lowest: u64, span: u64): i32 {
+function paintDense(se: usize, n: usize, shift: u64, lowest: u64, span: u64, reqPol: usize): i32 {
   let words = <usize>((span + 63) >>> 6);
   let bits = TAKE(<u64>words << 3), prefix = TAKE(<u64>words << 2);
   if (bits == 0 || prefix == 0) return -1;
@@ -105,7 +107,7 @@ function paintDense(se: usize, n: usize, shift: u64, lowest: u64, span: u64): i3
   }
   let scratch = <u64>words * 12 + denseTreeBytes(m - 1) + (<u64>m << 2);
   if (scratch > <u64>n * 10 + 65536) return -1;
-  return PAINT_DENSE(se, n, shift, lowest, bits, prefix, m) ? OK : E_MEMORY;
+  return PAINT_DENSE(se, n, shift, lowest, bits, prefix, m, reqPol) ? OK : E_MEMORY;
 }
 
 /**

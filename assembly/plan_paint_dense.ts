@@ -4,7 +4,7 @@
 // 64-ary tree of bits keeps the segments no later request took, so that each request finds
 // its next unpainted segment in a few word operations. Each segment is painted once.
 import { NO_MASK } from "./abi";
-import { emitPiece } from "./plan_emit";
+import { emitPiece, emitPolicyPiece } from "./plan_emit";
 import { TAKE } from "./util/arena";
 
 // The tree's levels: level 0 has a bit per segment, level l+1 a bit per word of level l.
@@ -75,6 +75,14 @@ function nextUnpainted(j: usize): usize {
   return i;
 }
 
+/** nextUnpainted(j), answered from level 0 when its word holds the answer. */
+// @ts-ignore: decorator
+@inline function nextFrom(level0: usize, j: usize): usize {
+  let w = j >>> 6;
+  let word = w < levelWords(0) ? load<u64>(level0 + (w << 3)) & (<u64>-1 << (<u64>j & 63)) : 0;
+  return word != 0 ? (w << 6) + <usize>ctz(word) : nextUnpainted(j);
+}
+
 /** Marks segment `j` painted, clearing the summary bits of words that empty. */
 // @ts-ignore: decorator
 @inline function markPainted(j: usize): void {
@@ -92,22 +100,32 @@ function nextUnpainted(j: usize): usize {
  * Paints requests whose page ranges are at `se` (start and end of request i at u64 2i and
  * 2i+1), given the coordinate bitmap `bits` and its per-word prefix counts `prefix` over pages
  * from `lowest` (m coordinates in all), and hands the visible pieces to emitPiece in address
- * order. Returns false when its scratch (denseTreeBytes(m - 1) + 4m bytes) does not fit.
+ * order. The ends' words then hold the ranks. With `reqPol` (policy ids, when each fits in 8
+ * bits and each request index in 24) a painter is the request and its policy id in one word.
+ * Returns false when its scratch (denseTreeBytes(m - 1) + 4m bytes) does not fit.
  */
-export function PAINT_DENSE(se: usize, n: usize, shift: u64, lowest: u64, bits: usize, prefix: usize, m: usize): bool {
+export function PAINT_DENSE(se: usize, n: usize, shift: u64, lowest: u64, bits: usize, prefix: usize, m: usize, reqPol: usize): bool {
   let segments = m - 1;
   let paint = TAKE(<u64>m << 2);
   if (paint == 0 || !takeTree(segments)) return false;
   memory.fill(paint, 0xff, m << 2);
+  // Ranks first, in a loop of independent loads that the processor overlaps, into the
+  // ends' own words (dead once ranked: the sweep reads the coordinates from the bitmap).
+  for (let r: usize = 0; r < n; ++r) {
+    let at = se + (r << 4);
+    let lo = rank(bits, prefix, load<u64>(at) - lowest), hi = rank(bits, prefix, load<u64>(at, 8) - lowest);
+    store<u64>(at, <u64>lo | (<u64>hi << 32));
+  }
+  let level0 = levelAt(0);
   for (let i = n; i > 0; --i) {
-    let r = i - 1;
-    let lo = rank(bits, prefix, load<u64>(se + (r << 4)) - lowest);
-    let hi = rank(bits, prefix, load<u64>(se + (r << 4) + 8) - lowest);
-    let j = nextUnpainted(lo);
+    let r = i - 1, v = load<u64>(se + (r << 4));
+    let lo = <usize>(<u32>v), hi = <usize>(v >>> 32);
+    let j = nextFrom(level0, lo);
+    let who = reqPol != 0 ? <u32>r | (load<u32>(reqPol + (r << 2)) << 24) : <u32>r;
     while (j < hi) {
-      store<u32>(paint + (j << 2), <u32>r);
+      store<u32>(paint + (j << 2), who);
       markPainted(j);
-      j = nextUnpainted(j + 1);
+      j = nextFrom(level0, j + 1);
     }
   }
   // Sweep the coordinates in order: runs of segments with one painter are one piece.
@@ -126,7 +144,9 @@ export function PAINT_DENSE(se: usize, n: usize, shift: u64, lowest: u64, bits: 
       ce = <u64>((w << 6) + <usize>ctz(word));
       word &= word - 1;
     } while (k + 1 < m && load<u32>(paint + (k << 2)) == who);
-    if (who != NO_MASK) emitPiece((cs + lowest) << shift, (ce + lowest) << shift, who);
+    if (who == NO_MASK) { /* unpainted */ }
+    else if (reqPol != 0) emitPolicyPiece((cs + lowest) << shift, (ce + lowest) << shift, who & 0xffffff, who >>> 24);
+    else emitPiece((cs + lowest) << shift, (ce + lowest) << shift, who);
     j = k; cs = ce;
   }
   return true;

@@ -13,6 +13,7 @@ import { MS_EMPTY, VERDICT_CREATE, VERDICT_POLICY, VERDICT_RANGE } from "./valid
 
 // What RESOLVE_REQUESTS returns besides its code (scratch globals, as util/number.ts does).
 let failReq: u32 = 0, failRule: i32 = 0, sortedDisjoint = true, bound: u64 = 0, policies: usize = 0;
+let policyCount: u32 = 0;
 
 /** Policy record (resolvePolicies): POL_SIZE bytes per policy id. */
 export const POL_SIZE: usize = 16;
@@ -23,6 +24,8 @@ export const POL_SEQ: usize = 12; //  u32 block sequence, NO_MASK for none
 
 /** The policy records of the last RESOLVE_REQUESTS, indexed by policy id. */
 export function resolvePolicies(): usize { return policies; }
+/** How many policy ids the last RESOLVE_REQUESTS gave out. */
+export function resolvePolicyCount(): u32 { return policyCount; }
 
 /** The request a refusal names. */
 export function resolveFailReq(): u32 { return failReq; }
@@ -36,6 +39,20 @@ export function resolveBound(): u64 { return bound; }
 /** Multiples of `x` strictly inside (s, e): the cuts a block or chunk size makes there. */
 // @ts-ignore: decorator
 @inline function cuts(s: u64, e: u64, x: u64): u64 { return (e - 1) / x - s / x; }
+
+// A direct-mapped cache of the policy ids of raw (mode, flags, input mask index) triples,
+// DM_SLOTS entries of 16 bytes: u32 mode, u32 flags, u32 mask index, u32 policy id (NO_MASK:
+// empty). Random batches change policy on almost every request; a hit skips the canonical
+// mask, its summary and the intern table, and is predictable where a one-entry cache misses.
+// @ts-ignore: decorator
+@inline const DM_SLOTS: usize = 256;
+const DM: usize = memory.data(<i32>(DM_SLOTS << 4), 16);
+
+// @ts-ignore: decorator
+@inline function dmSlot(mode: i32, flags: u32, mi: u32): usize {
+  let h = (<u32>mode * 0x9e3779b1) ^ (flags * 0xc2b2ae3d) ^ (mi * 0x85ebca77);
+  return DM + (<usize>(h >>> 24) << 4);
+}
 
 /** The first slot of a (mode, flags, canonical mask) triple in an intern table of `cap` slots. */
 // @ts-ignore: decorator
@@ -63,7 +80,7 @@ export function resolveBound(): u64 { return bound; }
 export function RESOLVE_REQUESTS(reqs: usize, n: usize, nMask: usize, words: usize, canon: usize,
   summary: usize, page: u64, block: u64, chunk: u64, weightModes: u32, seqIdx: usize,
   se: usize, reqPol: usize): i32 {
-  failReq = 0; failRule = 0; sortedDisjoint = true; bound = 0;
+  failReq = 0; failRule = 0; sortedDisjoint = true; bound = 0; policyCount = 0;
   let shift = <u64>ctz(page), pm = page - 1;
   let nPol: u32 = 0;
   // The intern table starts at 2n slots up to 1024 and the policy records at half that; both
@@ -74,19 +91,18 @@ export function RESOLVE_REQUESTS(reqs: usize, n: usize, nMask: usize, words: usi
   if (polTable == 0 || pols == 0) return fail(E_MEMORY, 0, 0);
   memory.fill(polTable, 0, cap << 2);
   policies = pols;
-  // The policy (mode, flags, input mask index) of the last request and its id: batches
-  // repeat policies in runs, and a hit skips the policy rules (they held for the same triple
-  // already) and the intern table. A miss goes straight to the table: a second entry saved
-  // little for alternating batches and cost mispredicted branches on mixed ones.
-  let aMode: i32 = 0, aFlags: u32 = 0, aMi: u32 = 0, aPol: u32 = NO_MASK;
+  // A triple in the cache passed the policy rules already (they depend on nothing else).
+  // Emptied per batch: the mask indexes name this batch's masks.
+  memory.fill(DM, 0xff, DM_SLOTS << 4);
   let prevEnd: u64 = 0;
   for (let i: usize = 0; i < n; ++i) {
     let r = reqs + i * REQ_SIZE;
     let addr = load<u64>(r + REQ_ADDR), len = load<u64>(r + REQ_LEN);
     let mode = load<i32>(r + REQ_MODE), flags = load<u32>(r + REQ_FLAGS);
     let mi = load<u32>(r + REQ_MASK);
+    let dm = dmSlot(mode, flags, mi);
     let pol: u32 = NO_MASK;
-    if (aPol != NO_MASK && mode == aMode && flags == aFlags && mi == aMi) pol = aPol;
+    if (load<u64>(dm) == (<u64><u32>mode | (<u64>flags << 32)) && load<u32>(dm, 8) == mi) pol = load<u32>(dm, 12);
     let c: u32 = NO_MASK, has = false, sum: u32 = MS_EMPTY, v: i32 = V_OK, slot: usize = 0;
     if (pol == NO_MASK) {
       if (mi != NO_MASK && <usize>mi >= nMask) return fail(E_MASK_INDEX, i, 0);
@@ -111,7 +127,7 @@ export function RESOLVE_REQUESTS(reqs: usize, n: usize, nMask: usize, words: usi
         v = VERDICT_POLICY(mode, has, <u64>words, sum, flags & REQ_MBIND_FLAGS);
         if (v != V_OK) return fail(E_RULE, i, v);
       } else {
-        aPol = pol; aMode = mode; aFlags = flags; aMi = mi;
+        store<u64>(dm, <u64><u32>mode | (<u64>flags << 32)); store<u32>(dm, mi, 8); store<u32>(dm, pol, 12);
       }
     }
     let s: u64, e: u64;
@@ -133,6 +149,7 @@ export function RESOLVE_REQUESTS(reqs: usize, n: usize, nMask: usize, words: usi
       v = VERDICT_CREATE(mode, has, sum);
       if (v != V_OK) return fail(E_RULE, i, v);
       pol = nPol++;
+      policyCount = nPol;
       store<u32>(polTable + (slot << 2), pol + 1);
       let pp = pols + <usize>pol * POL_SIZE;
       store<i32>(pp + POL_MODE, mode);
@@ -160,7 +177,7 @@ export function RESOLVE_REQUESTS(reqs: usize, n: usize, nMask: usize, words: usi
         }
         polTable = table; cap = bigger;
       }
-      aPol = pol; aMode = mode; aFlags = flags; aMi = mi;
+      store<u64>(dm, <u64><u32>mode | (<u64>flags << 32)); store<u32>(dm, mi, 8); store<u32>(dm, pol, 12);
     }
     store<u32>(reqPol + (i << 2), pol);
     store<u64>(se + (i << 4), s >>> shift);

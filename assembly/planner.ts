@@ -26,7 +26,8 @@ import {
 import { DIGEST_OPS, digestGaps } from "./plan_digest";
 import { PAINT } from "./plan_paint";
 import {
-  RESOLVE_REQUESTS, resolveBound, resolveFailReq, resolveFailRule, resolvePolicies, resolveSortedDisjoint,
+  RESOLVE_REQUESTS, resolveBound, resolveFailReq, resolveFailRule, resolvePolicies, resolvePolicyCount,
+  resolveSortedDisjoint,
 } from "./plan_resolve";
 import { ARENA_RESET, ARENA_REWIND, ARENA_TOP, TAKE } from "./util/arena";
 import { RADIX_SORT_U64 } from "./util/sort";
@@ -217,7 +218,8 @@ export function plan_run(): i32 {
     }
   } else {
     let hist = TAKE(<u64>1 << 18);
-    if (hist == 0 || PAINT(se, n, shift, reqPtr, hist) != OK) return refuse(E_MEMORY, 0, 0);
+    let packed = n < (1 << 24) && resolvePolicyCount() < 255 ? reqPol : 0;
+    if (hist == 0 || PAINT(se, n, shift, reqPtr, hist, packed) != OK) return refuse(E_MEMORY, 0, 0);
   }
   emitEnd();
 

@@ -14,7 +14,7 @@ const popcount = (x: number): number => {
 const ctz = (x: number): number => 31 - Math.clz32(x & -x);
 
 export class TsDensePainter {
-  #bits = new Uint32Array(0); #prefix = new Uint32Array(0); #paint = new Uint32Array(0);
+  #bits = new Uint32Array(0); #prefix = new Uint32Array(0); #paint = new Uint32Array(0); #ranks = new Uint32Array(0);
   #levels: Uint32Array[] = [];
   #segments = 0;
 
@@ -38,18 +38,34 @@ export class TsDensePainter {
     return scratch > n * 10 + 65536 ? undefined : { bits, prefix, m, lowest };
   }
 
-  /** Paints requests last to first and calls `piece(start, end, request)` in address order. */
-  paint(starts: Float64Array, ends: Float64Array, n: number, c: DenseCoordinates, piece: (s: number, e: number, r: number) => void): void {
+  /**
+   * Paints requests last to first and calls `piece(start, end, request, policy)` in address
+   * order. With `reqPol` (policy ids under 255, fewer than 2^24 requests) a painter holds the
+   * request and its policy id in one word, as the engine's; else `policy` is -1.
+   */
+  paint(starts: Float64Array, ends: Float64Array, n: number, c: DenseCoordinates, reqPol: Uint32Array | undefined,
+    piece: (s: number, e: number, r: number, pol: number) => void): void {
     const { bits, prefix, m, lowest } = c;
     if (this.#paint.length < m) this.#paint = new Uint32Array(m);
     const paint = this.#paint;
     paint.fill(0xffffffff, 0, m);
     this.#takeTree(m - 1);
     const rank = (p: number): number => prefix[p >>> 5]! + popcount(bits[p >>> 5]! & ((1 << (p & 31)) - 1));
+    // Ranks first, in a loop of independent loads (as the engine), then the painting.
+    if (this.#ranks.length < 2 * n) this.#ranks = new Uint32Array(2 * n);
+    const ranks = this.#ranks;
+    for (let r = 0; r < n; r++) { ranks[2 * r] = rank(starts[r]! - lowest); ranks[2 * r + 1] = rank(ends[r]! - lowest); }
+    const level0 = this.#levels[0]!;
+    // next(j), answered from level 0 when its word holds the answer (as the engine).
+    const next = (j: number): number => {
+      const w = j >>> 5, word = w < level0.length ? level0[w]! & (0xffffffff << (j & 31)) : 0;
+      return word !== 0 ? w * 32 + ctz(word) : this.#next(j);
+    };
     for (let r = n - 1; r >= 0; r--) {
-      const hi = rank(ends[r]! - lowest);
-      let j = this.#next(rank(starts[r]! - lowest));
-      while (j < hi) { paint[j] = r; this.#mark(j); j = this.#next(j + 1); }
+      const hi = ranks[2 * r + 1]!;
+      let j = next(ranks[2 * r]!);
+      const who = reqPol ? (r | (reqPol[r]! << 24)) >>> 0 : r;
+      while (j < hi) { paint[j] = who; this.#mark(j); j = next(j + 1); }
     }
     let w = 0, word = bits[0]!;
     while (word === 0) word = bits[++w]!;
@@ -65,7 +81,10 @@ export class TsDensePainter {
         ce = w * 32 + ctz(word);
         word &= word - 1;
       } while (k + 1 < m && paint[k] === who);
-      if (who !== 0xffffffff) piece(cs + lowest, ce + lowest, who);
+      if (who !== 0xffffffff) {
+        if (reqPol) piece(cs + lowest, ce + lowest, who & 0xffffff, who >>> 24);
+        else piece(cs + lowest, ce + lowest, who, -1);
+      }
       j = k; cs = ce;
     }
   }

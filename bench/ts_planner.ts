@@ -23,7 +23,7 @@ export class TsPlanner {
   #ranks = new Uint32Array(0); #parent = new Uint32Array(0); #paint = new Uint32Array(0);
   #coords = new Float64Array(0); #polTable = new Uint32Array(0);
   #polMode = new Int32Array(0); #polFlags = new Uint32Array(0); #polCanon = new Uint32Array(0);
-  #hist = new Uint32Array(65536);
+  #hist = new Uint32Array(65536); #dm = new Uint32Array(256 * 4); #nPol = 0;
   #dense = new TsDensePainter();
   /** Output: op records (abi.ts layout) as u32s, and their count. */
   ops = new Uint32Array(0);
@@ -65,27 +65,34 @@ export class TsPlanner {
     // 2. Resolve: rules, range, policy id.
     const table = this.#polTable, tmask = table.length - 1;
     table.fill(0);
-    let nPol = 0, lastPol = -1, lastMode = 0, lastFlags = 0, lastMask = 0;
+    let nPol = 0;
     let sorted = true, prevEnd = 0;
+    // The engine's direct-mapped cache of raw (mode, flags, mask index) triples: 256 entries
+    // of mode, flags, mask index and policy id (NO_MASK: empty).
+    const dm = this.#dm;
+    dm.fill(0xffffffff);
     for (let i = 0; i < n; i++) {
       const r = i * 8;
       const addrLo = req[r]!, addrHi = req[r + 1]!, lenLo = req[r + 2]!, lenHi = req[r + 3]!;
       const mode = req[r + 4]! | 0, flags = req[r + 5]!, mi = req[r + 6]!, kind = req[r + 7]!;
-      if (mi !== abi.NO_MASK && mi >= nMask) return abi.E_MASK_INDEX;
-      const c = mi === abi.NO_MASK ? abi.NO_MASK : this.#canon[mi]!;
-      const has = c !== abi.NO_MASK, sum = has ? this.#summary[c]! : 1;
-      // Policy id, interned; only a new policy is checked against the policy rules (as the engine).
-      let pol = lastPol, slot = -1;
-      if (!(lastPol >= 0 && mode === lastMode && flags === lastFlags && c === lastMask)) {
+      const d = ((Math.imul(mode, 0x9e3779b1) ^ Math.imul(flags, 0xc2b2ae3d) ^ Math.imul(mi, 0x85ebca77)) >>> 24) << 2;
+      let pol = dm[d] === (mode >>> 0) && dm[d + 1] === flags && dm[d + 2] === mi ? dm[d + 3]! : abi.NO_MASK;
+      let slot = -1, c = abi.NO_MASK, has = false, sum = 1;
+      if (pol === abi.NO_MASK) {
+        if (mi !== abi.NO_MASK && mi >= nMask) return abi.E_MASK_INDEX;
+        c = mi === abi.NO_MASK ? abi.NO_MASK : this.#canon[mi]!;
+        has = c !== abi.NO_MASK; sum = has ? this.#summary[c]! : 1;
+        // Policy id, interned; only a new policy is checked against the policy rules (as the engine).
         const h = Math.imul(mode, 0x9e3779b1) ^ Math.imul(flags, 0x85ebca77) ^ Math.imul(c, 0xc2b2ae3d);
-        pol = -1; slot = (h ^ (h >>> 15)) & tmask;
+        slot = (h ^ (h >>> 15)) & tmask;
         for (;;) {
           const at = table[slot]!;
           if (at === 0) break;
           if (this.#polMode[at - 1] === mode && this.#polFlags[at - 1] === flags && this.#polCanon[at - 1] === c) { pol = at - 1; break; }
           slot = (slot + 1) & tmask;
         }
-        if (pol < 0 && verdictPolicy(mode, has, words, sum, flags, ctl) !== abi.V_OK) return abi.E_RULE;
+        if (pol === abi.NO_MASK && verdictPolicy(mode, has, words, sum, flags, ctl) !== abi.V_OK) return abi.E_RULE;
+        if (pol !== abi.NO_MASK) { dm[d] = mode >>> 0; dm[d + 1] = flags; dm[d + 2] = mi; dm[d + 3] = pol; }
       }
       const addr = addrHi * TWO32 + addrLo, len = lenHi * TWO32 + lenLo;
       let s: number, e: number;
@@ -98,17 +105,18 @@ export class TsPlanner {
         if (addrLo % page !== 0 || lenLo % page !== 0) return abi.E_UNALIGNED;
         s = addr / page; e = s + len / page;
       }
-      if (pol < 0) {
+      if (pol === abi.NO_MASK) {
         if (verdictCreate(mode, has, sum) !== abi.V_OK) return abi.E_RULE;
         pol = nPol++; table[slot] = pol + 1;
         this.#polMode[pol] = mode; this.#polFlags[pol] = flags; this.#polCanon[pol] = c;
+        dm[d] = mode >>> 0; dm[d + 1] = flags; dm[d + 2] = mi; dm[d + 3] = pol;
       }
-      lastPol = pol; lastMode = mode; lastFlags = flags; lastMask = c;
       this.#reqPol[i] = pol;
       this.#starts[i] = s; this.#ends[i] = e;
       if (i > 0 && s < prevEnd) sorted = false;
       prevEnd = e;
     }
+    this.#nPol = nPol;
     // 3. Order and overlaps.
     if (sorted) {
       for (let i = 0; i < n; i++) this.#piece(this.#starts[i]!, this.#ends[i]!, i, page);
@@ -125,7 +133,8 @@ export class TsPlanner {
     for (let i = 0; i < n; i++) { lowest = Math.min(lowest, this.#starts[i]!); highest = Math.max(highest, this.#ends[i]!); }
     if (highest - lowest < 16 * n) {
       const c = this.#dense.coordinates(this.#starts, this.#ends, n, lowest, highest - lowest + 1);
-      if (c) { this.#dense.paint(this.#starts, this.#ends, n, c, (s, e, r) => this.#piece(s, e, r, page)); return; }
+      const packed = n < 2 ** 24 && this.#nPol < 255 ? this.#reqPol : undefined;
+      if (c) { this.#dense.paint(this.#starts, this.#ends, n, c, packed, (s, e, r, p) => this.#piece(s, e, r, page, p)); return; }
     }
     let lo = this.#keyLo, hi = this.#keyHi, vals = this.#vals;
     const m2 = 2 * n;
@@ -182,9 +191,9 @@ export class TsPlanner {
     }
   }
 
-  /** A visible piece in page numbers [s, e) of request `req`. */
-  #piece(s: number, e: number, req: number, page: number): void {
-    const p = this.#reqPol[req]!;
+  /** A visible piece in page numbers [s, e) of request `req`, of policy id `pol` when the painter carried it. */
+  #piece(s: number, e: number, req: number, page: number, pol = -1): void {
+    const p = pol >= 0 ? pol : this.#reqPol[req]!;
     const mode = this.#polMode[p]!, flags = this.#polFlags[p]!, c = this.#polCanon[p]!;
     const chunk = this.#ctl.chunk / page;
     let a = s;

@@ -6,10 +6,11 @@ import { POLICIES, request, setup } from "./helpers/arbitraries.ts";
 import { rawPlan, type RawRequest } from "./helpers/raw_plan.ts";
 import { referencePlan } from "./reference_planner.ts";
 
-// The planner remembers the last two policies it resolved and validated, so that a batch that
-// repeats or alternates policies skips the rules and the intern table for them. These
-// properties check that the shortcut changes nothing: not the ops, not the statistics, and
-// not which request a refusal names or why.
+// The planner caches the policy ids of the raw (mode, flags, mask index) triples it resolved
+// (a direct-mapped table of 256 slots, emptied per batch), and the emitter the last two
+// policies whose ops it validated, so that a batch skips the rules and the intern table for
+// policies it has seen. These properties check that the shortcuts change nothing: not the
+// ops, not the statistics, and not which request a refusal names or why.
 
 const RUNS = 5_000;
 const e = new Engine();
@@ -81,5 +82,55 @@ describe("the policy intern table grows with the batch's distinct policies", () 
     expect(got.code).toBe(abi.OK);
     expect(got.ops).toHaveLength(3000);
     expect(got).toEqual(referencePlan(reqs, s));
+  });
+});
+
+describe("the resolver's cache of policy triples", () => {
+  // 64 usable nodes x four modes x one or two nodes: far more triples than the cache has slots,
+  // so some share a slot whatever the hash; requests pick among them at random and overlap.
+  const usable = Array.from({ length: 64 }, (_, i) => i);
+  const modes = [BIND, PREF, abi.MPOL_INTERLEAVE, BIND | abi.MPOL_F_STATIC_NODES];
+  const pool = (size: number): { mode: number; nodes: number[] }[] => Array.from({ length: size }, (_, k) => ({
+    mode: modes[k % 4]!, nodes: k < 256 ? [(k >> 2) % 64] : [(k >> 2) % 64, (k * 7 + 3) % 64].sort((a, b) => a - b),
+  })).filter((p, k, all) => all.findIndex((q) => q.mode === p.mode && q.nodes.join() === p.nodes.join()) === k);
+  const s = { pageSize: 4096, usable, maxNumNodes: 1024 };
+
+  // Over 254 distinct policies the dense painter keeps bare request indexes; under, it keeps
+  // each request's policy id beside its index: both must plan as the reference does.
+  for (const size of [40, 700]) {
+    test(`overlapping requests over ${size} policies that share cache slots plan as the reference planner does`, () => {
+      const policies = pool(size);
+      const batch = fc.array(fc.tuple(fc.nat({ max: policies.length - 1 }), fc.nat({ max: 1200 }), fc.integer({ min: 1, max: 24 })),
+        { minLength: 300, maxLength: 600 });
+      fc.assert(fc.property(batch, (picks) => {
+        const reqs: RawRequest[] = picks.map(([k, page, pages]) => ({
+          addr: 0x10000000 + page * 4096, len: pages * 4096, mode: policies[k]!.mode, flags: 0, nodes: policies[k]!.nodes, buffer: false,
+        }));
+        const got = rawPlan(e, reqs, s, true), want = referencePlan(reqs, s);
+        expect(got.code).toBe(abi.OK);
+        expect(got.stats).toEqual(want.stats);
+        expect(got.ops).toEqual(want.ops);
+      }), { numRuns: 40 });
+    });
+  }
+
+  test("the cache is emptied per batch: a mask index the last batch had is refused in the next", () => {
+    const two = rawPlan(e, [
+      { addr: 0x10000000, len: 4096, mode: BIND, flags: 0, nodes: [0], buffer: false },
+      { addr: 0x10001000, len: 4096, mode: BIND, flags: 0, nodes: [1], buffer: false },
+    ], { pageSize: 4096, usable: [0, 1] });
+    expect(two.code).toBe(abi.OK);
+    // The same (mode, flags, mask index 1) triple, in a batch whose mask table has one mask.
+    const base = e.x.plan_input(1, 1, 1, 0);
+    const dv = e.view();
+    dv.setBigUint64(base + abi.REQ_ADDR, 0x10001000n, true);
+    dv.setBigUint64(base + abi.REQ_LEN, 4096n, true);
+    dv.setInt32(base + abi.REQ_MODE, BIND, true);
+    dv.setUint32(base + abi.REQ_FLAGS, 0, true);
+    dv.setUint32(base + abi.REQ_MASK, 1, true);
+    dv.setUint32(base + abi.REQ_KIND, 0, true);
+    dv.setBigUint64(e.x.plan_mask_table(), 1n, true);
+    expect(e.x.plan_run()).toBe(abi.E_MASK_INDEX);
+    expect(e.x.plan_err_index()).toBe(0);
   });
 });
