@@ -144,9 +144,10 @@ export function PAINT_DENSE(se: usize, n: usize, shift: u64, lowest: u64, bits: 
       ce = <u64>((w << 6) + <usize>ctz(word));
       word &= word - 1;
     } while (k + 1 < m && load<u32>(paint + (k << 2)) == who);
-    if (who == NO_MASK) { /* unpainted */ }
-    else if (reqPol != 0) emitPolicyPiece((cs + lowest) << shift, (ce + lowest) << shift, who & 0xffffff, who >>> 24);
-    else emitPiece((cs + lowest) << shift, (ce + lowest) << shift, who);
+    if (who != NO_MASK) {
+      if (reqPol != 0) emitPolicyPiece((cs + lowest) << shift, (ce + lowest) << shift, who & 0xffffff, who >>> 24);
+      else emitPiece((cs + lowest) << shift, (ce + lowest) << shift, who);
+    }
     j = k; cs = ce;
   }
   return true;

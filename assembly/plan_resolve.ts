@@ -100,9 +100,9 @@ export function RESOLVE_REQUESTS(reqs: usize, n: usize, nMask: usize, words: usi
     let addr = load<u64>(r + REQ_ADDR), len = load<u64>(r + REQ_LEN);
     let mode = load<i32>(r + REQ_MODE), flags = load<u32>(r + REQ_FLAGS);
     let mi = load<u32>(r + REQ_MASK);
-    let dm = dmSlot(mode, flags, mi);
-    let pol: u32 = NO_MASK;
-    if (load<u64>(dm) == (<u64><u32>mode | (<u64>flags << 32)) && load<u32>(dm, 8) == mi) pol = load<u32>(dm, 12);
+    let dm = dmSlot(mode, flags, mi), dmKey = <u64><u32>mode | (<u64>flags << 32);
+    let cached = load<u64>(dm) == dmKey && load<u32>(dm, 8) == mi;
+    let pol: u32 = cached ? load<u32>(dm, 12) : NO_MASK;
     let c: u32 = NO_MASK, has = false, sum: u32 = MS_EMPTY, v: i32 = V_OK, slot: usize = 0;
     if (pol == NO_MASK) {
       if (mi != NO_MASK && <usize>mi >= nMask) return fail(E_MASK_INDEX, i, 0);
@@ -126,8 +126,6 @@ export function RESOLVE_REQUESTS(reqs: usize, n: usize, nMask: usize, words: usi
         // The home node bits are part of the policy's identity, not of what mbind is given.
         v = VERDICT_POLICY(mode, has, <u64>words, sum, flags & REQ_MBIND_FLAGS);
         if (v != V_OK) return fail(E_RULE, i, v);
-      } else {
-        store<u64>(dm, <u64><u32>mode | (<u64>flags << 32)); store<u32>(dm, mi, 8); store<u32>(dm, pol, 12);
       }
     }
     let s: u64, e: u64;
@@ -149,7 +147,6 @@ export function RESOLVE_REQUESTS(reqs: usize, n: usize, nMask: usize, words: usi
       v = VERDICT_CREATE(mode, has, sum);
       if (v != V_OK) return fail(E_RULE, i, v);
       pol = nPol++;
-      policyCount = nPol;
       store<u32>(polTable + (slot << 2), pol + 1);
       let pp = pols + <usize>pol * POL_SIZE;
       store<i32>(pp + POL_MODE, mode);
@@ -177,8 +174,8 @@ export function RESOLVE_REQUESTS(reqs: usize, n: usize, nMask: usize, words: usi
         }
         polTable = table; cap = bigger;
       }
-      store<u64>(dm, <u64><u32>mode | (<u64>flags << 32)); store<u32>(dm, mi, 8); store<u32>(dm, pol, 12);
     }
+    if (!cached) { store<u64>(dm, dmKey); store<u32>(dm, mi, 8); store<u32>(dm, pol, 12); }
     store<u32>(reqPol + (i << 2), pol);
     store<u64>(se + (i << 4), s >>> shift);
     store<u64>(se + (i << 4) + 8, e >>> shift);
@@ -190,5 +187,6 @@ export function RESOLVE_REQUESTS(reqs: usize, n: usize, nMask: usize, words: usi
     if (block != 0 && load<u32>(pols + <usize>pol * POL_SIZE + POL_SEQ) != NO_MASK) bound += cuts(s, e, block);
     if (chunk != 0) bound += cuts(s, e, chunk);
   }
+  policyCount = nPol;
   return OK;
 }

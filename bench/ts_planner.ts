@@ -76,7 +76,8 @@ export class TsPlanner {
       const addrLo = req[r]!, addrHi = req[r + 1]!, lenLo = req[r + 2]!, lenHi = req[r + 3]!;
       const mode = req[r + 4]! | 0, flags = req[r + 5]!, mi = req[r + 6]!, kind = req[r + 7]!;
       const d = ((Math.imul(mode, 0x9e3779b1) ^ Math.imul(flags, 0xc2b2ae3d) ^ Math.imul(mi, 0x85ebca77)) >>> 24) << 2;
-      let pol = dm[d] === (mode >>> 0) && dm[d + 1] === flags && dm[d + 2] === mi ? dm[d + 3]! : abi.NO_MASK;
+      const cached = dm[d] === (mode >>> 0) && dm[d + 1] === flags && dm[d + 2] === mi;
+      let pol = cached ? dm[d + 3]! : abi.NO_MASK;
       let slot = -1, c = abi.NO_MASK, has = false, sum = 1;
       if (pol === abi.NO_MASK) {
         if (mi !== abi.NO_MASK && mi >= nMask) return abi.E_MASK_INDEX;
@@ -92,7 +93,6 @@ export class TsPlanner {
           slot = (slot + 1) & tmask;
         }
         if (pol === abi.NO_MASK && verdictPolicy(mode, has, words, sum, flags, ctl) !== abi.V_OK) return abi.E_RULE;
-        if (pol !== abi.NO_MASK) { dm[d] = mode >>> 0; dm[d + 1] = flags; dm[d + 2] = mi; dm[d + 3] = pol; }
       }
       const addr = addrHi * TWO32 + addrLo, len = lenHi * TWO32 + lenLo;
       let s: number, e: number;
@@ -109,8 +109,8 @@ export class TsPlanner {
         if (verdictCreate(mode, has, sum) !== abi.V_OK) return abi.E_RULE;
         pol = nPol++; table[slot] = pol + 1;
         this.#polMode[pol] = mode; this.#polFlags[pol] = flags; this.#polCanon[pol] = c;
-        dm[d] = mode >>> 0; dm[d + 1] = flags; dm[d + 2] = mi; dm[d + 3] = pol;
       }
+      if (!cached) { dm[d] = mode >>> 0; dm[d + 1] = flags; dm[d + 2] = mi; dm[d + 3] = pol; }
       this.#reqPol[i] = pol;
       this.#starts[i] = s; this.#ends[i] = e;
       if (i > 0 && s < prevEnd) sorted = false;
