@@ -32,6 +32,9 @@ let block: u64 = 0, chunk: u64 = 0, blockMode: i32 = 0;
 // The run being built.
 let have = false, curS: u64 = 0, curE: u64 = 0, curMode: i32 = 0, curFlags: u32 = 0;
 let curMask: u32 = 0, curSummary: u32 = 0, curReq: u32 = 0;
+// Whether the run's (mode, flags, mask) is a policy RESOLVE_REQUESTS interned: its policy rules
+// held there, on the same mask content, so its op needs only the range rules.
+let curResolved = false;
 // Statistics.
 let pieces: u32 = 0, policyRuns: u32 = 0, runs: u32 = 0, groups: u32 = 0;
 let prevPieceEnd: u64 = 0, prevPiecePol: u32 = NO_MASK, anyPiece = false;
@@ -141,16 +144,17 @@ function outOfNode(node: u32): u32 {
   return om == NO_MASK ? MS_EMPTY : load<u32>(outSummary + (<usize>om << 2));
 }
 
-// The last two policies (mode, flags, op mask) whose rules held: their ops need only the
-// range rules, which come between the policy rules in the kernel's order but cannot change
-// their outcome.
+// The last two policies (mode, flags, op mask) whose rules held, for the block ops (their
+// mode and one-node masks are the emitter's, not a resolved policy's). An op whose policy
+// rules held needs only the range rules, which come between the policy rules in the kernel's
+// order but cannot change their outcome.
 let okMode: i32 = 0, okFlags: u32 = 0, okMask: u32 = 0, okValid = false;
 let ok2Mode: i32 = 0, ok2Flags: u32 = 0, ok2Mask: u32 = 0, ok2Valid = false;
 
 /** The kernel's verdict on the current run as one mbind. */
 // @ts-ignore: decorator
 @inline function verdict(): i32 {
-  if ((okValid && curMode == okMode && curFlags == okFlags && curMask == okMask)
+  if (curResolved || (okValid && curMode == okMode && curFlags == okFlags && curMask == okMask)
     || (ok2Valid && curMode == ok2Mode && curFlags == ok2Flags && curMask == ok2Mask)) {
     return VERDICT_RANGE(curS, curE - curS);
   }
@@ -192,7 +196,7 @@ function growOps(): bool {
 
 /** Adds [a, b) with one effective policy; `cut` says a chunk boundary falls at a. */
 // @ts-ignore: decorator
-@inline function pushOne(a: u64, b: u64, mode: i32, flags: u32, om: u32, req: u32, cut: bool): void {
+@inline function pushOne(a: u64, b: u64, mode: i32, flags: u32, om: u32, req: u32, cut: bool, resolved: bool): void {
   if (have && curE == a && curMode == mode && curFlags == flags && curMask == om) {
     if (!cut) { curE = b; return; }
     flush(); // same policy, new op: only the chunk boundary separates them
@@ -207,17 +211,17 @@ function growOps(): bool {
     if (!contiguous) groups++;
   }
   have = true; curS = a; curE = b; curMode = mode; curFlags = flags; curMask = om;
-  curSummary = summaryOf(om); curReq = req;
+  curSummary = summaryOf(om); curReq = req; curResolved = resolved;
 }
 
 /** Adds [s, e) with one effective policy, cut at every multiple of the chunk size. */
-function push(s: u64, e: u64, mode: i32, flags: u32, om: u32, req: u32): void {
-  if (chunk == 0) { pushOne(s, e, mode, flags, om, req, false); return; }
+function push(s: u64, e: u64, mode: i32, flags: u32, om: u32, req: u32, resolved: bool): void {
+  if (chunk == 0) { pushOne(s, e, mode, flags, om, req, false, resolved); return; }
   let a = s;
   while (a < e) {
     let next = a + (chunk - a % chunk);
     let b = next < a || next > e ? e : next; // next < a: the multiple lies past 2^64
-    pushOne(a, b, mode, flags, om, req, a % chunk == 0);
+    pushOne(a, b, mode, flags, om, req, a % chunk == 0, resolved);
     a = b;
   }
 }
@@ -259,8 +263,8 @@ export function emitPolicyPiece(s: u64, e: u64, req: u32, p: u32): void {
   if (q == NO_MASK) {
     let c = load<u32>(pp + POL_CANON);
     let om = c == NO_MASK ? NO_MASK : outOfCanon(c);
-    if (chunk == 0) { pushOne(s, e, mode, flags, om, req, false); runPol = p; }
-    else push(s, e, mode, flags, om, req);
+    if (chunk == 0) { pushOne(s, e, mode, flags, om, req, false, true); runPol = p; }
+    else push(s, e, mode, flags, om, req, true);
     return;
   }
   // Interleave by blocks: each block of `block` bytes, counted from address 0, goes to one node.
@@ -270,9 +274,33 @@ export function emitPolicyPiece(s: u64, e: u64, req: u32, p: u32): void {
     let bi = a / block;
     let next = a + (block - a % block);
     let b = next < a || next > e ? e : next;
-    push(a, b, bmode, flags, outOfNode(nodeFor(q, bi)), req);
+    push(a, b, bmode, flags, outOfNode(nodeFor(q, bi)), req, false);
     a = b;
   }
+}
+
+/**
+ * The pieces of a sorted, disjoint batch: request i is the piece [se[2i], se[2i+1]) (pages,
+ * `shift` their log2 size), all visible. A run of one policy whose pieces touch is extended
+ * here, in locals, without the per-piece bookkeeping of emitPolicyPiece; the first piece of
+ * each run goes through it.
+ */
+export function emitSorted(se: usize, n: usize, shift: u64): void {
+  memory.fill(visible, 0xff, (n + 7) >>> 3);
+  let i: usize = 0;
+  while (i < n) {
+    let at = se + (i << 4), p = load<u32>(reqPol + (i << 2));
+    emitPolicyPiece(load<u64>(at) << shift, load<u64>(at, 8) << shift, <u32>i, p);
+    ++i;
+    if (runPol == NO_MASK) continue;
+    let end = load<u64>(at, 8);
+    while (i < n && load<u32>(reqPol + (i << 2)) == p && load<u64>(se + (i << 4)) == end) {
+      end = load<u64>(se + (i << 4), 8);
+      ++i;
+    }
+    curE = end << shift; prevPieceEnd = curE;
+  }
+  pieces = <u32>n;
 }
 
 /** Writes the last run. */

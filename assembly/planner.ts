@@ -17,7 +17,7 @@ import {
 } from "./control";
 import {
   emitEnd, emitFailCode, emitFailReq, emitFailRule, emitGroups, emitOps, emitOpsAt, emitOutMasks,
-  emitPiece, emitPieces, emitPolicyRuns, emitRuns, emitSetup,
+  emitPiece, emitPieces, emitPolicyRuns, emitRuns, emitSetup, emitSorted,
 } from "./plan_emit";
 import {
   BUILD_SEQUENCES, INTERN_MASKS, seqAtTable, seqCount, seqCumTable, seqEntries, seqIndexTable,
@@ -113,6 +113,14 @@ export function plan_splits(): u32 { return statSplits; }
 export function plan_estimated_vmas(): u32 { return statVmas; }
 export function plan_overridden(): u32 { return statOverridden; }
 
+/** Set bits among the first `n` bits at `at` (a word at a time; bits past n may be garbage). */
+function countBits(at: usize, n: usize): usize {
+  let count: usize = 0, i: usize = 0;
+  for (; i + 64 <= n; i += 64) count += <usize>popcnt(load<u64>(at + (i >>> 3)));
+  for (; i < n; ++i) count += (load<u8>(at + (i >>> 3)) >>> <u8>(i & 7)) & 1;
+  return count;
+}
+
 // @ts-ignore: decorator
 @inline function isPow2(v: u64): bool { return v != 0 && (v & (v - 1)) == 0; }
 
@@ -193,9 +201,7 @@ export function plan_run(): i32 {
 
   // 4. Order and overlaps, feeding visible pieces to the emitter in address order.
   if (sortedDisjoint) {
-    for (let i: usize = 0; i < n; ++i) {
-      emitPiece(load<u64>(se + (i << 4)) << shift, load<u64>(se + (i << 4) + 8) << shift, <u32>i);
-    }
+    emitSorted(se, n, shift);
   } else if (ctlOverlap() == <u32>OVERLAP_ERROR) {
     let keys = TAKE(<u64>n << 3), order = TAKE(<u64>n << 2), tmpKeys = TAKE(<u64>n << 3);
     let tmpOrder = TAKE(<u64>n << 2), hist = TAKE(<u64>1 << 18);
@@ -233,9 +239,7 @@ export function plan_run(): i32 {
   statCoalesced = pieces - runs;
   statSplits = nOps > runs ? nOps - runs : 0;
   statVmas = emitRuns() + emitGroups();
-  let hidden: u32 = 0;
-  for (let i: usize = 0; i < n; ++i) if (((load<u8>(visible + (i >>> 3)) >>> <u8>(i & 7)) & 1) == 0) hidden++;
-  statOverridden = hidden;
+  statOverridden = sortedDisjoint ? 0 : <u32>(n - countBits(visible, n));
   if (emitFailCode() != OK) {
     errRule = emitFailRule();
     return refuse(emitFailCode(), emitFailReq(), bound);
