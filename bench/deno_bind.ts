@@ -10,11 +10,13 @@ const ROUNDS = arg("rounds", 15), SINGLE = 20000, PAGES = 20000;
 const loop = Deno.dlopen(new URL("../build/libnumabind_bench.so", import.meta.url), {
   bench_single: { parameters: ["i64", "i64", "i64", "i32", "i32", "buffer", "i64"], result: "i64" },
   bench_alternating: { parameters: ["i64", "i64", "i64", "i32", "i32", "buffer", "i64"], result: "i64" },
+  bench_mbind_one: { parameters: ["f64", "f64", "i32", "pointer", "i32"], result: "i32" },
 }).symbols;
 
 const page = nb.topology().pageSize;
 const MPOL_BIND = 2, MPOL_PREFERRED = 1;
 const mask = new Uint8Array(8); mask[0] = 1;
+const maskPtr = Deno.UnsafePointer.of(mask);
 const region = nb.alloc((PAGES + 2) * page, { mode: "default" });
 const base = Deno.UnsafePointer.value(Deno.UnsafePointer.of(new Uint8Array(region)));
 const single = new Uint8Array(region, 8 * page, page);
@@ -24,14 +26,24 @@ const reset = () => nb.bind(region, { mode: "default" });
 const ns = () => performance.now() * 1e6;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
-const rows: Record<string, number[]> = { singleC: [], singleNb: [], batchC: [], batchNb: [] };
-for (let r = 0; r < 3; r++) { reset(); nb.bindBatch(requests); for (let i = 0; i < 2000; i++) nb.bind(single, i & 1 ? B : A); }
+const rows: Record<string, number[]> = { singleC: [], singleNb: [], floor: [], batchC: [], batchNb: [] };
+const singleAddr = Number(base) + 8 * page;
+/** The floor: the same mbind calls, one FFI call each from a JavaScript loop, no bind() work. */
+const floorLoop = (): void => {
+  for (let i = 0; i < SINGLE; i++) {
+    if (loop.bench_mbind_one!(singleAddr, page, i & 1 ? MPOL_PREFERRED : MPOL_BIND, maskPtr, 1) !== 0) throw new Error("mbind failed");
+  }
+};
+for (let r = 0; r < 3; r++) { reset(); nb.bindBatch(requests); for (let i = 0; i < 2000; i++) nb.bind(single, i & 1 ? B : A); floorLoop(); }
 for (let r = 0; r < ROUNDS; r++) {
   reset();
   rows.singleC!.push(Number(loop.bench_single!(base + BigInt(8 * page), page, SINGLE, MPOL_BIND, MPOL_PREFERRED, mask, 1)) / SINGLE);
   let t = ns();
   for (let i = 0; i < SINGLE; i++) nb.bind(single, i & 1 ? B : A);
   rows.singleNb!.push((ns() - t) / SINGLE);
+  t = ns();
+  floorLoop();
+  rows.floor!.push((ns() - t) / SINGLE);
   reset();
   rows.batchC!.push(Number(loop.bench_alternating!(base, page, PAGES, MPOL_BIND, MPOL_PREFERRED, mask, 1)) / 1e6);
   reset();
@@ -50,3 +62,5 @@ for (const [k, v] of Object.entries(rows)) console.log(`  ${k.padEnd(9)} ${media
 const [sl, sh] = spread(rows.singleNb!, rows.singleC!), [bl, bh] = spread(rows.batchNb!, rows.batchC!);
 console.log(`Paired per round, numabind / C loop (middle half in brackets); targets: single <= 1.15, batch <= 1.05`);
 console.log(`  single bind() ${x(paired(rows.singleNb!, rows.singleC!))} [${x(sl)}..${x(sh)}]   bindBatch ${x(paired(rows.batchNb!, rows.batchC!))} [${x(bl)}..${x(bh)}]`);
+const [fl, fh] = spread(rows.floor!, rows.singleC!);
+console.log(`  floor (one FFI call per mbind from a JavaScript loop, none of bind()'s work) ${x(paired(rows.floor!, rows.singleC!))} [${x(fl)}..${x(fh)}]`);

@@ -72,6 +72,15 @@ int64_t bench_single_inline(int64_t addr, int64_t page, int64_t n, int32_t mode_
   return now_ns() - t0;
 }
 
+/* One mbind through the shim's inline syscall, for a JavaScript loop to call once per op:
+ * the cost of a single bind() with none of bind()'s own work (bench/deno_bind.ts, "floor").
+ * Returns 0 or -errno. */
+int32_t bench_mbind_one(double addr, double len, int32_t mode, const uint64_t *mask,
+                        int32_t words) {
+  return (int32_t)NB_SYSCALL(SYS_mbind, (uint64_t)addr, (uint64_t)len, mode, mask,
+                             NB_MAXNODE(words), 0);
+}
+
 /* ffi-rs cost probes: they do nothing. */
 int64_t bench_noop0(void) { return 0; }
 int64_t bench_noop1(int64_t a) { return a; }
