@@ -1,7 +1,8 @@
 /// <reference lib="deno.ns" />
 // Benchmark on Deno (docs/benchmarks.md): bind() of one page and bindBatch() of 20,000
 // alternating single-page requests, against the C loop issuing the same mbind calls through
-// libc's syscall() (native/bench/bind_loop.c), in the same process, paired per round.
+// libc's syscall() (native/bench/bind_loop.c), in the same process, paired per round; and
+// the floor a single bind() cannot go under here: one FFI call per mbind, nothing else.
 // Usage: npm run bench:deno [-- --rounds 15]
 import * as nb from "../host/deno.ts";
 
