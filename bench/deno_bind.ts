@@ -21,7 +21,7 @@ const maskPtr = Deno.UnsafePointer.of(mask);
 const region = nb.alloc((PAGES + 2) * page, { mode: "default" });
 const base = Deno.UnsafePointer.value(Deno.UnsafePointer.of(new Uint8Array(region)));
 const single = new Uint8Array(region, 8 * page, page);
-const A = { mode: "bind", nodes: [0] } as const, B = { mode: "preferred", nodes: [0] } as const;
+const A: nb.Policy = { mode: "bind", nodes: [0] }, B: nb.Policy = { mode: "preferred", nodes: [0] };
 const requests = Array.from({ length: PAGES }, (_, i) => ({ target: new Uint8Array(region, i * page, page), policy: i & 1 ? B : A }));
 const reset = () => nb.bind(region, { mode: "default" });
 const ns = () => performance.now() * 1e6;
@@ -38,7 +38,7 @@ const floorLoop = (): void => {
 for (let r = 0; r < 3; r++) { reset(); nb.bindBatch(requests); for (let i = 0; i < 2000; i++) nb.bind(single, i & 1 ? B : A); floorLoop(); }
 for (let r = 0; r < ROUNDS; r++) {
   reset();
-  rows.singleC!.push(Number(loop.bench_single!(base + BigInt(8 * page), page, SINGLE, MPOL_BIND, MPOL_PREFERRED, mask, 1)) / SINGLE);
+  rows.singleC!.push(Number(loop.bench_single!(base + BigInt(8 * page), BigInt(page), BigInt(SINGLE), MPOL_BIND, MPOL_PREFERRED, mask, 1n)) / SINGLE);
   let t = ns();
   for (let i = 0; i < SINGLE; i++) nb.bind(single, i & 1 ? B : A);
   rows.singleNb!.push((ns() - t) / SINGLE);
@@ -46,7 +46,7 @@ for (let r = 0; r < ROUNDS; r++) {
   floorLoop();
   rows.floor!.push((ns() - t) / SINGLE);
   reset();
-  rows.batchC!.push(Number(loop.bench_alternating!(base, page, PAGES, MPOL_BIND, MPOL_PREFERRED, mask, 1)) / 1e6);
+  rows.batchC!.push(Number(loop.bench_alternating!(base, BigInt(page), BigInt(PAGES), MPOL_BIND, MPOL_PREFERRED, mask, 1n)) / 1e6);
   reset();
   t = ns();
   const res = nb.bindBatch(requests);
