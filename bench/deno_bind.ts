@@ -2,7 +2,8 @@
 // Benchmark on Deno (docs/benchmarks.md): bind() of one page and bindBatch() of 20,000
 // alternating single-page requests, against the C loop issuing the same mbind calls through
 // libc's syscall() (native/bench/bind_loop.c), in the same process, paired per round; and
-// the floor a single bind() cannot go under here: one FFI call per mbind, nothing else.
+// the floor a single bind() cannot go under here: one FFI call per mbind, nothing else. The
+// three single-page loops run in a new random order each round.
 // Usage: npm run bench:deno [-- --rounds 15]
 import * as nb from "../host/deno.ts";
 
@@ -36,19 +37,21 @@ const floorLoop = (): void => {
   }
 };
 for (let r = 0; r < 3; r++) { reset(); nb.bindBatch(requests); for (let i = 0; i < 2000; i++) nb.bind(single, i & 1 ? B : A); floorLoop(); }
+/** The three single-page loops, timed in ns per call; run in a shuffled order each round, as
+ * each one's cost depends on which ran just before it. */
+const singles: [string, () => number][] = [
+  ["singleC", () => Number(loop.bench_single!(base + BigInt(8 * page), BigInt(page), BigInt(SINGLE), MPOL_BIND, MPOL_PREFERRED, mask, 1n)) / SINGLE],
+  ["singleNb", () => { const t = ns(); for (let i = 0; i < SINGLE; i++) nb.bind(single, i & 1 ? B : A); return (ns() - t) / SINGLE; }],
+  ["floor", () => { const t = ns(); floorLoop(); return (ns() - t) / SINGLE; }],
+];
 for (let r = 0; r < ROUNDS; r++) {
   reset();
-  rows.singleC!.push(Number(loop.bench_single!(base + BigInt(8 * page), BigInt(page), BigInt(SINGLE), MPOL_BIND, MPOL_PREFERRED, mask, 1n)) / SINGLE);
-  let t = ns();
-  for (let i = 0; i < SINGLE; i++) nb.bind(single, i & 1 ? B : A);
-  rows.singleNb!.push((ns() - t) / SINGLE);
-  t = ns();
-  floorLoop();
-  rows.floor!.push((ns() - t) / SINGLE);
+  for (let i = singles.length - 1; i > 0; i--) { const j = Math.floor(Math.random() * (i + 1)); [singles[i], singles[j]] = [singles[j]!, singles[i]!]; }
+  for (const [row, run] of singles) rows[row]!.push(run());
   reset();
   rows.batchC!.push(Number(loop.bench_alternating!(base, BigInt(page), BigInt(PAGES), MPOL_BIND, MPOL_PREFERRED, mask, 1n)) / 1e6);
   reset();
-  t = ns();
+  const t = ns();
   const res = nb.bindBatch(requests);
   rows.batchNb!.push((ns() - t) / 1e6);
   if (!res.ok || res.syscalls !== PAGES) throw new Error("bindBatch failed");
