@@ -251,6 +251,11 @@ export function emitPolicyPiece(s: u64, e: u64, req: u32, p: u32): void {
   let bit = visible + (<usize>req >>> 3);
   store<u8>(bit, load<u8>(bit) | ((<u8>1) << <u8>(req & 7)));
   pieces++;
+  emitRun(s, e, req, p);
+}
+
+/** emitPolicyPiece without the visibility bit and the piece count (the caller keeps them). */
+function emitRun(s: u64, e: u64, req: u32, p: u32): void {
   // Sorted batches are mostly runs of one policy: a piece that continues the current run
   // needs none of the policy's tables (runPol != NO_MASK implies have and curE == prevPieceEnd).
   if (p == runPol && s == curE) { prevPieceEnd = e; curE = e; return; }
@@ -282,15 +287,15 @@ export function emitPolicyPiece(s: u64, e: u64, req: u32, p: u32): void {
 /**
  * The pieces of a sorted, disjoint batch: request i is the piece [se[2i], se[2i+1]) (pages,
  * `shift` their log2 size), all visible. A run of one policy whose pieces touch is extended
- * here, in locals, without the per-piece bookkeeping of emitPolicyPiece; the first piece of
- * each run goes through it.
+ * here, in locals; the first piece of each run goes through emitRun.
  */
 export function emitSorted(se: usize, n: usize, shift: u64): void {
   memory.fill(visible, 0xff, (n + 7) >>> 3);
+  pieces += <u32>n;
   let i: usize = 0;
   while (i < n) {
     let at = se + (i << 4), p = load<u32>(reqPol + (i << 2));
-    emitPolicyPiece(load<u64>(at) << shift, load<u64>(at, 8) << shift, <u32>i, p);
+    emitRun(load<u64>(at) << shift, load<u64>(at, 8) << shift, <u32>i, p);
     ++i;
     if (runPol == NO_MASK) continue;
     let end = load<u64>(at, 8);
@@ -300,7 +305,6 @@ export function emitSorted(se: usize, n: usize, shift: u64): void {
     }
     curE = end << shift; prevPieceEnd = curE;
   }
-  pieces = <u32>n;
 }
 
 /** Writes the last run. */

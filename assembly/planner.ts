@@ -239,7 +239,7 @@ export function plan_run(): i32 {
   statCoalesced = pieces - runs;
   statSplits = nOps > runs ? nOps - runs : 0;
   statVmas = emitRuns() + emitGroups();
-  statOverridden = sortedDisjoint ? 0 : <u32>(n - countBits(visible, n));
+  statOverridden = <u32>(n - countBits(visible, n));
   if (emitFailCode() != OK) {
     errRule = emitFailRule();
     return refuse(emitFailCode(), emitFailReq(), bound);
