@@ -22,6 +22,7 @@ export const PACKAGES = [
 
 /** Raised when apt cannot install the packages (no network, no root, no apt). */
 export class PackagesUnavailable extends Error {
+  /** @override */
   name = "PackagesUnavailable";
 }
 
