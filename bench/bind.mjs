@@ -92,25 +92,34 @@ const cAltInline = prepared("bench_alternating_inline", [T.I64, T.I64, T.I64, T.
 const reset = () => shim.bind(region, { mode: "default" });
 const check = (ns) => { if (ns < 0) throw new Error(`C loop failed with errno ${-ns}`); return ns; };
 
-for (let r = 0; r < ROUNDS; r++) {
-  reset();
-  record("single: C loop", check(Number(cSingle())) / SINGLE);
-  record("single: C loop, inline syscall", check(Number(cSingleInline())) / SINGLE);
-  for (const [name, nb] of [["shim", shim], ["shim, ffi-rs single calls", shimFfi], ["fallback", fallback]]) {
+// Each round runs every single-page loop once, in a shuffled order (seeded): like the batch cases
+// below (and bench:deno), a loop's cost depends on which ran just before it, and a fixed order
+// would put that bias into the same rows in every round.
+const addr = Number(regionAddr) + 8 * page;
+const singles = [
+  ["single: C loop", () => check(Number(cSingle())) / SINGLE],
+  ["single: C loop, inline syscall", () => check(Number(cSingleInline())) / SINGLE],
+  ...[["shim", shim], ["shim, ffi-rs single calls", shimFfi], ["fallback", fallback]].map(([name, nb]) => [`single: bind() ${name}`, () => {
     const n = name === "fallback" ? SINGLE / 4 : SINGLE;
     perCall((i) => nb.bind(single, i & 1 ? B : A), 500);
-    record(`single: bind() ${name}`, perCall((i) => nb.bind(single, i & 1 ? B : A), n));
-  }
+    return perCall((i) => nb.bind(single, i & 1 ? B : A), n);
+  }]),
   // A fresh policy literal per call, as a new user writes it.
-  perCall((i) => shim.bind(single, i & 1 ? { mode: "preferred", nodes: [0] } : { mode: "bind", nodes: [0] }), 500);
-  record("single: bind() shim, fresh literal", perCall((i) => shim.bind(single, i & 1 ? { mode: "preferred", nodes: [0] } : { mode: "bind", nodes: [0] }), SINGLE));
+  ["single: bind() shim, fresh literal", () => {
+    perCall((i) => shim.bind(single, i & 1 ? { mode: "preferred", nodes: [0] } : { mode: "bind", nodes: [0] }), 500);
+    return perCall((i) => shim.bind(single, i & 1 ? { mode: "preferred", nodes: [0] } : { mode: "bind", nodes: [0] }), SINGLE);
+  }],
   // The backends' single-call hooks alone (the call and the syscall, no bind() work): through
   // Node-API, and through ffi-rs with no arguments (they go through the shim's call block).
-  for (const [name, nb] of [["Node-API", shim], ["ffi-rs", shimFfi]]) {
-    const addr = Number(regionAddr) + 8 * page;
+  ...[["Node-API", shim], ["ffi-rs", shimFfi]].map(([name, nb]) => [`single: mbindOne() alone, ${name}`, () => {
     perCall((i) => nb.backend.mbindOne(addr, page, i & 1 ? MPOL_PREFERRED : MPOL_BIND, 0, mask, 1), 500);
-    record(`single: mbindOne() alone, ${name}`, perCall((i) => nb.backend.mbindOne(addr, page, i & 1 ? MPOL_PREFERRED : MPOL_BIND, 0, mask, 1), SINGLE));
-  }
+    return perCall((i) => nb.backend.mbindOne(addr, page, i & 1 ? MPOL_PREFERRED : MPOL_BIND, 0, mask, 1), SINGLE);
+  }]),
+];
+for (const [name] of singles) results[name] = []; // reported in this order
+for (const order of fc.sample(fc.shuffledSubarray(singles, { minLength: singles.length }), { seed: 3, numRuns: ROUNDS })) {
+  reset();
+  for (const [name, run] of order) record(name, run());
 }
 
 // --- 3. bindBatch of PAGES alternating single-page requests ---
