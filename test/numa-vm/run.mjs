@@ -109,7 +109,7 @@ async function main() {
     if (counts) for (const k of /** @type {(keyof typeof totals)[]} */ (Object.keys(totals))) totals[k] += counts[k];
     log(`numa-vm: ${name}: ${r.timedOut ? `timed out after ${secs(timeoutMs)}` : `exit ${r.status ?? "none"}`}; ` +
       `boot to command ${Number.isNaN(r.bootMs) ? "never reached" : secs(r.bootMs)}, guest in all ${secs(r.ms)}` +
-      (r.deadBoots.length ? `; booted ${r.deadBoots.length + 1} times, the kernel panicked in boot before` : ""));
+      (r.deadBoots.length ? `; ${r.deadBoots.length} earlier boot(s) ended in a kernel panic before the suite started` : ""));
     if (r.status !== 0 || !counts) {
       ok = false;
       if (r.status === null || !counts) {
