@@ -154,7 +154,7 @@ export function commandScript(cmd, cwd, env) {
 /**
  * True when the guest's own kernel panicked before the command started, so none of the
  * project's code ran in it and booting again is the whole remedy. Under software emulation
- * Linux 6.12 does so now and then (1 of 85 boots in one count here, and once in CI): an oops
+ * Linux 6.12 does so now and then (1 of 148 boots counted here, and once in CI): an oops
  * 2-3 s into boot with the instruction pointer one byte into an instruction the kernel has just
  * patched live, which looks like QEMU's emulator and the kernel's text patching across vCPUs
  * disagreeing. PID 1 dying

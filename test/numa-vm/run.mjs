@@ -11,8 +11,8 @@
 //   --exec CMD      run CMD (a shell command) in the guest instead of the suite, print its
 //                   output and exit with its status: for looking around in the guest
 //   NUMA_VM_TIMEOUT_S   per-guest limit in seconds (default 1080: the 4-node guest took 663 s
-//                       on a slow VM, numactl's regress 260 s of it, mostly its own sleeps
-//                       for numastat)
+//                       on a slow VM, numactl's regress 260 s of it, mostly 24 starts of
+//                       the CLI under emulation and 64 s of sleeps for numastat)
 //   NUMA_VM_DEBUG=1     the guest kernel's full log on failure
 import { execSync } from "node:child_process";
 import { existsSync } from "node:fs";
