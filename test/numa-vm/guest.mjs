@@ -172,8 +172,15 @@ export function diedBeforeCommand(run) {
   return m !== null && !m[1].startsWith("Attempted to kill init");
 }
 
-/** The console's last lines, for a log. @param {string} text */
-const consoleTail = (text, lines = 40) => text.split("\n").slice(-lines).join("\n");
+/**
+ * The console's last lines, for a log.
+ * @param {string} text @param {number} [lines]
+ * @example
+ * ```js
+ * consoleTail("a\nb\nc", 2);   // "b\nc"
+ * ```
+ */
+export const consoleTail = (text, lines = 40) => text.split("\n").slice(-lines).join("\n");
 
 /**
  * Boots with `bootOnce` until a boot is not one that diedBeforeCommand, at most `attempts` times

@@ -17,7 +17,7 @@
 import { execSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { runInGuest } from "./guest.mjs";
+import { consoleTail, runInGuest } from "./guest.mjs";
 import { ensureNumactlScripts } from "./numactl_scripts.mjs";
 import { ensureBackportsKernel, ensurePackages, PackagesUnavailable } from "./packages.mjs";
 
@@ -67,7 +67,7 @@ async function main() {
     const s0 = SHAPES[/** @type {keyof typeof SHAPES} */ (names[0])];
     const k0 = s0.boots === "backports" ? { kernel: ensureBackportsKernel({ log }) } : {};
     const r = await runInGuest(cmd, { ...s0, ...k0, cwd: root, timeoutMs, debug, log, onOutput: (s) => process.stdout.write(s) });
-    if (r.status === null) log(r.console.split("\n").slice(-40).join("\n"));
+    if (r.status === null) log(consoleTail(r.console));
     return r.status ?? 1;
   }
   const totals = { passed: 0, failed: 0, skipped: 0, todo: 0 };
@@ -114,7 +114,7 @@ async function main() {
       ok = false;
       if (r.status === null || !counts) {
         log(`numa-vm: ${name}: the guest did not finish the suite; the end of its console:`);
-        log(r.console.split("\n").slice(-40).join("\n"));
+        log(consoleTail(r.console));
       }
     }
   }
