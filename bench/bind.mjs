@@ -96,25 +96,19 @@ const check = (ns) => { if (ns < 0) throw new Error(`C loop failed with errno ${
 // below (and bench:deno), a loop's cost depends on which ran just before it, and a fixed order
 // would put that bias into the same rows in every round.
 const addr = Number(regionAddr) + 8 * page;
+const warmThenTime = (fn, n) => { perCall(fn, 500); return perCall(fn, n); };
+const fresh = (i) => shim.bind(single, i & 1 ? { mode: "preferred", nodes: [0] } : { mode: "bind", nodes: [0] });
 const singles = [
   ["single: C loop", () => check(Number(cSingle())) / SINGLE],
   ["single: C loop, inline syscall", () => check(Number(cSingleInline())) / SINGLE],
-  ...[["shim", shim], ["shim, ffi-rs single calls", shimFfi], ["fallback", fallback]].map(([name, nb]) => [`single: bind() ${name}`, () => {
-    const n = name === "fallback" ? SINGLE / 4 : SINGLE;
-    perCall((i) => nb.bind(single, i & 1 ? B : A), 500);
-    return perCall((i) => nb.bind(single, i & 1 ? B : A), n);
-  }]),
+  ...[["shim", shim], ["shim, ffi-rs single calls", shimFfi], ["fallback", fallback]].map(([name, nb]) => [`single: bind() ${name}`,
+    () => warmThenTime((i) => nb.bind(single, i & 1 ? B : A), name === "fallback" ? SINGLE / 4 : SINGLE)]),
   // A fresh policy literal per call, as a new user writes it.
-  ["single: bind() shim, fresh literal", () => {
-    perCall((i) => shim.bind(single, i & 1 ? { mode: "preferred", nodes: [0] } : { mode: "bind", nodes: [0] }), 500);
-    return perCall((i) => shim.bind(single, i & 1 ? { mode: "preferred", nodes: [0] } : { mode: "bind", nodes: [0] }), SINGLE);
-  }],
+  ["single: bind() shim, fresh literal", () => warmThenTime(fresh, SINGLE)],
   // The backends' single-call hooks alone (the call and the syscall, no bind() work): through
   // Node-API, and through ffi-rs with no arguments (they go through the shim's call block).
-  ...[["Node-API", shim], ["ffi-rs", shimFfi]].map(([name, nb]) => [`single: mbindOne() alone, ${name}`, () => {
-    perCall((i) => nb.backend.mbindOne(addr, page, i & 1 ? MPOL_PREFERRED : MPOL_BIND, 0, mask, 1), 500);
-    return perCall((i) => nb.backend.mbindOne(addr, page, i & 1 ? MPOL_PREFERRED : MPOL_BIND, 0, mask, 1), SINGLE);
-  }]),
+  ...[["Node-API", shim], ["ffi-rs", shimFfi]].map(([name, nb]) => [`single: mbindOne() alone, ${name}`,
+    () => warmThenTime((i) => nb.backend.mbindOne(addr, page, i & 1 ? MPOL_PREFERRED : MPOL_BIND, 0, mask, 1), SINGLE)]),
 ];
 for (const [name] of singles) results[name] = []; // reported in this order
 for (const order of fc.sample(fc.shuffledSubarray(singles, { minLength: singles.length }), { seed: 3, numRuns: ROUNDS })) {

@@ -157,9 +157,8 @@ export function commandScript(cmd, cwd, env) {
  * Linux 6.12 does so now and then (1 of 148 boots counted here, and once in CI): an oops
  * 2-3 s into boot with the instruction pointer one byte into an instruction the kernel has just
  * patched live, which looks like QEMU's emulator and the kernel's text patching across vCPUs
- * disagreeing. PID 1 dying
- * ("Attempted to kill init") is the harness's own failure and is not retried; neither is a
- * timeout, nor anything after the command's start marker.
+ * disagreeing. PID 1 dying ("Attempted to kill init") is the harness's own failure and is not
+ * retried; neither is a timeout, nor anything after the command's start marker.
  * @param {{ console: string, bootMs: number, timedOut: boolean }} run
  * @example
  * ```js
