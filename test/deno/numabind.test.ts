@@ -42,6 +42,21 @@ Deno.test("bind() in a loop over two buffers and alternating policies: each page
   nb.free(b);
 });
 
+Deno.test("a mask wider than the shim's call block (17 words) binds through the batch entry point, and its errno comes back", () => {
+  const b = nb.numabind.backend, words = 17;
+  const buf = nb.alloc(4 * page, { mode: "default" });
+  const at = Number(b.addressOf(new Uint8Array(buf))) + page; // alloc() returns whole pages
+  const mask = new Uint8Array(words * 8);
+  mask[0] = 1; // node 0
+  assert.equal(b.mbindOne!(at, page, 3, 0, mask, words), 0);
+  assert.equal(nb.getPolicy(pages(buf, 1)).mode, "interleave");
+  assert.equal(nb.getPolicy(pages(buf, 0)).mode, "default");
+  mask[130] = 1; // node 1040: at or above MAX_NUMNODES (at most 1024 on x86-64 and arm64), so the kernel refuses the mask
+  assert.equal(b.mbindOne!(at, page, 2, 0, mask, words), -22);
+  assert.equal(nb.getPolicy(pages(buf, 1)).mode, "interleave");
+  nb.free(buf);
+});
+
 Deno.test("bindBatch(): alternating policies in one crossing, verify() agrees with the kernel", () => {
   const buf = nb.alloc(32 * page, { mode: "default" });
   const requests = Array.from({ length: 32 }, (_, i) => ({ target: pages(buf, i), policy: { mode: i % 2 ? "bind" : "preferred", nodes: "0" } as const }));

@@ -55,23 +55,25 @@ function shimHooks(deno: DenoFfi, path: string): KernelHooks {
   const blockBytes = new Uint8Array(block.buffer, block.byteOffset, CALL_BYTES);
   const n = (v: unknown): number => Number(v);
   const one = new Uint8Array(32), one32 = new Uint32Array(one.buffer), oneErr = new Uint8Array(4), done = new Uint8Array(8);
+  /** A mask wider than the block's goes through the batch entry point, as a batch of one. */
+  const mbindWide = (addr: number, len: number, mode: number, flags: number, mask: Uint8Array, words: number): number => {
+    one32[0] = addr >>> 0; one32[1] = Math.floor(addr / 2 ** 32); one32[2] = len >>> 0; one32[3] = Math.floor(len / 2 ** 32);
+    one32[4] = mode; one32[5] = flags; one32[6] = 0; one32[7] = 0;
+    n(s.numabind_mbind_batch!(one, 1, mask, words, oneErr, 0));
+    const errno = new Int32Array(oneErr.buffer)[0]!;
+    return errno === 0 ? 0 : -errno; // 0, not -0
+  };
   return {
+    // Kept small enough for V8 to inline into bind()'s lean path: the wide-mask case is a call away.
     mbindOne(addr, len, mode, flags, mask, words) {
-      if (!mask || words <= CALL_MASK_WORDS) {
-        block[CALL_ADDR] = addr >>> 0; block[CALL_ADDR + 1] = Math.floor(addr / 2 ** 32);
-        block[CALL_LEN] = len >>> 0; block[CALL_LEN + 1] = Math.floor(len / 2 ** 32);
-        block[CALL_MODE] = mode; block[CALL_FLAGS] = flags; block[CALL_WORDS] = mask ? words : 0;
-        if (mask) {
-          // Byte by byte into a view made once: no call allocates, whichever verdict's mask it
-          // replays (a cached u32 view of the last mask missed on alternating policies).
-          for (let k = 0, at = CALL_MASK * 4; k < words * 8; k++) blockBytes[at + k] = mask[k]!;
-        }
-        return n(s.numabind_mbind_call!());
-      }
-      one32[0] = addr >>> 0; one32[1] = Math.floor(addr / 2 ** 32); one32[2] = len >>> 0; one32[3] = Math.floor(len / 2 ** 32);
-      one32[4] = mode; one32[5] = flags; one32[6] = mask ? 0 : 0xffffffff; one32[7] = 0;
-      n(s.numabind_mbind_batch!(one, 1, mask, mask ? words : 1, oneErr, 0));
-      return -new Int32Array(oneErr.buffer)[0]!;
+      if (mask && words > CALL_MASK_WORDS) return mbindWide(addr, len, mode, flags, mask, words);
+      block[CALL_ADDR] = addr >>> 0; block[CALL_ADDR + 1] = Math.floor(addr / 2 ** 32);
+      block[CALL_LEN] = len >>> 0; block[CALL_LEN + 1] = Math.floor(len / 2 ** 32);
+      block[CALL_MODE] = mode; block[CALL_FLAGS] = flags; block[CALL_WORDS] = mask ? words : 0;
+      // Byte by byte into a view made once: no call allocates, whichever verdict's mask it
+      // replays (a cached u32 view of the last mask missed on alternating policies).
+      if (mask) for (let k = 0, at = CALL_MASK * 4; k < words * 8; k++) blockBytes[at + k] = mask[k]!;
+      return n(s.numabind_mbind_call!());
     },
     mbindBatch: (ops, count, masks, words, errnos, continueOnError) =>
       n(s.numabind_mbind_batch!(ops, count, masks, words, errnos, continueOnError ? 1 : 0)),

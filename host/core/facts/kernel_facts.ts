@@ -82,20 +82,24 @@ export function readKernelFacts(root = "/", rel = system().kernelRelease()): Ker
   const thp = Number(readText(root, "sys/kernel/mm/transparent_hugepage/hpage_pmd_size") ?? "");
   let counted = 0, countedAt = -Infinity, noted = 0, sinceAgeCheck = 0;
   let weights: number[] = [], weighedAt = -Infinity;
+  const recount = (fresh: boolean): number => {
+    sinceAgeCheck = 0;
+    const now = performance.now();
+    if (fresh || now - countedAt > MAX_AGE_MS) { counted = mapCount("self", root) ?? 0; countedAt = now; noted = 0; }
+    return counted + noted;
+  };
   return {
     maxNumNodes: nodemaskBits(procStatus(root).memsAllowed, DEFAULT_KERNEL_FACTS.maxNumNodes),
     capSysNice: hasCapSysNice(root) === true,
     ...modeFacts(rel),
     hugePageSize: Number.isInteger(thp) && thp > 0 ? thp : DEFAULT_KERNEL_FACTS.hugePageSize,
     maxMapCount: maxMapCount(root) || DEFAULT_KERNEL_FACTS.maxMapCount,
-    mapCount(fresh = true) {
+    mapCount(fresh) {
       // Reading the clock costs about what a lean bind() adds, so a cached count's age is
       // checked every AGE_CHECK_EVERY calls: a few hundred binds are well under a millisecond.
-      if (!fresh && countedAt !== -Infinity && ++sinceAgeCheck < AGE_CHECK_EVERY) return counted + noted;
-      sinceAgeCheck = 0;
-      const now = performance.now();
-      if (fresh || now - countedAt > MAX_AGE_MS) { counted = mapCount("self", root) ?? 0; countedAt = now; noted = 0; }
-      return counted + noted;
+      // The rest is a call away, so that V8 inlines this test into bind()'s lean path.
+      if (fresh === false && ++sinceAgeCheck < AGE_CHECK_EVERY && countedAt !== -Infinity) return counted + noted;
+      return recount(fresh !== false);
     },
     noteMappings(n) { noted += n; },
     interleaveWeights() {
