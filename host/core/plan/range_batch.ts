@@ -109,9 +109,10 @@ export function writeRangeRecords(u32: Uint32Array, at32: number, b: RangeBatch,
   if (base !== undefined) onBuffer?.(buffer, base);
   for (let i = 0, at = at32; i < n; i++, at += REQ_WORDS) {
     const o = offsets[i]!, len = lengths[i]!, pi = policyIndex[i]!;
-    const s = typeof pi === "number" && pi >= 0 && pi < pslots.length && pi % 1 === 0 ? pslots[pi] : undefined;
+    // Number.isInteger, not x % 1: a double's % is a call into C in V8 (~20 ns a range).
+    const s = typeof pi === "number" && pi >= 0 && pi < pslots.length && Number.isInteger(pi) ? pslots[pi] : undefined;
     if (typeof o !== "number" || typeof len !== "number" || !(o >= 0 && len >= 0 && o + len <= size)
-      || o % 1 !== 0 || len % 1 !== 0) throw outside(i, o, len, size);
+      || !Number.isInteger(o) || !Number.isInteger(len)) throw outside(i, o, len, size);
     if (s === undefined) {
       throw invalid(`requests.policyIndex[${i}]`, `Cannot use requests.policyIndex[${i}]: ${describeValue(policyIndex[i])} is not an index into requests.policies (0..${b.policies.length - 1})`, { index: i });
     }

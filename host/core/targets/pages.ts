@@ -18,8 +18,10 @@ export function pageUp(a: number | bigint, page: number | bigint): number | bigi
     const r = a % (page as bigint);
     return r === 0n ? a : a - r + (page as bigint);
   }
-  const r = a % (page as number);
-  return r === 0 ? a : a - r + (page as number);
+  const p = page as number;
+  if (isPowerOfTwo(p)) return Math.ceil(a / p) * p;
+  const r = a % p;
+  return r === 0 ? a : a - r + p;
 }
 
 /**
@@ -33,7 +35,15 @@ export function pageUp(a: number | bigint, page: number | bigint): number | bigi
 export function pageDown(a: number, page: number): number;
 export function pageDown(a: bigint, page: bigint): bigint;
 export function pageDown(a: number | bigint, page: number | bigint): number | bigint {
-  return typeof a === "bigint" ? a - a % (page as bigint) : a - a % (page as number);
+  if (typeof a === "bigint") return a - a % (page as bigint);
+  const p = page as number;
+  return isPowerOfTwo(p) ? Math.floor(a / p) * p : a - a % p;
+}
+
+// A double's % is a call into C in V8 (~20 ns); dividing by a power of two is exact, and
+// inline. Page sizes are powers of two; the % stays for any other size.
+function isPowerOfTwo(p: number): boolean {
+  return p > 0 && p <= 2 ** 30 && (p & (p - 1)) === 0;
 }
 
 /** Pages of a target: the first page's address and how many. */
