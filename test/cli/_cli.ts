@@ -3,7 +3,7 @@ import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { root } from "../helpers/child.ts";
 
-export const CLI = join(root, "dist", "host", "cli", "main.js");
+export const CLI = join(root, "dist", "cli", "main.js");
 
 export interface CliRun { status: number | null; signal: string | null; stdout: string; stderr: string }
 

@@ -9,7 +9,7 @@ import { createNumabind } from "../../host/core/mod.ts";
 const root = join(import.meta.dirname, "..", "..");
 
 test("the demo (npm start) binds 1,200 requests in 10 ops and every op matches numa_maps", () => {
-  const out = execFileSync(process.execPath, [join(root, "dist/host/cli/main.js"), "demo"], { encoding: "utf8" });
+  const out = execFileSync(process.execPath, [join(root, "dist/cli/main.js"), "demo"], { encoding: "utf8" });
   expect(out).toMatch(/1,200 single-page requests/);
   expect(out).toMatch(/10 ops after coalescing \(1,190 requests merged\)/);
   expect(out).toMatch(/10 mbind syscalls through 1 FFI call/);
@@ -24,7 +24,7 @@ test("the demo run under a thread policy (as numactl --membind runs it) still ma
   const script = `const nb = await import(${JSON.stringify(pathToFileURL(join(root, "dist/host/mod.js")).href)});
 nb.setThreadPolicy({ mode: "bind", nodes: [0] });
 const { execFileSync } = await import("node:child_process");
-process.stdout.write(execFileSync(process.execPath, [${JSON.stringify(join(root, "dist/host/cli/main.js"))}, "demo"], { encoding: "utf8" }));`;
+process.stdout.write(execFileSync(process.execPath, [${JSON.stringify(join(root, "dist/cli/main.js"))}, "demo"], { encoding: "utf8" }));`;
   const out = execFileSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
   expect(out).toMatch(/10\/10 ops match the kernel's view/);
   expect(out).toMatch(/^ {2}0x[0-9a-f]+-0x[0-9a-f]+ +120 +bind:0 +bind:0 +120 +ok$/m);

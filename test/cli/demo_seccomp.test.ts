@@ -5,7 +5,7 @@ import { root } from "../helpers/child.ts";
 import { denyMempolicyLauncher } from "../helpers/seccomp.ts";
 
 test("the demo where mbind is denied (a real seccomp filter, as Docker's default profile) says why and exits 0", () => {
-  const r = spawnSync(denyMempolicyLauncher(), [process.execPath, join(root, "dist/host/cli/main.js"), "demo"], { encoding: "utf8", timeout: 60_000 });
+  const r = spawnSync(denyMempolicyLauncher(), [process.execPath, join(root, "dist/cli/main.js"), "demo"], { encoding: "utf8", timeout: 60_000 });
   expect(r.stderr).toBe("");
   expect(r.status).toBe(0);
   expect(r.stdout).toMatch(/backend {6}ffi-rs\+shim: cannot bind: not permitted \(EPERM\): .*seccomp/);

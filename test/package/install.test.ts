@@ -67,6 +67,14 @@ console.log(JSON.stringify({ path: a.path, singleCalls: a.singleCalls, pathReaso
     // numabind bench finds its prebuilt C kernels too.
     const k = spawnSync(process.execPath, ["--input-type=module", "-e", `import { openKernels } from "numabind/bench"; const k = openKernels(); console.log(k.ok ? k.kernels.path : k.reason);`], { cwd: project, env, encoding: "utf8" });
     expect(k.stdout.trim()).toBe(join(realpathSync(installed), "prebuilds", `linux-${process.arch}`, "libnumabind_bench.so"));
+    // The `numabind` command npm linked is the bundled CLI (dist/cli/), its dependencies found
+    // in the project's node_modules; it reads this process's policy as numactl --show does.
+    const bin = join(project, "node_modules", ".bin", "numabind");
+    expect(realpathSync(bin)).toBe(join(realpathSync(installed), "dist", "cli", "main.js"));
+    const show = spawnSync(bin, ["show"], { cwd: project, env, encoding: "utf8" });
+    expect(show.stderr).toBe("");
+    expect(show.stdout).toMatch(/^policy: default$/m);
+    expect(show.stdout).toMatch(/^nodebind: 0\b/m);
   }, 300_000);
 
   test("the installed package under Deno (its \"deno\" export): --allow-ffi and --allow-read of the project, the prebuilt shim", () => {

@@ -15,7 +15,7 @@ const root = join(import.meta.dirname, "..", "..", "..");
  * ```
  */
 export function hardwareOutput(): string {
-  return execFileSync(process.execPath, [join(root, "dist/host/cli/main.js"), "hardware"], { encoding: "utf8" });
+  return execFileSync(process.execPath, [join(root, "dist/cli/main.js"), "hardware"], { encoding: "utf8" });
 }
 
 /**

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, test } from "vitest";
 
-const CLI = join(import.meta.dirname, "..", "..", "..", "..", "dist", "host", "cli", "main.js");
+const CLI = join(import.meta.dirname, "..", "..", "..", "..", "dist", "cli", "main.js");
 
 test("numabind bench --quick gives a 4x4 matrix and policy rows whose placement checks all pass", { timeout: 400_000 }, () => {
   const out = mkdtempSync(join(tmpdir(), "bench-"));

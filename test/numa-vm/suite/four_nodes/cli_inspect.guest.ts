@@ -6,7 +6,7 @@ import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, expect, test } from "vitest";
 
 const root = join(import.meta.dirname, "..", "..", "..", "..");
-const CLI = join(root, "dist", "host", "cli", "main.js");
+const CLI = join(root, "dist", "cli", "main.js");
 const PAGES = 512;
 const CHILD = `
 const nb = await import(${JSON.stringify(pathToFileURL(join(root, "dist", "host", "mod.js")).href)});

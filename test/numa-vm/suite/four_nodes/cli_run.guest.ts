@@ -3,7 +3,7 @@ import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { expect, test } from "vitest";
 
-const CLI = join(import.meta.dirname, "..", "..", "..", "..", "dist", "host", "cli", "main.js");
+const CLI = join(import.meta.dirname, "..", "..", "..", "..", "dist", "cli", "main.js");
 // The child reports its heap's policy and pages per node (numa_maps), and its CPUs.
 const REPORT = `
 const fs = require("node:fs");
