@@ -42,6 +42,19 @@ Deno.test("bind() in a loop over two buffers and alternating policies: each page
   nb.free(b);
 });
 
+Deno.test("the same view bound again binds its current extent: a resizable buffer grown, then transferred away", () => {
+  const rab = new ArrayBuffer(2 * page, { maxByteLength: 8 * page });
+  const view = new Uint8Array(rab);
+  nb.bind(view, { mode: "bind", nodes: [0] });
+  rab.resize(6 * page);
+  nb.bind(view, { mode: "preferred", nodes: [0] });
+  assert.deepEqual([0, 1, 5].map((i) => nb.getPolicy(new Uint8Array(rab, i * page, page)).mode), ["preferred", "preferred", "preferred"]);
+  const moved = rab.transfer(); // detaches rab: the view spans nothing now
+  assert.equal(view.byteLength, 0);
+  assert.throws(() => nb.bind(view, { mode: "interleave", nodes: [0] }), nb.NumaError);
+  assert.notEqual(nb.getPolicy(new Uint8Array(moved, 0, page)).mode, "interleave");
+});
+
 Deno.test("a mask wider than the shim's call block (17 words) binds through the batch entry point, and its errno comes back", () => {
   const b = nb.numabind.backend, words = 17;
   const buf = nb.alloc(4 * page, { mode: "default" });

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import { alloc, bind, free, getPolicy, NumaError, plan, type Policy, topology } from "../../host/mod.ts";
+import { alloc, bind, createNumabind, free, getPolicy, NumaError, openBackend, plan, type Policy, topology } from "../../host/mod.ts";
 import { addressOf } from "../helpers/maps.ts";
 
 // bind() takes a lean path (bind_one.ts): the engine plans a (policy, flags) pair once and the
@@ -91,10 +91,61 @@ describe("bind()'s lean path", () => {
     free(b);
   });
 
-  test("bind() refuses a buffer released by free(), naming it", () => {
+  test("the same view bound again binds its current extent: a resizable buffer grown and shrunk, then detached", () => {
+    // bind() remembers the last view's buffer and offset, which never change, and reads its
+    // length on every call: a length-tracking view changes length with its buffer.
+    const Resizable = ArrayBuffer as unknown as new (n: number, o: { maxByteLength: number }) => ArrayBuffer & { resize(n: number): void };
+    const rab = new Resizable(2 * page, { maxByteLength: 8 * page });
+    const view = new Uint8Array(rab), at = (i: number) => addressOf(view) + BigInt(i * page);
+    bind(view, { mode: "bind", nodes: [0] });
+    expect([getPolicy(at(0)).mode, getPolicy(at(1)).mode]).toEqual(["bind", "bind"]);
+    rab.resize(6 * page);
+    bind(view, { mode: "preferred", nodes: [0] });
+    expect([0, 1, 5].map((i) => getPolicy(at(i)).mode)).toEqual(["preferred", "preferred", "preferred"]);
+    rab.resize(3 * page);
+    bind(view, { mode: "interleave", nodes: [0] });
+    expect([0, 2].map((i) => getPolicy(at(i)).mode)).toEqual(["interleave", "interleave"]);
+    const first = at(0);
+    structuredClone(rab, { transfer: [rab] }); // detaches rab: the view now spans nothing
+    expect(view.byteLength).toBe(0);
+    expect(() => bind(view, { mode: "bind", nodes: [0] })).toThrow(NumaError);
+    expect(getPolicy(first).mode).not.toBe("bind");
+  });
+
+  test("a target that is none is refused naming target, whether or not a view was bound before", async () => {
+    const nb = createNumabind(openBackend()); // holds no last view yet
+    const refusal = /Cannot use target: a target must be/;
+    expect(() => nb.bind(undefined as never, { mode: "bind", nodes: [0] })).toThrow(refusal);
+    nb.bind(new Uint8Array(new ArrayBuffer(4 * page)), { mode: "bind", nodes: [0] });
+    expect(() => nb.bind(null as never, { mode: "bind", nodes: [0] })).toThrow(refusal);
+    await null; // the last view is let go after the task
+    expect(() => nb.bind(undefined as never, { mode: "bind", nodes: [0] })).toThrow(refusal);
+  });
+
+  test("a policy value that changes type or string content between binds is seen (each type is compared on its own)", () => {
+    const ab = alloc(3 * page, { mode: "default" });
+    const v = new Uint8Array(ab, 0, page), w = new Uint8Array(ab, page, page), x = new Uint8Array(ab, 2 * page, page);
+    const p: { mode: Policy["mode"]; nodes: string | number[] } = { mode: "bind", nodes: "0" };
+    bind(v, p);
+    p.nodes = [0]; // same nodes, another type: planned again, and still binds
+    bind(w, p);
+    p.nodes = `${topology().possible.toArray().at(-1)! + 1}`; // a string naming no usable node
+    expect(() => bind(x, p)).toThrow(expect.objectContaining({ code: "EINVAL", syscall: "validate" }));
+    p.mode = "interleave"; p.nodes = "0";
+    bind(x, p);
+    expect(pagePolicies(ab)).toEqual(["bind", "bind", "interleave"]);
+    free(ab);
+  });
+
+  test("bind() refuses a buffer released by free(), naming it, also through a view it bound just before", () => {
     const ab = alloc(2 * page, { mode: "default" });
     free(ab);
     expect(() => bind(ab, { mode: "bind", nodes: [0] })).toThrow(/released by free\(\)/);
+    const cd = alloc(2 * page, { mode: "default" }), view = new Uint8Array(cd);
+    bind(view, { mode: "bind", nodes: [0] });
+    bind(view, { mode: "preferred", nodes: [0] }); // the same view again: its pages remembered
+    free(cd);
+    expect(() => bind(view, { mode: "bind", nodes: [0] })).toThrow(/released by free\(\)/);
   });
 });
 

@@ -128,22 +128,18 @@ export function bindingApi(ctx: Context): BindingApi {
     return r;
   };
   const bindBatch = (requests: readonly BindRequest[] | RangeBatch, opts: PlanOptions & BatchOptions = {}): BatchResult => batch(requests, opts, true);
-  const one = leanBind(ctx);
   return {
     plan(requests, opts = {}) {
       checkOptions(opts, PLAN_OPTION_KEYS, "plan() options");
       return planRequests(ctx.engine, requests, opts, ctx.facts());
     },
     bindBatch,
-    bind(target, policy, flags, opts) {
-      ctx.engine.refuseWhileApplying("bind");
-      // Most binds pass no options: no check and no {} for them (a per-call cost on the lean path).
-      if (opts !== undefined) checkOptions(opts, PLAN_OPTION_KEYS, "bind() options");
-      if (one(target, policy, flags, opts)) return;
-      // Nothing verify() needs is kept: bind() returns nothing to verify.
+    // bind() is the lean path's own function (one call level less on every bind); what it
+    // declines binds as a batch of one. Nothing verify() needs is kept: bind() returns nothing.
+    bind: leanBind(ctx, (target, policy, flags, opts) => {
       const r = batch([flags === undefined ? { target, policy } : { target, policy, flags }], opts ?? {}, false);
       if (!r.ok) throw failureError(r.failed[0]!, SINGLE_NAMES);
-    },
+    }),
     verify: (x, opts = {}) => verifyPlacement(ctx, x, opts),
   };
 }

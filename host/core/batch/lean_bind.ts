@@ -1,6 +1,7 @@
 import type { Context } from "../context.ts";
+import { checkOptions } from "../shapes.ts";
 import { kernelError } from "../kernel/mod.ts";
-import { fitsMapBudget, kernelForm, type PlanFacts, planInEngine, PolicyContents, SINGLE_NAMES } from "../plan/mod.ts";
+import { fitsMapBudget, kernelForm, PLAN_OPTION_KEYS, type PlanFacts, planInEngine, PolicyContents, SINGLE_NAMES } from "../plan/mod.ts";
 import { type BindFlags, Nodemask, type PolicyInput, toKernelFlags } from "../policy/mod.ts";
 import { opAddr, opAt, opLen } from "../records/mod.ts";
 import {
@@ -41,14 +42,20 @@ function unchanged(p: object, e: Entry): boolean {
   for (const k in p) {
     if (k !== e.keys[n]) return false;
     const v = (p as Record<string, unknown>)[k], s = e.vals[n];
-    if (v !== s) {
-      if (!Array.isArray(v) || !Array.isArray(s) || v.length !== s.length) return false;
+    // Strings and arrays compared at sites of their own: one site seeing both is a generic
+    // equality in optimized code, a builtin call per key.
+    if (typeof v === "string") { if (v !== s) return false; }
+    else if (Array.isArray(v)) {
+      if (!Array.isArray(s) || v.length !== s.length) return false;
       for (let i = 0; i < v.length; i++) if (v[i] !== s[i]) return false;
-    }
+    } else if (v !== s) return false;
     n++;
   }
   return n === e.keys.length;
 }
+
+/** What the lean path holds as its last view when it holds none: no caller can pass it. */
+const NONE = Object.freeze({});
 
 const FLAG_KEYS = new Set(["strict", "move", "moveAll"]);
 
@@ -69,22 +76,27 @@ function hasOptions(opts: object | undefined): boolean {
   return false;
 }
 
+/** bind()'s signature. */
+export type BindCall = (target: Target, policy: PolicyInput, flags?: BindFlags, opts?: object) => void;
+
 /**
- * The lean path of bind(): one FFI crossing with no arguments, and no engine call once the
- * engine has planned a (policy content, flags) pair. The first bind with a policy plans it in
- * the engine, which validates it exactly as for bindBatch; the op it returns is kept and
+ * bind() itself, on its lean path: one FFI crossing with no arguments, and no engine call once
+ * the engine has planned a (policy content, flags) pair. The first bind with a policy plans it
+ * in the engine, which validates it exactly as for bindBatch; the op it returns is kept and
  * replayed on later buffers, with only the buffer's owned page interior computed here. Any
  * case the replay cannot reproduce (options, raw ranges, a buffer owning no whole page, a
- * plan that is not one op) returns false, and bind() takes the batch path.
- * Measured costs per bind are in README "Benchmarks" (bench/bind.mjs).
- * @returns a function that binds and returns true, or returns false to decline
+ * plan that is not one op) is handed to `batchPath`, with the same arguments.
+ * The returned function is what callers call, not a wrapper's callee: on Deno each call level
+ * between two syscalls costs (docs/benchmarks.md). Measured costs per bind are in
+ * docs/benchmarks.md (bench/bind.mjs, bench/deno_bind.ts).
+ * @param batchPath bind() as a batch of one, for every call the lean path declines
  * @example
  * ```ts
- * const one = leanBind(ctx);
- * if (!one(buf, { mode: "bind", nodes: [0] })) bindBatch([{ target: buf, policy }]);
+ * const bind = leanBind(ctx, (target, policy) => bindBatch([{ target, policy }]));
+ * bind(buf, { mode: "bind", nodes: [0] });
  * ```
  */
-export function leanBind(ctx: Context): (target: Target, policy: PolicyInput, flags?: BindFlags, opts?: object) => boolean {
+export function leanBind(ctx: Context, batchPath: BindCall): BindCall {
   const backend = ctx.backend;
   const entries = new WeakMap<object, Entry>();
   // A fresh literal per call misses the WeakMap every time: the last few contents find its
@@ -94,7 +106,12 @@ export function leanBind(ctx: Context): (target: Target, policy: PolicyInput, fl
   // pool check and lifetime note are the same each time. Held only until the next microtask,
   // so bind() never keeps a buffer alive past the code that holds it.
   let lastBuf: ArrayBufferLike | undefined, lastBase = 0, lastFacts: PlanFacts | undefined, lastFrees = -1;
-  const forget = (): void => { lastBuf = undefined; };
+  // The last typed array bound, its buffer and offset: a view's buffer and offset never change,
+  // so binding it again reads only its length (0 once detached or out of bounds). Reading the
+  // buffer is a call into C++ in V8. Held as long as lastBuf; NONE (no caller has it) when
+  // nothing is held.
+  let lastView: object = NONE, lastViewBuf: ArrayBufferLike | undefined, lastViewOff = 0;
+  const forget = (): void => { lastBuf = undefined; lastView = NONE; lastViewBuf = undefined; };
 
   /** Plans one request in the engine and keeps the op if replaying it would be exact. */
   const learn = (target: Target, policy: PolicyInput, flags: BindFlags | undefined, first: number, length: number): Verdict | null => {
@@ -105,22 +122,26 @@ export function leanBind(ctx: Context): (target: Target, policy: PolicyInput, fl
     return kernelForm(p, 0);
   };
 
-  return (target, policy, flags, opts) => {
+  const bind: BindCall = (target, policy, flags, opts) => {
+    ctx.engine.refuseWhileApplying("bind");
     // Options and flags are looked at only when given: a call bind(buf, policy) never makes
     // stays out of V8's inlining budget, which then reaches the backend's mbindOne (on Deno,
     // ~3% of a bind: bench/deno_bind.ts).
-    if (!backend.mbindOne || (opts !== undefined && hasOptions(opts)) || typeof policy !== "object" || policy === null) return false;
-    if (flags !== undefined && !plainFlags(flags)) return false;
+    if (opts !== undefined) checkOptions(opts, PLAN_OPTION_KEYS, "bind() options");
+    if (!backend.mbindOne || (opts !== undefined && hasOptions(opts)) || typeof policy !== "object" || policy === null) return batchPath(target, policy, flags, opts);
+    if (flags !== undefined && !plainFlags(flags)) return batchPath(target, policy, flags, opts);
     // The real extent, never the target's own properties (targets/extent.ts); a typed array
     // (the common target) without building an extent object per call.
     let buf: ArrayBufferLike, off: number, len: number;
-    if (isTypedArray(target)) { buf = viewBuffer(target); off = viewOffset(target); len = viewLength(target); }
+    let view: ArrayBufferView | undefined;
+    if (target === lastView) { buf = lastViewBuf!; off = lastViewOff; len = viewLength(target as ArrayBufferView); }
+    else if (isTypedArray(target)) { view = target; buf = viewBuffer(target); off = viewOffset(target); len = viewLength(target); }
     else {
       const extent = extentOf(target);
-      if (extent === undefined) return false;
+      if (extent === undefined) return batchPath(target, policy, flags, opts);
       ({ buffer: buf, offset: off, length: len } = extent);
     }
-    if (len === 0) return false;
+    if (len === 0) return batchPath(target, policy, flags, opts);
     // The last buffer passed this check, and stays fine while free() has released nothing.
     const allocations = ctx.allocations, facts = ctx.facts(), page = facts.pageSize;
     const seen = buf === lastBuf && facts === lastFacts && allocations.frees === lastFrees;
@@ -130,15 +151,15 @@ export function leanBind(ctx: Context): (target: Target, policy: PolicyInput, fl
     let base = lastBase;
     if (!seen) {
       const b = ctx.bufferBase(buf);
-      if (b === undefined) return false;
+      if (b === undefined) return batchPath(target, policy, flags, opts);
       if (facts.isSharedPool?.(buf)) throw sharedPoolError("target", "bind target");
       base = b;
     }
     const start = base + off;
     // A resizable buffer may have grown past what bufferBase() checked: keep addresses exact.
-    if (start + len > Number.MAX_SAFE_INTEGER) return false;
+    if (start + len > Number.MAX_SAFE_INTEGER) return batchPath(target, policy, flags, opts);
     const first = pageUp(start, page), end = pageDown(start + len, page);
-    if (end <= first) return false;
+    if (end <= first) return batchPath(target, policy, flags, opts);
 
     const bits = flags === undefined ? 0 : toKernelFlags(flags, "flags");
     let e = entries.get(policy);
@@ -147,7 +168,7 @@ export function leanBind(ctx: Context): (target: Target, policy: PolicyInput, fl
       if (k >= 0 && byContent[k]!.facts === facts) e = byContent[k]!;
       else {
         const snap = snapshot(policy);
-        if (!snap) return false;
+        if (!snap) return batchPath(target, policy, flags, opts);
         entries.set(policy, e = { facts, ...snap, byFlags: [] });
         if (byContent.length === 8) { contents = new PolicyContents(); byContent = []; }
         contents.add(policy, byContent.push(e) - 1);
@@ -155,16 +176,17 @@ export function leanBind(ctx: Context): (target: Target, policy: PolicyInput, fl
     }
     let v = e.byFlags[bits];
     if (v === undefined) v = e.byFlags[bits] = learn(target, policy, flags, first, end - first);
-    if (v === null) return false;
+    if (v === null) return batchPath(target, policy, flags, opts);
     // A middle range splits its mapping in three: up to two more mappings, held to the same
     // budget as every call (fitsMapBudget); past it, the batch path refuses with ENOMEM.
-    if (!fitsMapBudget(facts.kernel, 2)) return false;
+    if (!fitsMapBudget(facts.kernel, 2)) return batchPath(target, policy, flags, opts);
 
     if (!seen) {
       ctx.bound.note(buf, base); // its policy ends with it (lifetime/)
       if (lastBuf === undefined) queueMicrotask(forget);
       lastBuf = buf; lastBase = base; lastFacts = facts; lastFrees = allocations.frees;
     }
+    if (view !== undefined) { lastView = view; lastViewBuf = buf; lastViewOff = off; }
     const r = backend.mbindOne(first, end - first, v.mode, v.flags, v.mask, v.words);
     if (r < 0) {
       throw kernelError({
@@ -173,6 +195,7 @@ export function leanBind(ctx: Context): (target: Target, policy: PolicyInput, fl
         mask: v.mask ? Nodemask.fromWords(new Uint32Array(v.mask.buffer, v.mask.byteOffset, v.words * 2)) : null,
       });
     }
-    return true;
+    return;
   };
+  return bind;
 }
