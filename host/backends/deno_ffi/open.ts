@@ -54,6 +54,11 @@ function shimHooks(deno: DenoFfi, path: string): KernelHooks {
   const block = new Uint32Array(deno.UnsafePointerView.getArrayBuffer(s.numabind_call_block!() as NonNullable<object>, CALL_BYTES));
   const blockBytes = new Uint8Array(block.buffer, block.byteOffset, CALL_BYTES);
   const n = (v: unknown): number => Number(v);
+  if (CALL_ADDR !== 0 || CALL_LEN !== 2 || CALL_MODE !== 4 || CALL_FLAGS !== 5 || CALL_WORDS !== 6 || CALL_MASK !== 8 || CALL_MASK_WORDS !== 16) {
+    throw new Error("numabind: the call block's layout changed; update mbindOne's literal offsets");
+  }
+  // Declared with an i32 result, so the call returns a number.
+  const mbindCall = s.numabind_mbind_call! as () => number;
   const one = new Uint8Array(32), one32 = new Uint32Array(one.buffer), oneErr = new Uint8Array(4), done = new Uint8Array(8);
   /** A mask wider than the block's goes through the batch entry point, as a batch of one. */
   const mbindWide = (addr: number, len: number, mode: number, flags: number, mask: Uint8Array, words: number): number => {
@@ -66,14 +71,16 @@ function shimHooks(deno: DenoFfi, path: string): KernelHooks {
   return {
     // Kept small enough for V8 to inline into bind()'s lean path: the wide-mask case is a call away.
     mbindOne(addr, len, mode, flags, mask, words) {
-      if (mask && words > CALL_MASK_WORDS) return mbindWide(addr, len, mode, flags, mask, words);
-      block[CALL_ADDR] = addr >>> 0; block[CALL_ADDR + 1] = Math.floor(addr / 2 ** 32);
-      block[CALL_LEN] = len >>> 0; block[CALL_LEN + 1] = Math.floor(len / 2 ** 32);
-      block[CALL_MODE] = mode; block[CALL_FLAGS] = flags; block[CALL_WORDS] = mask ? words : 0;
+      if (mask && words > 16) return mbindWide(addr, len, mode, flags, mask, words);
+      // The layout's offsets as literals (checked above): in optimized code each use of an
+      // imported constant is loads and a hole check, between two syscalls (docs/benchmarks.md).
+      block[0] = addr >>> 0; block[1] = Math.floor(addr / 2 ** 32);
+      block[2] = len >>> 0; block[3] = Math.floor(len / 2 ** 32);
+      block[4] = mode; block[5] = flags; block[6] = mask ? words : 0;
       // Byte by byte into a view made once: no call allocates, whichever verdict's mask it
       // replays (a cached u32 view of the last mask missed on alternating policies).
-      if (mask) for (let k = 0, at = CALL_MASK * 4; k < words * 8; k++) blockBytes[at + k] = mask[k]!;
-      return n(s.numabind_mbind_call!());
+      if (mask) for (let k = 0; k < words * 8; k++) blockBytes[32 + k] = mask[k]!;
+      return mbindCall();
     },
     mbindBatch: (ops, count, masks, words, errnos, continueOnError) =>
       n(s.numabind_mbind_batch!(ops, count, masks, words, errnos, continueOnError ? 1 : 0)),
