@@ -10,26 +10,36 @@ struct nb_call *numabind_call_block(void) {
 }
 
 /* A block naming more mask words than it holds is refused before any syscall. */
-#define NB_CHECK_BLOCK() do { if (block.mask_words > NB_CALL_MASK_WORDS) return -EINVAL; } while (0)
+#define NB_CHECK_BLOCK(b) do { if ((b)->mask_words > NB_CALL_MASK_WORDS) return -EINVAL; } while (0)
+
+/* This thread's block, looked up once per call: in a shared library a thread-local's address
+ * is a call (__tls_get_addr), which GCC would otherwise repeat after the first use of it. The
+ * empty asm makes the address opaque, so it is kept in a register instead. */
+static inline struct nb_call *this_block(void) {
+  struct nb_call *b = &block;
+  __asm__("" : "+r"(b));
+  return b;
+}
 
 long numabind_mbind_call(void) {
-  NB_CHECK_BLOCK();
+  struct nb_call *b = this_block();
+  NB_CHECK_BLOCK(b);
 #ifdef SYS_mbind
-  return NB_SYSCALL(SYS_mbind, block.addr, block.len, block.mode,
-                    block.mask_words ? block.mask : NULL,
-                    block.mask_words ? NB_MAXNODE(block.mask_words) : 0, block.flags);
+  return NB_SYSCALL(SYS_mbind, b->addr, b->len, b->mode, b->mask_words ? b->mask : NULL,
+                    b->mask_words ? NB_MAXNODE(b->mask_words) : 0, b->flags);
 #else
   return -ENOSYS;
 #endif
 }
 
 long numabind_get_mempolicy_call(void) {
-  NB_CHECK_BLOCK();
-  return numabind_get_mempolicy(&block.mode, block.mask, block.mask_words, block.addr,
-                                block.flags);
+  struct nb_call *b = this_block();
+  NB_CHECK_BLOCK(b);
+  return numabind_get_mempolicy(&b->mode, b->mask, b->mask_words, b->addr, b->flags);
 }
 
 long numabind_set_mempolicy_call(void) {
-  NB_CHECK_BLOCK();
-  return numabind_set_mempolicy(block.mode, block.mask, block.mask_words);
+  struct nb_call *b = this_block();
+  NB_CHECK_BLOCK(b);
+  return numabind_set_mempolicy(b->mode, b->mask, b->mask_words);
 }
