@@ -32,7 +32,7 @@ function bareBin(): string {
 }
 
 describe("the packed tarball", () => {
-  test("ships prebuilt binaries for linux-x64 and linux-arm64, laid out for node-gyp-build", () => {
+  test("ships prebuilt binaries for linux-x64 and linux-arm64, laid out for node-gyp-build, and the bundled command", () => {
     const list = execFileSync("tar", ["-tzf", tarball], { encoding: "utf8" }).split("\n");
     for (const arch of ["x64", "arm64"]) {
       expect(list).toContain(`package/prebuilds/linux-${arch}/libnumabind.so`);
@@ -40,6 +40,9 @@ describe("the packed tarball", () => {
       expect(list).toContain(`package/prebuilds/linux-${arch}/libnumabind_bench.so`);   // numabind bench's C kernels
     }
     expect(list.some((f) => f.startsWith("package/build/libnumabind"))).toBe(false); // nothing from this machine's build/
+    // The command as bundled, and not the compiled modules it is bundled from, which nothing runs.
+    expect(list).toContain("package/dist/cli/main.js");
+    expect(list.some((f) => f.startsWith("package/dist/host/cli/"))).toBe(false);
   });
 
   test("installed with --omit=dev and no C compiler: the shim and Node-API paths, and memory bound", () => {
