@@ -7,7 +7,9 @@
 import { readFileSync } from "node:fs";
 
 const { dependencies } = JSON.parse(readFileSync(new URL("./package.json", import.meta.url), "utf8"));
-const external = [/^node:/, ...Object.keys(dependencies).map((d) => new RegExp(`^${d}(/|$)`))];
+// A dependency's name, and any subpath of it, stays an import; its dots and slashes matched as such.
+const literal = (name) => name.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+const external = [/^node:/, ...Object.keys(dependencies).map((d) => new RegExp(`^${literal(d)}(/|$)`))];
 
 export default {
   input: { main: "dist/host/cli/main.js", migrate_child: "dist/host/cli/migrate_child.js" },
