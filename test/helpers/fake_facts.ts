@@ -32,6 +32,7 @@ export function fakeFacts(m: FakeMachine = {}): PlanFacts {
     mapCount: (fresh = true) => (m.mapCounts ? (fresh ? m.mapCounts.fresh : m.mapCounts.cached) : m.mapCount ?? 100),
     interleaveWeights: () => m.weights ?? [],
     noteMappings: () => {},
+    freshCounts: 0,
   };
   return {
     pageSize: 4096, usable: allowed.intersect(withMemory), configured, allowed, kernel,

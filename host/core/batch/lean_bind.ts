@@ -111,6 +111,8 @@ export function leanBind(ctx: Context, batchPath: BindCall): BindCall {
   // buffer is a call into C++ in V8. Held as long as lastBuf; NONE (no caller has it) when
   // nothing is held.
   let lastView: object = NONE, lastViewBuf: ArrayBufferLike | undefined, lastViewOff = 0;
+  // The range whose two mappings were last noted, and under which fresh count.
+  let notedFirst = -1, notedEnd = -1, notedCounts = -1;
   const forget = (): void => { lastBuf = undefined; lastView = NONE; lastViewBuf = undefined; };
 
   /** Plans one request in the engine and keeps the op if replaying it would be exact. */
@@ -178,8 +180,15 @@ export function leanBind(ctx: Context, batchPath: BindCall): BindCall {
     if (v === undefined) v = e.byFlags[bits] = learn(target, policy, flags, first, end - first);
     if (v === null) return batchPath(target, policy, flags, opts);
     // A middle range splits its mapping in three: up to two more mappings, held to the same
-    // budget as every call (fitsMapBudget); past it, the batch path refuses with ENOMEM.
-    if (!fitsMapBudget(facts.kernel, 2)) return batchPath(target, policy, flags, opts);
+    // budget as every call (fitsMapBudget); past it, the batch path refuses with ENOMEM. The
+    // range bound just before, bound again in the same buffer, adds none: mbind splits only at
+    // a range's bounds, and noting this range's two paid for every later split at them, so
+    // long as that note stands (no fresh count since, which drops notes).
+    const k = facts.kernel;
+    if (!seen || first !== notedFirst || end !== notedEnd || k === undefined || k.freshCounts !== notedCounts) {
+      if (!fitsMapBudget(k, 2)) return batchPath(target, policy, flags, opts);
+      notedFirst = first; notedEnd = end; notedCounts = k === undefined ? -1 : k.freshCounts;
+    }
 
     if (!seen) {
       ctx.bound.note(buf, base); // its policy ends with it (lifetime/)

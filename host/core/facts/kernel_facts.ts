@@ -29,6 +29,12 @@ export interface KernelFacts {
   /** Notes that a call just added up to `n` mappings, so a cached count stays an upper bound. */
   noteMappings(n: number): void;
   /**
+   * How many times the count has been read fresh. Each fresh read drops what noteMappings
+   * noted: a caller that skips noting what it already noted (bind() of a range bound just
+   * before) does so only while this is unchanged.
+   */
+  readonly freshCounts: number;
+  /**
    * Weighted-interleave weights by node id (/sys/kernel/mm/mempolicy/weighted_interleave/nodeN),
    * read at most once a second.
    */
@@ -80,12 +86,12 @@ export function modeFacts(rel: string): { mpolMax: number; balancingModes: numbe
  */
 export function readKernelFacts(root = "/", rel = system().kernelRelease()): KernelFacts {
   const thp = Number(readText(root, "sys/kernel/mm/transparent_hugepage/hpage_pmd_size") ?? "");
-  let counted = 0, countedAt = -Infinity, noted = 0, sinceAgeCheck = 0;
+  let counted = 0, countedAt = -Infinity, noted = 0, sinceAgeCheck = 0, freshCounts = 0;
   let weights: number[] = [], weighedAt = -Infinity;
   const recount = (fresh: boolean): number => {
     sinceAgeCheck = 0;
     const now = performance.now();
-    if (fresh || now - countedAt > MAX_AGE_MS) { counted = mapCount("self", root) ?? 0; countedAt = now; noted = 0; }
+    if (fresh || now - countedAt > MAX_AGE_MS) { counted = mapCount("self", root) ?? 0; countedAt = now; noted = 0; freshCounts++; }
     return counted + noted;
   };
   return {
@@ -102,6 +108,7 @@ export function readKernelFacts(root = "/", rel = system().kernelRelease()): Ker
       return recount(fresh !== false);
     },
     noteMappings(n) { noted += n; },
+    get freshCounts() { return freshCounts; },
     interleaveWeights() {
       const now = performance.now();
       if (now - weighedAt > MAX_AGE_MS) { weights = readWeights(root); weighedAt = now; }
